@@ -1,0 +1,152 @@
+"""The ``parindex`` command. Core commands need no database and no Django settings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .core import ParindexError, Scorer, compute, load_framework, read_scores, read_units
+from .core.framework import Framework
+from .core.numbers import format_decimal
+from .core.report import to_csv, to_json, to_table
+
+EXAMPLES = """\
+examples:
+  parindex validate frameworks/province-internal.yaml
+  parindex compute frameworks/province-internal.yaml scores.csv
+  parindex compute FRAMEWORK.yaml scores.csv --units units.csv --format json > results.json
+  parindex compute FRAMEWORK.yaml scores.csv --format csv > results.csv
+  parindex demo          # build the demo province in the web app's database
+
+Exit status: 0 on success (warnings go to standard error), 2 on any input or usage error.
+File formats: docs/methodology.md and FORMATS.md.
+"""
+
+
+class UsageError(Exception):
+    """A problem with how the command was called or with a file that could not be read."""
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+
+
+def _framework(path: str) -> Framework:
+    return load_framework(_read(path), source=path)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    fw = _framework(args.framework)
+    print(
+        f"{fw.code} {fw.version}: valid — {len(fw.all_nodes)} nodes, {len(fw.leaves)} leaves, "
+        f"max {format_decimal(fw.max_total)}"
+    )
+    return 0
+
+
+def cmd_compute(args: argparse.Namespace) -> int:
+    fw = _framework(args.framework)
+    scorer = Scorer(fw)
+    units = None
+    warnings: list[str] = []
+    if args.units:
+        unit_list, unit_warnings = read_units(_read(args.units), args.units, fw)
+        warnings.extend(unit_warnings)
+        units = {u.code: u for u in unit_list}
+    scores = read_scores(_read(args.scores), fw, args.scores, units, scorer)
+    warnings.extend(scores.warnings)
+    if units is None:
+        from .core import UnitInfo
+
+        unit_infos = [UnitInfo(code) for code in scores.answers]
+    else:
+        unit_infos = list(units.values())
+    result = compute(fw, scores.answers, unit_infos, scorer=scorer)
+    warnings.extend(result.warnings)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.format == "json":
+        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        sys.stdout.write(to_csv(result))
+    else:
+        sys.stdout.write(to_table(result))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["parindex", "migrate", "--noinput"])
+    execute_from_command_line(["parindex", "demo"])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parindex",
+        description="Compute a Public Administration Reform Index (Chỉ số CCHC) from a framework "
+        "file and a scores file.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser(
+        "validate", help="check a framework file and print a one-line summary",
+        epilog="example:\n  parindex validate frameworks/province-internal.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("framework", metavar="FRAMEWORK", help="framework file (YAML)")
+    validate.set_defaults(func=cmd_validate)
+
+    comp = sub.add_parser(
+        "compute", help="compute points, index, rank and band per unit",
+        epilog="examples:\n  parindex compute fw.yaml scores.csv\n"
+        "  parindex compute fw.yaml scores.csv --units units.csv --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    comp.add_argument("framework", metavar="FRAMEWORK", help="framework file (YAML)")
+    comp.add_argument("scores", metavar="SCORES", help="scores file (CSV: unit,item,value)")
+    comp.add_argument("--units", metavar="UNITS", help="units file (CSV: unit[,name,type,group])")
+    comp.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    comp.set_defaults(func=cmd_compute)
+
+    demo = sub.add_parser("demo", help="migrate the database and build the demo province")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ParindexError as exc:
+        print(f"error: {exc}".replace("\n", "\nerror: "), file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,562 @@
+"""The framework (*bộ chỉ số*): a tree of areas, criteria and sub-criteria, read from YAML.
+
+``load_framework(text, source)`` reads a ``parindex.framework/1`` file exactly as FORMATS.md §1
+says and returns an immutable :class:`Framework`, or raises every problem it found, each naming
+the file, line, node code and key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from . import yamltext as y
+from .errors import Collector, FrameworkError
+from .numbers import (
+    NumberSyntaxError,
+    format_decimal,
+    is_multiple,
+    is_power_of_ten_at_most_one,
+    parse_decimal,
+    places_of,
+)
+from .rules import (
+    RULE_TYPES,
+    Bracket,
+    ChoiceRule,
+    CountRule,
+    DeductionRule,
+    PointsRule,
+    ProportionalRule,
+    RatioRule,
+    Rule,
+    SurveyRule,
+    YesNoRule,
+)
+from .text import Text
+
+FORMAT = "parindex.framework/1"
+KINDS = ("normal", "bonus", "penalty")
+EVIDENCE = ("required", "optional", "none")
+SOURCES = ("self", "survey")
+NA_POLICIES = ("rescale", "full")
+_FRAMEWORK_CODE = re.compile(r"[a-z0-9-]+")
+_TOP_KEYS = {
+    "format", "code", "version", "title", "legal_basis", "unit_types", "rounding",
+    "not_applicable", "bands", "nodes",
+}
+_NODE_KEYS = {
+    "code", "title", "max", "children", "rule", "kind", "lead", "evidence", "allow_na",
+    "applies_to", "source",
+}
+_RULE_PARAMS: dict[str, set[str]] = {
+    "points": {"step"},
+    "choice": {"options"},
+    "yes_no": set(),
+    "ratio": {"brackets"},
+    "proportional": set(),
+    "count": {"per_item"},
+    "deduction": {"per_item"},
+    "survey": set(),
+}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A result group (*nhóm xếp loại*), e.g. A ≥ 90."""
+
+    code: str
+    min: Decimal
+    title: Text | None = None
+
+    def label(self, lang: str = "vi") -> str:
+        return self.title.get(lang) if self.title else self.code
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """A node of the tree: an area (*lĩnh vực*), criterion (*tiêu chí*) or sub-criterion
+    (*tiêu chí thành phần*). A leaf carries a rule; a branch sums its children.
+
+    ``lead``, ``evidence``, ``applies_to`` and ``kind`` hold the values in force for this node,
+    inherited from its ancestors where the file set them higher up.
+    """
+
+    code: str
+    title: Text
+    max: Decimal | None
+    rule: Rule | None
+    children: tuple[Node, ...]
+    kind: str
+    lead: str | None
+    evidence: str
+    allow_na: bool
+    applies_to: frozenset[str] | None
+    source: str
+    depth: int
+    parent: str | None
+    line: int
+    framework_rounding: Decimal
+    full_max: Decimal
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.rule is not None
+
+    def applies(self, unit_type: str | None) -> bool:
+        return unit_type is None or self.applies_to is None or unit_type in self.applies_to
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, eq=False)
+class Framework:
+    """One immutable version of a framework."""
+
+    code: str
+    version: str
+    title: Text
+    legal_basis: str | None
+    unit_types: tuple[str, ...]
+    rounding: Decimal
+    not_applicable: str
+    bands: tuple[Band, ...]
+    nodes: tuple[Node, ...]
+    source: str = field(default="<framework>")
+
+    @property
+    def places(self) -> int:
+        return places_of(self.rounding)
+
+    @cached_property
+    def all_nodes(self) -> tuple[Node, ...]:
+        """Every node in framework order (depth first, as written)."""
+        return tuple(n for top in self.nodes for n in top.walk())
+
+    @cached_property
+    def leaves(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.all_nodes if n.is_leaf)
+
+    @cached_property
+    def by_code(self) -> dict[str, Node]:
+        return {n.code: n for n in self.all_nodes}
+
+    def node(self, code: str) -> Node:
+        return self.by_code[code]
+
+    @property
+    def max_total(self) -> Decimal:
+        """Maximum of a unit that every node applies to: normal top-level nodes only."""
+        return sum((n.full_max for n in self.nodes if n.kind == "normal"), Decimal(0))
+
+    def band_for(self, index: Decimal | None) -> Band | None:
+        if index is None:
+            return None
+        return next((b for b in self.bands if b.min <= index), None)
+
+
+def load_framework(text: str, source: str = "<framework>") -> Framework:
+    """Read and validate a framework file; raise FrameworkError(s) naming every problem."""
+    return _Reader(source).read(text)
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems = Collector()
+        self.seen_codes: dict[str, int] = {}
+
+    def error(self, message: str, line: int | None, node: str | None = None) -> None:
+        self.problems.add(FrameworkError(message, source=self.source, line=line, node=node))
+
+    def read(self, text: str) -> Framework:
+        root = y.read_yaml(text, self.source, FrameworkError)
+        if not isinstance(root, y.Mapping):
+            raise FrameworkError("the file must be a mapping of keys", source=self.source, line=1)
+        self.check_keys(root, _TOP_KEYS, None)
+        fmt = root.get("format")
+        if fmt is None:
+            self.error("missing key 'format'", root.line)
+        elif fmt != FORMAT:
+            self.error(f"format must be '{FORMAT}', found {fmt!s}", y.line_of(fmt))
+        code = self.code_text(root, "code", None, required=True)
+        if code and not _FRAMEWORK_CODE.fullmatch(code):
+            self.error("code must use only a-z, 0-9 and '-'", root.key_lines["code"])
+        version = self.code_text(root, "version", None, required=True)
+        title = self.title(root, None)
+        legal_basis = self.plain_text(root, "legal_basis", None)
+        unit_types = self.unit_types(root)
+        rounding = Decimal("0.01")
+        if "rounding" in root:
+            value = self.decimal(root, "rounding", None)
+            if value is not None:
+                if is_power_of_ten_at_most_one(value):
+                    rounding = value
+                else:
+                    self.error("rounding must be 1, 0.1, 0.01, 0.001 …", root.key_lines["rounding"])
+        na_policy = self.choice(root, "not_applicable", NA_POLICIES, None) or "rescale"
+        bands = self.bands(root.get("bands"))
+        nodes_value = root.get("nodes")
+        nodes: tuple[Node, ...] = ()
+        if nodes_value is None:
+            self.error("missing key 'nodes'", root.line)
+        elif not isinstance(nodes_value, y.Sequence) or not nodes_value:
+            self.error("nodes must be a non-empty list", y.line_of(nodes_value))
+        else:
+            built = [
+                self.node(item, depth=0, parent=None, inherited=_Inherited(), rounding=rounding,
+                          unit_types=unit_types)
+                for item in nodes_value
+            ]
+            nodes = tuple(n for n in built if n is not None)
+        self.problems.raise_if_any()
+        assert code is not None and version is not None and title is not None
+        return Framework(
+            code=code, version=version, title=title, legal_basis=legal_basis,
+            unit_types=unit_types, rounding=rounding, not_applicable=na_policy, bands=bands,
+            nodes=nodes, source=self.source,
+        )
+
+    # -- small readers ------------------------------------------------------------------------
+
+    def check_keys(self, mapping: y.Mapping, allowed: set[str], node: str | None) -> None:
+        for key, line in mapping.key_lines.items():
+            if key not in allowed and not key.startswith("x-"):
+                where = f" in node {node}" if node else ""
+                self.error(f"unknown key '{key}'{where} (extensions start with 'x-')", line, node)
+
+    def code_text(self, m: y.Mapping, key: str, node: str | None, *, required: bool) -> str | None:
+        value = m.get(key)
+        if value is None:
+            if required:
+                self.error(f"missing key '{key}'", m.line, node)
+            return None
+        if not isinstance(value, y.Scalar) or value.kind != "str":
+            hint = f" (quote it: \"{value}\")" if isinstance(value, y.Scalar) else ""
+            self.error(f"{key} must be a string{hint}", y.line_of(value), node)
+            return None
+        if not value.strip():
+            self.error(f"{key} must not be empty", value.line, node)
+            return None
+        return str(value)
+
+    def plain_text(self, m: y.Mapping, key: str, node: str | None) -> str | None:
+        value = m.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, y.Scalar) or value.kind != "str":
+            self.error(f"{key} must be text", y.line_of(value), node)
+            return None
+        return str(value)
+
+    def title(self, m: y.Mapping, node: str | None) -> Text | None:
+        value = m.get("title")
+        if value is None:
+            self.error("missing key 'title'", m.line, node)
+            return None
+        if isinstance(value, y.Scalar) and value.kind == "str" and value.strip():
+            return Text(str(value))
+        if isinstance(value, y.Mapping):
+            self.check_keys(value, {"vi", "en"}, node)
+            texts = {}
+            for lang in ("vi", "en"):
+                text = value.get(lang)
+                if text is None:
+                    continue
+                if not isinstance(text, y.Scalar) or text.kind != "str" or not text.strip():
+                    self.error(f"title.{lang} must be non-empty text", y.line_of(text), node)
+                else:
+                    texts[lang] = str(text)
+            if texts:
+                first = texts.get("vi") or texts["en"]
+                return Text(first, texts.get("en"))
+            self.error("title needs 'vi' or 'en'", value.line, node)
+            return None
+        self.error("title must be text or {vi: …, en: …}", y.line_of(value), node)
+        return None
+
+    def decimal(self, m: y.Mapping, key: str, node: str | None) -> Decimal | None:
+        value = m.get(key)
+        if value is None:
+            return None
+        return self.decimal_value(value, key, node)
+
+    def decimal_value(self, value: y.Value, what: str, node: str | None) -> Decimal | None:
+        if not isinstance(value, y.Scalar) or value.kind not in ("num", "str"):
+            self.error(f"{what} must be a number", y.line_of(value), node)
+            return None
+        try:
+            return parse_decimal(str(value).lstrip("+"))
+        except NumberSyntaxError as exc:
+            self.error(f"{what} {exc}", value.line, node)
+            return None
+
+    def boolean(self, m: y.Mapping, key: str, node: str | None) -> bool | None:
+        value = m.get(key)
+        if value is None:
+            return None
+        if isinstance(value, y.Scalar) and value.kind == "bool":
+            return value.boolean
+        self.error(f"{key} must be true or false", y.line_of(value), node)
+        return None
+
+    def choice(self, m: y.Mapping, key: str, allowed: tuple[str, ...], node: str | None) -> str | None:
+        value = m.get(key)
+        if value is None:
+            return None
+        if isinstance(value, y.Scalar) and value.kind == "str" and value in allowed:
+            return str(value)
+        self.error(f"{key} must be one of {', '.join(allowed)}", y.line_of(value), node)
+        return None
+
+    def string_list(self, m: y.Mapping, key: str, node: str | None) -> tuple[str, ...] | None:
+        value = m.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, y.Sequence) or not value:
+            self.error(f"{key} must be a non-empty list", y.line_of(value), node)
+            return None
+        items: list[str] = []
+        for item in value:
+            if not isinstance(item, y.Scalar) or item.kind != "str" or not item.strip():
+                self.error(f"{key} holds text codes only", y.line_of(item), node)
+            elif item in items:
+                self.error(f"{key} lists '{item}' twice", item.line, node)
+            else:
+                items.append(str(item))
+        return tuple(items)
+
+    def unit_types(self, root: y.Mapping) -> tuple[str, ...]:
+        return self.string_list(root, "unit_types", None) or ()
+
+    def bands(self, value: y.Value | None) -> tuple[Band, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, y.Sequence):
+            self.error("bands must be a list", y.line_of(value))
+            return ()
+        bands: list[Band] = []
+        for item in value:
+            if not isinstance(item, y.Mapping):
+                self.error("a band must be a mapping {code, min, title}", y.line_of(item))
+                continue
+            self.check_keys(item, {"code", "min", "title"}, None)
+            code = self.code_text(item, "code", None, required=True)
+            low = self.decimal(item, "min", None)
+            if "min" not in item:
+                self.error("a band needs 'min'", item.line)
+            title = self.title(item, None) if "title" in item else None
+            if code is None or low is None:
+                continue
+            if any(b.code == code for b in bands):
+                self.error(f"band code '{code}' is used twice", item.line)
+            if bands and low >= bands[-1].min:
+                self.error("band mins must strictly decrease", item.key_lines["min"])
+            bands.append(Band(code, low, title))
+        return tuple(bands)
+
+    # -- nodes --------------------------------------------------------------------------------
+
+    def node(
+        self,
+        value: y.Value,
+        *,
+        depth: int,
+        parent: str | None,
+        inherited: _Inherited,
+        rounding: Decimal,
+        unit_types: tuple[str, ...],
+    ) -> Node | None:
+        if not isinstance(value, y.Mapping):
+            self.error("a node must be a mapping with code and title", y.line_of(value), parent)
+            return None
+        code = self.code_text(value, "code", parent, required=True)
+        if code is not None:
+            if code in self.seen_codes:
+                self.error(f"code '{code}' is used twice (first at line {self.seen_codes[code]})",
+                           value.key_lines["code"], code)
+            else:
+                self.seen_codes[code] = value.key_lines["code"]
+        label = code or parent
+        self.check_keys(value, _NODE_KEYS, label)
+        title = self.title(value, label)
+
+        kind = inherited.kind
+        if "kind" in value:
+            if depth > 0:
+                self.error("kind may be set on top-level nodes only", value.key_lines["kind"], label)
+            kind = self.choice(value, "kind", KINDS, label) or "normal"
+        lead = self.plain_text(value, "lead", label) or inherited.lead
+        evidence = self.choice(value, "evidence", EVIDENCE, label) or inherited.evidence
+        source = self.choice(value, "source", SOURCES, label) or inherited.source
+        applies_to = inherited.applies_to
+        own_types = self.string_list(value, "applies_to", label)
+        if own_types is not None:
+            for t in own_types:
+                if unit_types and t not in unit_types:
+                    self.error(f"applies_to type '{t}' is not in unit_types", value.key_lines["applies_to"], label)
+            own = frozenset(own_types)
+            applies_to = own if applies_to is None else applies_to & own
+        cap = self.decimal(value, "max", label)
+        if cap is not None:
+            if cap <= 0:
+                self.error("max must be greater than 0", value.key_lines["max"], label)
+            elif not is_multiple(cap, rounding):
+                self.error(f"max must be a multiple of rounding {format_decimal(rounding)}",
+                           value.key_lines["max"], label)
+        has_children, has_rule = "children" in value, "rule" in value
+        if has_children == has_rule:
+            self.error("a node has either children or a rule (exactly one)", value.line, label)
+            return None
+        allow_na = self.boolean(value, "allow_na", label) or False
+        line = value.line
+
+        if has_rule:
+            if cap is None and "max" not in value:
+                self.error("a leaf needs 'max'", line, label)
+            if allow_na and kind != "normal":
+                self.error("allow_na is only for leaves of normal nodes", value.key_lines["allow_na"], label)
+            rule = self.rule(value["rule"], cap, rounding, label)
+            if code is None or title is None or cap is None or rule is None or cap <= 0:
+                return None
+            return Node(
+                code=code, title=title, max=cap, rule=rule, children=(), kind=kind, lead=lead,
+                evidence=evidence, allow_na=allow_na, applies_to=applies_to, source=source,
+                depth=depth, parent=parent, line=line, framework_rounding=rounding, full_max=cap,
+            )
+
+        if "allow_na" in value:
+            self.error("allow_na is only for leaves", value.key_lines["allow_na"], label)
+        children_value = value["children"]
+        if not isinstance(children_value, y.Sequence) or not children_value:
+            self.error("children must be a non-empty list", y.line_of(children_value), label)
+            return None
+        child_inherited = _Inherited(kind, lead, evidence, applies_to, source)
+        built = [
+            self.node(c, depth=depth + 1, parent=code, inherited=child_inherited, rounding=rounding,
+                      unit_types=unit_types)
+            for c in children_value
+        ]
+        children = tuple(c for c in built if c is not None)
+        if code is None or title is None or len(children) != len(built):
+            return None
+        children_sum = sum((c.full_max for c in children), Decimal(0))
+        if cap is not None and cap > children_sum:
+            self.error(
+                f"max {format_decimal(cap)} exceeds the children's sum {format_decimal(children_sum)}",
+                value.key_lines["max"], label,
+            )
+        full_max = children_sum if cap is None else min(cap, children_sum)
+        return Node(
+            code=code, title=title, max=cap, rule=None, children=children, kind=kind, lead=lead,
+            evidence=evidence, allow_na=False, applies_to=applies_to, source=source, depth=depth,
+            parent=parent, line=line, framework_rounding=rounding, full_max=full_max,
+        )
+
+    def rule(self, value: y.Value, cap: Decimal | None, rounding: Decimal, node: str | None) -> Rule | None:
+        if not isinstance(value, y.Mapping):
+            self.error("rule must be a mapping with a type", y.line_of(value), node)
+            return None
+        kind = value.get("type")
+        if not isinstance(kind, y.Scalar) or kind not in RULE_TYPES:
+            self.error(f"rule type must be one of {', '.join(RULE_TYPES)}",
+                       value.key_lines.get("type", value.line), node)
+            return None
+        self.check_keys(value, {"type"} | _RULE_PARAMS[kind], node)
+        top = cap if cap is not None and cap > 0 else None
+
+        def points_ok(points: Decimal | None, line: int, what: str) -> bool:
+            if points is None:
+                return False
+            if top is not None and points > top:
+                self.error(f"{what} {format_decimal(points)} exceeds the leaf's max {format_decimal(top)}", line, node)
+                return False
+            if not is_multiple(points, rounding):
+                self.error(f"{what} must be a multiple of rounding {format_decimal(rounding)}", line, node)
+                return False
+            return True
+
+        def positive(key: str, required: bool) -> Decimal | None:
+            if key not in value:
+                if required:
+                    self.error(f"rule {kind} needs '{key}'", value.line, node)
+                return None
+            amount = self.decimal(value, key, node)
+            if amount is None:
+                return None
+            if amount <= 0:
+                self.error(f"{key} must be greater than 0", value.key_lines[key], node)
+                return None
+            if not is_multiple(amount, rounding):
+                self.error(f"{key} must be a multiple of rounding {format_decimal(rounding)}",
+                           value.key_lines[key], node)
+                return None
+            return amount
+
+        if kind == "points":
+            return PointsRule(step=positive("step", required=False))
+        if kind == "yes_no":
+            return YesNoRule()
+        if kind == "proportional":
+            return ProportionalRule()
+        if kind == "survey":
+            return SurveyRule()
+        if kind in ("count", "deduction"):
+            per_item = positive("per_item", required=True)
+            if per_item is None:
+                return None
+            return CountRule(per_item) if kind == "count" else DeductionRule(per_item)
+        if kind == "choice":
+            options = value.get("options")
+            if not isinstance(options, y.Mapping) or not options:
+                self.error("choice needs a non-empty 'options' mapping", value.line, node)
+                return None
+            parsed: list[tuple[str, Decimal]] = []
+            for key, points_value in options.items():
+                points = self.decimal_value(points_value, f"option '{key}'", node)
+                if points_ok(points, options.key_lines[key], f"option '{key}'"):
+                    assert points is not None
+                    parsed.append((key, points))
+            return ChoiceRule(tuple(parsed)) if len(parsed) == len(options) else None
+        # ratio
+        brackets_value = value.get("brackets")
+        if not isinstance(brackets_value, y.Sequence) or not brackets_value:
+            self.error("ratio needs a non-empty 'brackets' list", value.line, node)
+            return None
+        brackets: list[Bracket] = []
+        ok = True
+        for item in brackets_value:
+            if not isinstance(item, y.Mapping) or "min" not in item or "points" not in item:
+                self.error("a bracket is {min: …, points: …}", y.line_of(item), node)
+                ok = False
+                continue
+            self.check_keys(item, {"min", "points"}, node)
+            low = self.decimal(item, "min", node)
+            points = self.decimal(item, "points", node)
+            if low is None or not points_ok(points, item.key_lines["points"], "bracket points"):
+                ok = False
+                continue
+            assert points is not None
+            if brackets and low >= brackets[-1].min:
+                self.error("bracket mins must strictly decrease", item.key_lines["min"], node)
+                ok = False
+            brackets.append(Bracket(low, points))
+        if ok and brackets[-1].min != 0:
+            self.error("the last bracket's min must be 0", brackets_value[-1].line, node)
+            ok = False
+        return RatioRule(tuple(brackets)) if ok else None
+
+
+@dataclass(frozen=True)
+class _Inherited:
+    kind: str = "normal"
+    lead: str | None = None
+    evidence: str = "optional"
+    applies_to: frozenset[str] | None = None
+    source: str = "self"

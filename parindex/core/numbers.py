@@ -1,0 +1,90 @@
+"""Exact numbers: decimal text in, exact fractions inside, half-up rounding once.
+
+Rounding rule (written down in docs/methodology.md): a value is rounded half-up, away from zero,
+to the framework's ``rounding`` quantum, exactly once, from its exact fraction. Points are carried
+between functions as integers of quanta (``2.25`` at quantum ``0.01`` is ``225``) so that sums
+over thousands of units stay exact and fast.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_EXPONENT = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)[eE][-+]?\d+")
+_COMMA_DECIMAL = re.compile(r"\d+,\d+")
+
+
+class NumberSyntaxError(ValueError):
+    """Text that is not a plain non-negative decimal number."""
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Read a non-negative decimal written as digits with an optional ``.`` fraction."""
+    if _DECIMAL.fullmatch(text):
+        return Decimal(text)
+    if _COMMA_DECIMAL.fullmatch(text):
+        raise NumberSyntaxError(f"use '.' as the decimal separator: write {text.replace(',', '.')}")
+    if _EXPONENT.fullmatch(text):
+        raise NumberSyntaxError("exponents are not allowed: write the number out in full")
+    if text.startswith("-") and _DECIMAL.fullmatch(text[1:]):
+        raise NumberSyntaxError("must not be negative")
+    raise NumberSyntaxError("is not a number")
+
+
+def places_of(quantum: Decimal) -> int:
+    """Number of decimal places of a power-of-ten quantum (0.01 -> 2, 1 -> 0)."""
+    exponent = quantum.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def is_power_of_ten_at_most_one(value: Decimal) -> bool:
+    sign, digits, exponent = value.normalize().as_tuple()
+    return sign == 0 and digits == (1,) and isinstance(exponent, int) and exponent <= 0
+
+
+def is_multiple(value: Decimal, quantum: Decimal) -> bool:
+    return (value % quantum) == 0
+
+
+def round_half_up(value: Fraction, places: int) -> int:
+    """``value`` rounded half-up (away from zero) to ``places`` decimals, as integer quanta."""
+    scaled = value * 10**places
+    magnitude = (2 * abs(scaled.numerator) + scaled.denominator) // (2 * scaled.denominator)
+    return -magnitude if scaled < 0 else magnitude
+
+
+def quanta(value: Decimal, places: int) -> int:
+    """An exact multiple of the quantum, as integer quanta."""
+    scaled = value.scaleb(places)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} is not a multiple of 10^-{places}")
+    return int(scaled)
+
+
+def from_quanta(count: int, places: int) -> Decimal:
+    return Decimal(count).scaleb(-places)
+
+
+def format_quanta(count: int, places: int) -> str:
+    """Text with exactly ``places`` decimals, never in exponent form."""
+    return f"{from_quanta(count, places):.{places}f}"
+
+
+def format_decimal(value: Decimal) -> str:
+    """A decimal for people: no exponent, no trailing zeros (1.50 -> 1.5, 2.00 -> 2)."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_fraction(value: Fraction, places: int = 2) -> str:
+    """A fraction shown to a person: exact when it is a short decimal, else ≈ rounded."""
+    rounded = round_half_up(value, places)
+    exact = Fraction(rounded, 10**places) == value
+    text = format_decimal(from_quanta(rounded, places))
+    return text if exact else f"≈{text}"

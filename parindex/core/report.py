@@ -1,0 +1,91 @@
+"""The compute output of FORMATS.md §3: JSON, CSV and a readable table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from .compute import CycleResult, UnitResult
+from .numbers import format_decimal
+
+
+def _fixed(value: Decimal | None, places: int) -> str | None:
+    return None if value is None else f"{value:.{places}f}"
+
+
+def unit_json(result: UnitResult, places: int) -> dict[str, Any]:
+    return {
+        "unit": result.unit.code,
+        "name": result.unit.name,
+        "type": result.unit.type,
+        "group": result.unit.group,
+        "points": _fixed(result.points, places),
+        "max": _fixed(result.max, places),
+        "index": _fixed(result.index, places),
+        "rank": result.rank,
+        "band": result.band.code if result.band else None,
+        "nodes": {
+            code: {
+                "points": _fixed(node.points, places),
+                "max": _fixed(node.max, places),
+                "index": _fixed(node.index, places),
+            }
+            for code, node in result.nodes.items()
+        },
+        "missing": list(result.missing),
+    }
+
+
+def to_json(result: CycleResult) -> dict[str, Any]:
+    fw = result.framework
+    return {
+        "framework": {"code": fw.code, "version": fw.version},
+        "units": [unit_json(u, fw.places) for u in result.units],
+    }
+
+
+def to_csv(result: CycleResult) -> str:
+    fw = result.framework
+    places = fw.places
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    codes = [n.code for n in fw.all_nodes]
+    writer.writerow(["unit", "name", "type", "group", "points", "max", "index", "rank", "band",
+                     "missing", *(f"points_{c}" for c in codes)])
+    for u in result.units:
+        writer.writerow([
+            u.unit.code, u.unit.name or "", u.unit.type or "", u.unit.group or "",
+            _fixed(u.points, places), _fixed(u.max, places), _fixed(u.index, places) or "",
+            u.rank if u.rank is not None else "", u.band.code if u.band else "",
+            ";".join(u.missing),
+            *((_fixed(u.nodes[c].points, places) if c in u.nodes else "") for c in codes),
+        ])
+    return out.getvalue()
+
+
+def to_table(result: CycleResult) -> str:
+    fw = result.framework
+    places = fw.places
+    header = ["group", "rank", "unit", "name", "points", "max", "index", "band", "missing"]
+    rows = [header]
+    for u in result.units:
+        rows.append([
+            u.unit.group or "-",
+            str(u.rank) if u.rank is not None else "-",
+            u.unit.code,
+            u.unit.name or "",
+            _fixed(u.points, places) or "",
+            _fixed(u.max, places) or "",
+            _fixed(u.index, places) or "-",
+            u.band.code if u.band else "-",
+            str(len(u.missing)) if u.missing else "",
+        ])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    numeric = {1, 4, 5, 6, 8}
+    lines = [f"{fw.title} — {fw.code} {fw.version} (max {format_decimal(fw.max_total)})"]
+    for r in rows:
+        cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"

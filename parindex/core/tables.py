@@ -1,0 +1,171 @@
+"""The scores file and the units file (FORMATS.md §2), read from text handed in.
+
+Every problem in a file is reported, each naming the file, the line (the header is line 1), the
+unit, the item and the value. Nothing is returned unless the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .compute import UnitInfo
+from .errors import Collector, InputError, ValueRuleError
+from .framework import Framework
+from .scoring import Scorer
+
+SCORES_COLUMNS = ("unit", "item", "value")
+UNIT_COLUMNS = ("unit", "name", "type", "group")
+
+
+@dataclass(frozen=True)
+class Scores:
+    """A valid scores file: answers per unit and leaf, and the warnings it raised."""
+
+    answers: dict[str, dict[str, str]]
+    warnings: tuple[str, ...]
+
+
+def _rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if header is None:
+                header = [cell.strip() for cell in row]
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise InputError(f"not a valid CSV file: {exc}", source=source, line=reader.line_num) from None
+    if header is None:
+        raise InputError("the file is empty (expected a header line)", source=source, line=1)
+    return header, rows
+
+
+def _columns(header: list[str], required: tuple[str, ...], allowed: tuple[str, ...],
+             source: str) -> dict[str, int]:
+    problems = Collector()
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header):
+        if name not in allowed:
+            problems.add(InputError(
+                f"unknown column '{name}' (allowed: {', '.join(allowed)})", source=source, line=1))
+        elif name in seen:
+            problems.add(InputError(f"column '{name}' appears twice", source=source, line=1))
+        seen[name] = position
+    for name in required:
+        if name not in seen:
+            problems.add(InputError(f"missing column '{name}'", source=source, line=1))
+    problems.raise_if_any()
+    return seen
+
+
+def _cell(row: list[str], position: int | None) -> str:
+    if position is None or position >= len(row):
+        return ""
+    return row[position]
+
+
+def read_units(text: str, source: str = "<units>",
+               framework: Framework | None = None) -> tuple[list[UnitInfo], tuple[str, ...]]:
+    """Read a units file: header ``unit`` plus any of ``name,type,group``."""
+    header, rows = _rows(text, source)
+    columns = _columns(header, ("unit",), UNIT_COLUMNS, source)
+    problems = Collector()
+    warnings: list[str] = []
+    units: list[UnitInfo] = []
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        code = _cell(row, columns["unit"]).strip()
+        if len(row) > len(header):
+            problems.add(InputError("the row has more cells than the header", source=source, line=line))
+        if not code:
+            problems.add(InputError("the unit code is empty", source=source, line=line, column="unit"))
+            continue
+        if code in first_line:
+            problems.add(InputError(f"duplicate unit (first at line {first_line[code]})",
+                                    source=source, line=line, unit=code))
+            continue
+        first_line[code] = line
+        unit_type = _cell(row, columns.get("type")).strip() or None
+        if (framework is not None and unit_type is not None and framework.unit_types
+                and unit_type not in framework.unit_types):
+            warnings.append(f"{source}:{line}: unit {code}: type '{unit_type}' is not among the "
+                            f"framework's unit_types ({', '.join(framework.unit_types)})")
+        units.append(UnitInfo(
+            code=code,
+            name=_cell(row, columns.get("name")).strip() or None,
+            type=unit_type,
+            group=_cell(row, columns.get("group")).strip() or None,
+        ))
+    problems.raise_if_any()
+    return units, tuple(warnings)
+
+
+def read_scores(
+    text: str,
+    framework: Framework,
+    source: str = "<scores>",
+    units: Mapping[str, UnitInfo] | None = None,
+    scorer: Scorer | None = None,
+) -> Scores:
+    """Read a scores file ``unit,item,value`` and check every value against its leaf's rule."""
+    header, rows = _rows(text, source)
+    columns = _columns(header, SCORES_COLUMNS, SCORES_COLUMNS, source)
+    scorer = scorer or Scorer(framework)
+    problems = Collector()
+    warnings: list[str] = []
+    answers: dict[str, dict[str, str]] = {}
+    first_line: dict[tuple[str, str], int] = {}
+    unknown_units: set[str] = set()
+    for line, row in rows:
+        unit = _cell(row, columns["unit"]).strip()
+        item = _cell(row, columns["item"]).strip()
+        value = _cell(row, columns["value"])
+
+        def fail(message: str, column: str | None = None) -> None:
+            problems.add(InputError(message, source=source, line=line, column=column,
+                                    unit=unit or None, node=item or None, value=value))
+
+        if len(row) > len(header):
+            fail("the row has more cells than the header")
+            continue
+        if not unit:
+            fail("the unit is empty", "unit")
+            continue
+        if not item:
+            fail("the item is empty", "item")
+            continue
+        if units is not None and unit not in units:
+            if unit not in unknown_units:
+                fail("the unit is not in the units file", "unit")
+                unknown_units.add(unit)
+            continue
+        leaf = framework.by_code.get(item)
+        if leaf is None or not leaf.is_leaf:
+            what = "a branch, not a leaf" if leaf is not None else "not a node"
+            fail(f"the item is {what} of framework {framework.code} {framework.version}", "item")
+            continue
+        key = (unit, item)
+        if key in first_line:
+            fail(f"duplicate row for this unit and item (first at line {first_line[key]})")
+            continue
+        first_line[key] = line
+        try:
+            scorer(leaf, value)
+        except ValueRuleError as exc:
+            fail(exc.message, "value")
+            continue
+        unit_type = units[unit].type if units is not None else None
+        if not leaf.applies(unit_type):
+            warnings.append(f"{source}:{line}: unit {unit}, item {item}: does not apply to type "
+                            f"{unit_type}; value ignored")
+            continue
+        answers.setdefault(unit, {})[item] = value
+    problems.raise_if_any()
+    return Scores(answers, tuple(warnings))

@@ -1,0 +1,115 @@
+"""Strict YAML reading for the public file formats.
+
+PyYAML's composer gives each scalar its style and line; we resolve types ourselves so that
+YAML 1.1 surprises cannot change what a file means: ``yes`` stays the text "yes", ``1.10`` stays
+the decimal text "1.10" (never a float), duplicate keys are errors, and every value knows its line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import yaml
+
+from .errors import ParindexError
+
+ScalarKind = Literal["str", "num", "bool", "null"]
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+class Scalar(str):
+    """A scalar's text, with how it was written (``kind``) and where (``line``)."""
+
+    kind: ScalarKind
+    line: int
+
+    def __new__(cls, text: str, kind: ScalarKind, line: int) -> Scalar:
+        self = super().__new__(cls, text)
+        self.kind = kind
+        self.line = line
+        return self
+
+    @property
+    def boolean(self) -> bool | None:
+        return _BOOLEANS.get(str(self)) if self.kind == "bool" else None
+
+
+class Mapping(dict[str, "Value"]):
+    """A mapping in file order; ``line`` is where it starts, ``key_lines`` where each key is."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class Sequence(list["Value"]):
+    line: int
+
+
+Value = Scalar | Mapping | Sequence
+
+
+def line_of(value: Value) -> int:
+    return value.line
+
+
+def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
+    """Parse ``text`` into Scalars, Mappings and Sequences, or raise ``error`` with a line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise error(f"not valid YAML: {exc.problem or exc.context}", source=source, line=line) from None
+    except yaml.YAMLError as exc:
+        raise error(f"not valid YAML: {exc}", source=source) from None
+    if node is None:
+        raise error("the file is empty", source=source)
+    return _convert(node, source, error)
+
+
+def _convert(node: yaml.Node, source: str, error: type[ParindexError]) -> Value:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, line)
+    if isinstance(node, yaml.SequenceNode):
+        seq = Sequence(_convert(item, source, error) for item in node.value)
+        seq.line = line
+        return seq
+    if isinstance(node, yaml.MappingNode):
+        mapping = Mapping()
+        mapping.line = line
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise error("a key must be plain text", source=source, line=key_line)
+            key = str(key_node.value)
+            if key == "<<":
+                raise error("merge keys (<<) are not supported", source=source, line=key_line)
+            if key in mapping:
+                raise error(
+                    f"duplicate key '{key}' (first at line {mapping.key_lines[key]})",
+                    source=source,
+                    line=key_line,
+                )
+            mapping[key] = _convert(value_node, source, error)
+            mapping.key_lines[key] = key_line
+        return mapping
+    raise error("unsupported YAML node", source=source, line=line)  # pragma: no cover
+
+
+def _scalar(node: yaml.ScalarNode, line: int) -> Scalar:
+    text = str(node.value)
+    if node.style is not None:  # quoted or block scalar: always text
+        return Scalar(text, "str", line)
+    if text in _NULLS:
+        return Scalar(text, "null", line)
+    if text in _BOOLEANS:
+        return Scalar(text, "bool", line)
+    if _NUMBER.fullmatch(text):
+        return Scalar(text, "num", line)
+    return Scalar(text, "str", line)
