@@ -1,0 +1,66 @@
+"""Writes for framework versions: import a file, never change it afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+
+from parindex.core import load_framework
+from parindex.core.errors import FrameworkError
+
+from .models import FrameworkNode, FrameworkVersion
+
+
+@transaction.atomic
+def framework_import(*, text: str, source_name: str, user: object | None = None) -> FrameworkVersion:
+    """Validate a framework file with the core and store it as a new immutable version.
+
+    Raises FrameworkError (naming file, line and node) when the file is invalid, or when the
+    same code and version already exist with different content.
+    """
+    fw = load_framework(text, source=source_name)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    existing = FrameworkVersion.objects.filter(code=fw.code, version=fw.version).first()
+    if existing is not None:
+        if existing.sha256 == digest:
+            return existing
+        raise FrameworkError(
+            f"framework {fw.code} version {fw.version} already exists with different content; "
+            "a version never changes: give the new file a new version",
+            source=source_name,
+        )
+    version = FrameworkVersion.objects.create(
+        code=fw.code,
+        version=fw.version,
+        title_vi=fw.title.vi,
+        title_en=fw.title.en or "",
+        legal_basis=fw.legal_basis or "",
+        source_name=source_name,
+        source_text=text,
+        sha256=digest,
+        max_total=fw.max_total,
+        imported_by=user if getattr(user, "pk", None) else None,
+    )
+    FrameworkNode.objects.bulk_create(
+        FrameworkNode(
+            version=version,
+            code=node.code,
+            parent_code=node.parent or "",
+            position=position,
+            depth=node.depth,
+            title_vi=node.title.vi,
+            title_en=node.title.en or "",
+            kind=node.kind,
+            max=node.full_max,
+            is_leaf=node.is_leaf,
+            rule_type=node.rule.type if node.rule else "",
+            lead=node.lead or "",
+            evidence=node.evidence,
+            source=node.source,
+            allow_na=node.allow_na,
+            applies_to=sorted(node.applies_to) if node.applies_to is not None else None,
+        )
+        for position, node in enumerate(fw.all_nodes)
+    )
+    return version

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import Answer, UnitResult
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ("cycle", "unit", "leaf_code", "value", "updated_at")
+    list_filter = ("cycle",)
+    search_fields = ("unit__code", "unit__name", "leaf_code")
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(UnitResult)
+class UnitResultAdmin(admin.ModelAdmin):
+    """Results are computed by the core; the admin shows them and never edits them."""
+
+    list_display = ("cycle", "unit", "group", "points", "max", "index", "rank", "band")
+    list_filter = ("cycle", "group", "band")
+    search_fields = ("unit__code", "unit__name")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

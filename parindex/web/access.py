@@ -1,0 +1,97 @@
+"""The access choke points: every view reaches cycles, results and units through these.
+
+Rules (checked on the server, per request):
+- anyone may read published cycles, their rankings and scorecards, and the frameworks;
+- province-wide roles (PAR administrator, council, viewer, appraiser) and superusers may read
+  every cycle's results, published or not;
+- a unit's editor or head may read their own unit's scorecard in any cycle, and nobody else's
+  until the cycle is published;
+- managing frameworks needs the PAR administrator role.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.cycles.models import Cycle
+from parindex.results.models import UnitResult
+
+PROVINCE_WIDE = (Role.PAR_ADMIN, Role.COUNCIL, Role.VIEWER, Role.APPRAISER)
+UNIT_ROLES = (Role.UNIT_EDITOR, Role.UNIT_HEAD)
+
+
+class LoginRequired(Exception):
+    """The page exists for signed-in people only; the view layer redirects to the login page."""
+
+
+def _roles(user: User | AnonymousUser) -> list[RoleAssignment]:
+    if not user.is_authenticated:
+        return []
+    cached: list[RoleAssignment] | None = getattr(user, "_parindex_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("unit"))
+        user._parindex_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_par_admin(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or any(r.role == Role.PAR_ADMIN for r in _roles(user))
+    )
+
+
+def sees_all_results(user: User | AnonymousUser) -> bool:
+    """Province-wide readers see results of cycles that are not yet published."""
+    return user.is_authenticated and (
+        user.is_superuser or any(r.role in PROVINCE_WIDE for r in _roles(user))
+    )
+
+
+def own_unit_ids(user: User | AnonymousUser) -> set[int]:
+    return {r.unit_id for r in _roles(user) if r.role in UNIT_ROLES and r.unit_id is not None}
+
+
+def visible_cycles(user: User | AnonymousUser):  # type: ignore[no-untyped-def]
+    cycles = Cycle.objects.select_related("framework_version")
+    if sees_all_results(user) or own_unit_ids(user):
+        return cycles.all()
+    return cycles.filter(state=Cycle.State.PUBLISHED)
+
+
+def get_cycle_for_user(request: HttpRequest, cycle_id: int) -> Cycle:
+    """A cycle whose ranking the user may read, or 404 / login / 403."""
+    try:
+        cycle = Cycle.objects.select_related("framework_version").get(pk=cycle_id)
+    except Cycle.DoesNotExist:
+        raise Http404 from None
+    if cycle.is_published or sees_all_results(request.user):
+        return cycle
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    raise PermissionDenied
+
+
+def get_unit_result_for_user(request: HttpRequest, cycle_id: int, unit_code: str) -> UnitResult:
+    """A unit's result (scorecard) the user may read: published, province-wide, or own unit."""
+    try:
+        result = UnitResult.objects.select_related(
+            "unit", "cycle", "cycle__framework_version"
+        ).get(cycle_id=cycle_id, unit__code=unit_code)
+    except UnitResult.DoesNotExist:
+        raise Http404 from None
+    user = request.user
+    if result.cycle.is_published or sees_all_results(user) or result.unit_id in own_unit_ids(user):
+        return result
+    if not user.is_authenticated:
+        raise LoginRequired
+    raise PermissionDenied
+
+
+def require_par_admin(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not is_par_admin(request.user):
+        raise PermissionDenied

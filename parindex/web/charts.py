@@ -1,0 +1,95 @@
+"""Charts as Vega-Lite specs, rendered to SVG on the server (no JavaScript, same in print).
+
+Each ``*_spec`` function is pure: rows in, a Vega-Lite dict out. ``render_svg`` turns a spec into
+SVG once and caches it by the spec's hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+import vl_convert
+from django.core.cache import cache
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+FONT = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+BAND_COLOURS = ["#1a7f37", "#2f81f7", "#d29922", "#cf222e", "#8250df", "#6e7781"]
+
+
+def _config() -> dict[str, Any]:
+    return {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 11, "titleFontSize": 12}}
+
+
+def ranking_spec(
+    rows: list[dict[str, Any]], *, title: str, index_label: str, unit_label: str,
+    band_label: str, band_order: list[str],
+) -> dict[str, Any]:
+    """Horizontal bars of each unit's index, highest first, coloured by band.
+
+    ``rows``: dicts with ``unit`` (name), ``index`` (float for display), ``band`` (label).
+    """
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": 520,
+        "height": {"step": 16},
+        "data": {"values": rows},
+        "mark": {"type": "bar", "cornerRadiusEnd": 2},
+        "encoding": {
+            "y": {"field": "unit", "type": "nominal", "sort": "-x", "title": unit_label,
+                  "axis": {"labelLimit": 260}},
+            "x": {"field": "index", "type": "quantitative", "title": index_label,
+                  "scale": {"domain": [0, max(100, *(r["index"] for r in rows))] if rows else [0, 100]}},
+            "color": {"field": "band", "type": "nominal", "title": band_label,
+                      "scale": {"domain": band_order, "range": BAND_COLOURS[: len(band_order)]}},
+            "tooltip": [{"field": "unit"}, {"field": "index"}, {"field": "band"}],
+        },
+        "config": _config(),
+    }
+
+
+def profile_spec(
+    rows: list[dict[str, Any]], *, title: str, index_label: str, area_label: str,
+    series: list[str],
+) -> dict[str, Any]:
+    """Grouped bars per area: the unit's index beside its group's mean.
+
+    ``rows``: dicts with ``area`` (label), ``series`` (unit or group mean), ``index`` (float).
+    """
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": {"step": 14},
+        "height": 240,
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "area", "type": "nominal", "title": area_label, "sort": None,
+                  "axis": {"labelAngle": 0}},
+            "xOffset": {"field": "series", "type": "nominal"},
+            "y": {"field": "index", "type": "quantitative", "title": index_label,
+                  "scale": {"domain": [0, 100]}},
+            "color": {"field": "series", "type": "nominal", "title": None,
+                      "scale": {"domain": series, "range": ["#2f81f7", "#afb8c1"]}},
+            "tooltip": [{"field": "area"}, {"field": "series"}, {"field": "index"}],
+        },
+        "config": _config(),
+    }
+
+
+def as_number(value: Decimal | None) -> float | None:
+    """Chart coordinates only: the stored figures stay Decimal."""
+    return None if value is None else float(value)
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    key = "chart:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    svg: str | None = cache.get(key)
+    if svg is None:
+        svg = vl_convert.vegalite_to_svg(spec)
+        cache.set(key, svg, 3600)
+    return svg

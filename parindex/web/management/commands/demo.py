@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from parindex.demo import build_demo, demo_exists
+
+
+class Command(BaseCommand):
+    help = "Build the deterministic demo province (skipped when the database already holds data)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset", action="store_true",
+            help="delete everything in the database first (all data, all accounts)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+        elif demo_exists():
+            self.stdout.write("The database already holds data: demo not rebuilt "
+                              "(use `manage.py demo --reset` to start again).")
+            return
+        accounts = build_demo(log=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS("Demo province ready at http://127.0.0.1:8000/"))
+        self.stdout.write("Accounts (passwords are shown only now; change them with "
+                          "`manage.py changepassword NAME`):")
+        for username, password in accounts.passwords.items():
+            self.stdout.write(f"  {username:12} {password}")

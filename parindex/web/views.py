@@ -1,0 +1,184 @@
+"""Pages. Each view reads through ``access`` and the selectors, and renders one template;
+with htmx, only the fragment that changed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from parindex.core import ParindexError
+from parindex.frameworks.models import FrameworkVersion
+from parindex.frameworks.selectors import core_framework
+from parindex.frameworks.services import framework_import
+from parindex.results import selectors as results
+from parindex.units.models import UnitType
+
+from . import access, charts
+
+
+def lang() -> str:
+    return get_language() or "vi"
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    cycles = access.visible_cycles(request.user).order_by("-year")
+    frameworks = FrameworkVersion.objects.order_by("code", "-version")
+    return render(request, "web/home.html", {"cycles": cycles, "frameworks": frameworks})
+
+
+@require_GET
+def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access.get_cycle_for_user(request, cycle_id)
+    fw = core_framework(cycle.framework_version)
+    unit_type = request.GET.get("type") or None
+    if unit_type not in UnitType.values:
+        unit_type = None
+    previous = results.previous_cycle(cycle, access.visible_cycles(request.user))
+    groups = results.cycle_ranking(cycle, unit_type=unit_type, previous=previous)
+    band_labels = {b.code: b.label(lang()) for b in fw.bands}
+    rows = [
+        {
+            "unit": row.result.unit.name,
+            "index": charts.as_number(row.result.index),
+            "band": band_labels.get(row.result.band, "—"),
+        }
+        for group in groups
+        for row in group.rows
+        if row.result.index is not None
+    ]
+    chart = charts.render_svg(
+        charts.ranking_spec(
+            rows,
+            title=_("PAR Index %(year)s") % {"year": cycle.year},
+            index_label=_("Index"),
+            unit_label=_("Unit"),
+            band_label=_("Band"),
+            band_order=[*band_labels.values(), "—"],
+        )
+    )
+    types_present = [
+        (value, label) for value, label in UnitType.choices
+        if cycle.units.filter(type=value).exists()
+    ]
+    context = {
+        "cycle": cycle,
+        "framework": fw,
+        "areas": results.areas(fw),
+        "groups": groups,
+        "band_labels": band_labels,
+        "previous": previous,
+        "unit_type": unit_type,
+        "unit_types": types_present,
+        "chart": chart,
+        "lang": lang(),
+    }
+    template = "web/_ranking_results.html" if request.htmx else "web/ranking.html"
+    return render(request, template, context)
+
+
+@require_GET
+def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+    result = access.get_unit_result_for_user(request, cycle_id, unit_code)
+    cycle = result.cycle
+    fw = core_framework(cycle.framework_version)
+    area_nodes = [a for a in results.areas(fw) if a.code in result.nodes]
+    means = results.group_area_means(result, [a.code for a in area_nodes])
+    unit_label = result.unit.name
+    mean_label = _("Group mean")
+    profile_rows = []
+    for area, mean in zip(area_nodes, means, strict=True):
+        index = result.nodes[area.code]["index"]
+        short = area.code
+        if index is not None:
+            profile_rows.append({"area": short, "series": unit_label, "index": float(Decimal(index))})
+        if mean is not None:
+            profile_rows.append({"area": short, "series": mean_label, "index": float(mean)})
+    chart = charts.render_svg(
+        charts.profile_spec(
+            profile_rows,
+            title=_("Index by area"),
+            index_label=_("Index"),
+            area_label=_("Area"),
+            series=[unit_label, mean_label],
+        )
+    )
+    band = next((b for b in fw.bands if b.code == result.band), None)
+    context = {
+        "result": result,
+        "cycle": cycle,
+        "framework": fw,
+        "lines": results.scorecard_lines(result),
+        "band": band.label(lang()) if band else None,
+        "areas": area_nodes,
+        "chart": chart,
+        "lang": lang(),
+    }
+    return render(request, "web/scorecard.html", context)
+
+
+@require_GET
+def framework_list(request: HttpRequest) -> HttpResponse:
+    versions = FrameworkVersion.objects.order_by("code", "-version")
+    return render(
+        request, "web/frameworks.html",
+        {"versions": versions, "can_import": access.is_par_admin(request.user)},
+    )
+
+
+@require_GET
+def framework_detail(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = get_object_or_404(FrameworkVersion, pk=version_id)
+    fw = core_framework(version)
+    nodes = [
+        {"node": node, "rule": node.rule.describe(node).get(lang()) if node.rule else None}
+        for node in fw.all_nodes
+    ]
+    return render(
+        request, "web/framework.html",
+        {"version": version, "framework": fw, "nodes": nodes, "lang": lang()},
+    )
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Framework file (YAML)"))
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            self.text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        return upload
+
+
+@require_http_methods(["GET", "POST"])
+def framework_upload(request: HttpRequest) -> HttpResponse:
+    access.require_par_admin(request)
+    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["file"].name.replace("/", "_").replace("\\", "_")
+        try:
+            version = framework_import(text=form.text, source_name=name, user=request.user)
+        except ParindexError as exc:
+            errors = str(exc).splitlines()
+        else:
+            messages.success(
+                request, _("Imported %(code)s version %(version)s.")
+                % {"code": version.code, "version": version.version},
+            )
+            return redirect("framework_detail", version_id=version.pk)
+    return render(request, "web/framework_import.html", {"form": form, "errors": errors})
