@@ -83,10 +83,26 @@ NEW_DEPARTMENTS = [("SNNMT", "Sở Nông nghiệp và Môi trường"), ("SDTTG"
 
 WARDS = [f"Phường {n}" for n in range(1, 11)] + ["Thị trấn Chợ Gạo", "Thị trấn Cái Bè"]
 COMMUNES = [
-    "Xã Đạo Thạnh", "Xã Trung An", "Xã Thới Sơn", "Xã Mỹ Phong", "Xã Tân Mỹ Chánh",
-    "Xã Phước Thạnh", "Xã Long Hưng", "Xã Bình Đức", "Xã Hòa Tịnh", "Xã Song Bình",
-    "Xã Lương Hòa Lạc", "Xã Tân Thuận Bình", "Xã Mỹ Tịnh An", "Xã Hậu Thành", "Xã An Hữu",
-    "Xã Tân Hưng", "Xã Đông Hòa Hiệp", "Xã Long Trung", "Xã Tam Bình", "Xã Ngũ Hiệp",
+    "Xã Đạo Thạnh",
+    "Xã Trung An",
+    "Xã Thới Sơn",
+    "Xã Mỹ Phong",
+    "Xã Tân Mỹ Chánh",
+    "Xã Phước Thạnh",
+    "Xã Long Hưng",
+    "Xã Bình Đức",
+    "Xã Hòa Tịnh",
+    "Xã Song Bình",
+    "Xã Lương Hòa Lạc",
+    "Xã Tân Thuận Bình",
+    "Xã Mỹ Tịnh An",
+    "Xã Hậu Thành",
+    "Xã An Hữu",
+    "Xã Tân Hưng",
+    "Xã Đông Hòa Hiệp",
+    "Xã Long Trung",
+    "Xã Tam Bình",
+    "Xã Ngũ Hiệp",
 ]
 # Wards 1–5 became Phường Mỹ Tho on 1 July 2025, when the district level was dropped.
 WARD_MERGER = ("PMYTHO", "Phường Mỹ Tho", ["P01", "P02", "P03", "P04", "P05"])
@@ -98,47 +114,77 @@ class DemoAccounts:
     passwords: dict[str, str]
 
 
-
 def build_units() -> list[Unit]:
     """The register; returns the units in scope of the 2023 and 2024 cycles."""
     in_scope: list[Unit] = []
     for code, name in DEPARTMENTS:
         absorbed = any(code == old for old, _ in DEPARTMENT_MERGERS)
         unit = Unit.objects.create(
-            code=code, name=name, type=UnitType.DEPARTMENT, group=DEPARTMENTS_GROUP,
+            code=code,
+            name=name,
+            type=UnitType.DEPARTMENT,
+            group=DEPARTMENTS_GROUP,
             valid_from=datetime.date(2008, 4, 1),
             valid_to=MERGER_1_MARCH_2025 - datetime.timedelta(days=1) if absorbed else None,
         )
         in_scope.append(unit)
     for code, name in NEW_DEPARTMENTS:
-        Unit.objects.create(code=code, name=name, type=UnitType.DEPARTMENT,
-                            group=DEPARTMENTS_GROUP, valid_from=MERGER_1_MARCH_2025)
+        Unit.objects.create(
+            code=code,
+            name=name,
+            type=UnitType.DEPARTMENT,
+            group=DEPARTMENTS_GROUP,
+            valid_from=MERGER_1_MARCH_2025,
+        )
     by_code = {u.code: u for u in Unit.objects.all()}
     for old, new in DEPARTMENT_MERGERS:
         Succession.objects.create(
-            predecessor=by_code[old], successor=by_code[new], date=MERGER_1_MARCH_2025,
-            kind=Succession.Kind.MERGER, legal_basis="Nghị quyết của HĐND tỉnh, 2025",
+            predecessor=by_code[old],
+            successor=by_code[new],
+            date=MERGER_1_MARCH_2025,
+            kind=Succession.Kind.MERGER,
+            legal_basis="Nghị quyết của HĐND tỉnh, 2025",
         )
     merged_wards = set(WARD_MERGER[2])
     for n, name in enumerate(WARDS, start=1):
         code = f"P{n:02d}"
-        in_scope.append(Unit.objects.create(
-            code=code, name=name, type=UnitType.COMMUNE, group=WARDS_GROUP,
-            valid_from=datetime.date(2000, 1, 1),
-            valid_to=MERGER_1_JULY_2025 - datetime.timedelta(days=1) if code in merged_wards else None,
-        ))
+        in_scope.append(
+            Unit.objects.create(
+                code=code,
+                name=name,
+                type=UnitType.COMMUNE,
+                group=WARDS_GROUP,
+                valid_from=datetime.date(2000, 1, 1),
+                valid_to=MERGER_1_JULY_2025 - datetime.timedelta(days=1)
+                if code in merged_wards
+                else None,
+            )
+        )
     for n, name in enumerate(COMMUNES, start=1):
-        in_scope.append(Unit.objects.create(
-            code=f"X{n:02d}", name=name, type=UnitType.COMMUNE, group=COMMUNES_GROUP,
-            valid_from=datetime.date(2000, 1, 1),
-        ))
+        in_scope.append(
+            Unit.objects.create(
+                code=f"X{n:02d}",
+                name=name,
+                type=UnitType.COMMUNE,
+                group=COMMUNES_GROUP,
+                valid_from=datetime.date(2000, 1, 1),
+            )
+        )
     code, name, parts = WARD_MERGER
-    merged = Unit.objects.create(code=code, name=name, type=UnitType.COMMUNE, group=WARDS_GROUP,
-                                 valid_from=MERGER_1_JULY_2025)
+    merged = Unit.objects.create(
+        code=code,
+        name=name,
+        type=UnitType.COMMUNE,
+        group=WARDS_GROUP,
+        valid_from=MERGER_1_JULY_2025,
+    )
     for part in parts:
         Succession.objects.create(
-            predecessor=Unit.objects.get(code=part), successor=merged, date=MERGER_1_JULY_2025,
-            kind=Succession.Kind.MERGER, legal_basis="Nghị quyết của UBTVQH về sắp xếp ĐVHC cấp xã, 2025",
+            predecessor=Unit.objects.get(code=part),
+            successor=merged,
+            date=MERGER_1_JULY_2025,
+            kind=Succession.Kind.MERGER,
+            legal_basis="Nghị quyết của UBTVQH về sắp xếp ĐVHC cấp xã, 2025",
         )
     return in_scope
 
@@ -209,11 +255,13 @@ def build_accounts(units: list[Unit]) -> DemoAccounts:
     passwords: dict[str, str] = {}
     snv = next(u for u in units if u.code == "SNV")
 
-    def person(username: str, full_name: str, role: str | None, unit: Unit | None = None,
-               **flags: bool) -> None:
+    def person(
+        username: str, full_name: str, role: str | None, unit: Unit | None = None, **flags: bool
+    ) -> None:
         password = secrets.token_urlsafe(12)
-        user = User.objects.create_user(username=username, password=password, full_name=full_name,
-                                        **flags)
+        user = User.objects.create_user(
+            username=username, password=password, full_name=full_name, **flags
+        )
         if role:
             RoleAssignment.objects.create(user=user, role=role, unit=unit)
         passwords[username] = password
@@ -241,12 +289,19 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
     log(f"{Unit.objects.count()} units registered ({len(units)} in scope of the cycles)")
     for year, state in CYCLES:
         cycle = Cycle.objects.create(
-            year=year, title=f"Chỉ số CCHC các sở, ngành và UBND cấp xã năm {year}",
-            framework_version=version, state=state,
-            publication_decision=f"Quyết định số {100 + year - 2000}/QĐ-UBND" if state == Cycle.State.PUBLISHED else "",
+            year=year,
+            title=f"Chỉ số CCHC các sở, ngành và UBND cấp xã năm {year}",
+            framework_version=version,
+            state=state,
+            publication_decision=f"Quyết định số {100 + year - 2000}/QĐ-UBND"
+            if state == Cycle.State.PUBLISHED
+            else "",
         )
         cycle.units.set(units)
         count = build_answers(cycle, fw, units)
-        cycle_compute(cycle=cycle, progress=lambda done, total, y=year: log(f"  {y}: computed {done}/{total} units"))
+        cycle_compute(
+            cycle=cycle,
+            progress=lambda done, total, y=year: log(f"  {y}: computed {done}/{total} units"),
+        )
         log(f"cycle {year}: {count} answers, results computed, state {state}")
     return build_accounts(units)

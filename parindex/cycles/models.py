@@ -18,11 +18,17 @@ class Cycle(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=300)
     framework_version = models.ForeignKey(
-        "frameworks.FrameworkVersion", on_delete=models.PROTECT, related_name="cycles",
+        "frameworks.FrameworkVersion",
+        on_delete=models.PROTECT,
+        related_name="cycles",
         verbose_name=_("framework version"),
     )
-    units = models.ManyToManyField("units.Unit", related_name="cycles", verbose_name=_("units in scope"))
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PREPARING)
+    units = models.ManyToManyField(
+        "units.Unit", related_name="cycles", verbose_name=_("units in scope")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PREPARING
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     publication_decision = models.CharField(_("publication decision"), max_length=200, blank=True)
 

@@ -70,9 +70,7 @@ class FrameworkNode(models.Model):
     class Meta:
         ordering = ["version", "position"]
         verbose_name = _("framework node")
-        constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="unique_node_code")
-        ]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_node_code")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title_vi}"

@@ -13,7 +13,9 @@ from .models import FrameworkNode, FrameworkVersion
 
 
 @transaction.atomic
-def framework_import(*, text: str, source_name: str, user: object | None = None) -> FrameworkVersion:
+def framework_import(
+    *, text: str, source_name: str, user: object | None = None
+) -> FrameworkVersion:
     """Validate a framework file with the core and store it as a new immutable version.
 
     Raises FrameworkError (naming file, line and node) when the file is invalid, or when the

@@ -50,9 +50,7 @@ class UnitResult(models.Model):
     class Meta:
         ordering = ["cycle", "position"]
         verbose_name = _("unit result")
-        constraints = [
-            models.UniqueConstraint(fields=["cycle", "unit"], name="unique_unit_result")
-        ]
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unique_unit_result")]
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.cycle.year}: {self.index}"

@@ -30,16 +30,27 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
     group = models.CharField(
-        _("ranking group"), max_length=100, blank=True, help_text=_("Group or cluster ranked together")
+        _("ranking group"),
+        max_length=100,
+        blank=True,
+        help_text=_("Group or cluster ranked together"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     predecessors = models.ManyToManyField(
-        "self", through="Succession", symmetrical=False, related_name="successors", blank=True,
+        "self",
+        through="Succession",
+        symmetrical=False,
+        related_name="successors",
+        blank=True,
         verbose_name=_("predecessors"),
     )
 

@@ -77,9 +77,9 @@ def get_cycle_for_user(request: HttpRequest, cycle_id: int) -> Cycle:
 def get_unit_result_for_user(request: HttpRequest, cycle_id: int, unit_code: str) -> UnitResult:
     """A unit's result (scorecard) the user may read: published, province-wide, or own unit."""
     try:
-        result = UnitResult.objects.select_related(
-            "unit", "cycle", "cycle__framework_version"
-        ).get(cycle_id=cycle_id, unit__code=unit_code)
+        result = UnitResult.objects.select_related("unit", "cycle", "cycle__framework_version").get(
+            cycle_id=cycle_id, unit__code=unit_code
+        )
     except UnitResult.DoesNotExist:
         raise Http404 from None
     user = request.user

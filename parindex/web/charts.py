@@ -20,12 +20,21 @@ BAND_COLOURS = ["#1a7f37", "#2f81f7", "#d29922", "#cf222e", "#8250df", "#6e7781"
 
 
 def _config() -> dict[str, Any]:
-    return {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 11, "titleFontSize": 12}}
+    return {
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": 11, "titleFontSize": 12},
+    }
 
 
 def ranking_spec(
-    rows: list[dict[str, Any]], *, title: str, index_label: str, unit_label: str,
-    band_label: str, band_order: list[str],
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    index_label: str,
+    unit_label: str,
+    band_label: str,
+    band_order: list[str],
 ) -> dict[str, Any]:
     """Horizontal bars of each unit's index, highest first, coloured by band.
 
@@ -39,12 +48,27 @@ def ranking_spec(
         "data": {"values": rows},
         "mark": {"type": "bar", "cornerRadiusEnd": 2},
         "encoding": {
-            "y": {"field": "unit", "type": "nominal", "sort": "-x", "title": unit_label,
-                  "axis": {"labelLimit": 260}},
-            "x": {"field": "index", "type": "quantitative", "title": index_label,
-                  "scale": {"domain": [0, max(100, *(r["index"] for r in rows))] if rows else [0, 100]}},
-            "color": {"field": "band", "type": "nominal", "title": band_label,
-                      "scale": {"domain": band_order, "range": BAND_COLOURS[: len(band_order)]}},
+            "y": {
+                "field": "unit",
+                "type": "nominal",
+                "sort": "-x",
+                "title": unit_label,
+                "axis": {"labelLimit": 260},
+            },
+            "x": {
+                "field": "index",
+                "type": "quantitative",
+                "title": index_label,
+                "scale": {
+                    "domain": [0, max(100, *(r["index"] for r in rows))] if rows else [0, 100]
+                },
+            },
+            "color": {
+                "field": "band",
+                "type": "nominal",
+                "title": band_label,
+                "scale": {"domain": band_order, "range": BAND_COLOURS[: len(band_order)]},
+            },
             "tooltip": [{"field": "unit"}, {"field": "index"}, {"field": "band"}],
         },
         "config": _config(),
@@ -52,7 +76,11 @@ def ranking_spec(
 
 
 def profile_spec(
-    rows: list[dict[str, Any]], *, title: str, index_label: str, area_label: str,
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    index_label: str,
+    area_label: str,
     series: list[str],
 ) -> dict[str, Any]:
     """Grouped bars per area: the unit's index beside its group's mean.
@@ -67,13 +95,26 @@ def profile_spec(
         "data": {"values": rows},
         "mark": "bar",
         "encoding": {
-            "x": {"field": "area", "type": "nominal", "title": area_label, "sort": None,
-                  "axis": {"labelAngle": 0}},
+            "x": {
+                "field": "area",
+                "type": "nominal",
+                "title": area_label,
+                "sort": None,
+                "axis": {"labelAngle": 0},
+            },
             "xOffset": {"field": "series", "type": "nominal"},
-            "y": {"field": "index", "type": "quantitative", "title": index_label,
-                  "scale": {"domain": [0, 100]}},
-            "color": {"field": "series", "type": "nominal", "title": None,
-                      "scale": {"domain": series, "range": ["#2f81f7", "#afb8c1"]}},
+            "y": {
+                "field": "index",
+                "type": "quantitative",
+                "title": index_label,
+                "scale": {"domain": [0, 100]},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": series, "range": ["#2f81f7", "#afb8c1"]},
+            },
             "tooltip": [{"field": "area"}, {"field": "series"}, {"field": "index"}],
         },
         "config": _config(),

@@ -9,9 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parindex.core import ParindexError
@@ -66,7 +65,8 @@ def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
         )
     )
     types_present = [
-        (value, label) for value, label in UnitType.choices
+        (value, label)
+        for value, label in UnitType.choices
         if cycle.units.filter(type=value).exists()
     ]
     context = {
@@ -99,7 +99,9 @@ def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
         index = result.nodes[area.code]["index"]
         short = area.code
         if index is not None:
-            profile_rows.append({"area": short, "series": unit_label, "index": float(Decimal(index))})
+            profile_rows.append(
+                {"area": short, "series": unit_label, "index": float(Decimal(index))}
+            )
         if mean is not None:
             profile_rows.append({"area": short, "series": mean_label, "index": float(mean)})
     chart = charts.render_svg(
@@ -129,7 +131,8 @@ def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
 def framework_list(request: HttpRequest) -> HttpResponse:
     versions = FrameworkVersion.objects.order_by("code", "-version")
     return render(
-        request, "web/frameworks.html",
+        request,
+        "web/frameworks.html",
         {"versions": versions, "can_import": access.is_par_admin(request.user)},
     )
 
@@ -143,7 +146,8 @@ def framework_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         for node in fw.all_nodes
     ]
     return render(
-        request, "web/framework.html",
+        request,
+        "web/framework.html",
         {"version": version, "framework": fw, "nodes": nodes, "lang": lang()},
     )
 
@@ -177,7 +181,8 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
             errors = str(exc).splitlines()
         else:
             messages.success(
-                request, _("Imported %(code)s version %(version)s.")
+                request,
+                _("Imported %(code)s version %(version)s.")
                 % {"code": version.code, "version": version.version},
             )
             return redirect("framework_detail", version_id=version.pk)

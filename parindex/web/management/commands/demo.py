@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="delete everything in the database first (all data, all accounts)",
         )
 
@@ -21,12 +22,16 @@ class Command(BaseCommand):
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
         elif demo_exists():
-            self.stdout.write("The database already holds data: demo not rebuilt "
-                              "(use `manage.py demo --reset` to start again).")
+            self.stdout.write(
+                "The database already holds data: demo not rebuilt "
+                "(use `manage.py demo --reset` to start again)."
+            )
             return
         accounts = build_demo(log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo province ready at http://127.0.0.1:8000/"))
-        self.stdout.write("Accounts (passwords are shown only now; change them with "
-                          "`manage.py changepassword NAME`):")
+        self.stdout.write(
+            "Accounts (passwords are shown only now; change them with "
+            "`manage.py changepassword NAME`):"
+        )
         for username, password in accounts.passwords.items():
             self.stdout.write(f"  {username:12} {password}")
