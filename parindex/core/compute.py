@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import Collector, InputError, ParindexError, ValueRuleError
-from .framework import Band, Framework, Node
+from .framework import Band, Framework
 from .numbers import from_quanta, quanta
 from .ranking import listing_key, rank_in_groups
 from .scoring import LeafScore, Scorer
@@ -166,8 +166,8 @@ def compute(
     templates: dict[str | None, tuple[Mask, Matrix]] = {}
     for unit_type in {info.type for info in infos}:
         applies = np.array([leaf.applies(unit_type) for leaf in leaves], dtype=np.bool_)
-        maxima = np.array([quanta(leaf.full_max, places) for leaf in leaves], dtype=np.int64)
-        templates[unit_type] = (applies, np.where(applies, maxima, 0))
+        full = np.array([quanta(leaf.full_max, places) for leaf in leaves], dtype=np.int64)
+        templates[unit_type] = (applies, np.where(applies, full, 0))
     leaf_applies = np.zeros((n_units, n_leaves), dtype=np.bool_)
     leaf_max = np.zeros((n_units, n_leaves), dtype=np.int64)
     for position, info in enumerate(infos):
@@ -186,7 +186,9 @@ def compute(
         for leaf_code, raw in unit_answers.items():
             column = leaf_position.get(leaf_code)
             if column is None:
-                problems.add(InputError("not a leaf of the framework", unit=unit_code, node=leaf_code))
+                problems.add(
+                    InputError("not a leaf of the framework", unit=unit_code, node=leaf_code)
+                )
                 continue
             leaf = leaves[column]
             try:
@@ -196,6 +198,8 @@ def compute(
                 problems.add(exc)
                 continue
             if not leaf.applies(unit_type):
+                if score.status == "missing":  # an empty cell is no value: nothing to ignore
+                    continue
                 warnings.append(
                     f"unit {unit_code}, node {leaf_code}: does not apply to type {unit_type}; "
                     "value ignored"
@@ -265,12 +269,15 @@ def _aggregate(
         columns = [column_of[t.code] for t in fw.nodes if t.kind == kind]
         if not columns:
             return np.zeros(n_units, dtype=np.int64)
-        return matrix[:, columns].sum(axis=1)
+        summed: Matrix = matrix[:, columns].sum(axis=1)
+        return summed
 
-    total = np.maximum(
-        top_sum("normal", node_points) + top_sum("bonus", node_points) - top_sum("penalty", node_points),
-        0,
+    earned = (
+        top_sum("normal", node_points)
+        + top_sum("bonus", node_points)
+        - top_sum("penalty", node_points)
     )
+    total = np.maximum(earned, 0)
     total_max = top_sum("normal", node_max)
     total_index = _index(total, total_max, places)
     node_index = _index(node_points, node_max, places)
@@ -301,7 +308,8 @@ def _index(points: Matrix, maximum: Matrix, places: int) -> Matrix:
     scale = 100 * 10**places
     safe = np.where(maximum > 0, maximum, 1)
     rounded = (2 * points * scale + safe) // (2 * safe)
-    return np.where(maximum > 0, rounded, -1)
+    result: Matrix = np.where(maximum > 0, rounded, -1)
+    return result
 
 
 __all__ = [

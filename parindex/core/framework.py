@@ -306,7 +306,9 @@ class _Reader:
         self.error(f"{key} must be true or false", y.line_of(value), node)
         return None
 
-    def choice(self, m: y.Mapping, key: str, allowed: tuple[str, ...], node: str | None) -> str | None:
+    def choice(
+        self, m: y.Mapping, key: str, allowed: tuple[str, ...], node: str | None
+    ) -> str | None:
         value = m.get(key)
         if value is None:
             return None
@@ -390,7 +392,8 @@ class _Reader:
         kind = inherited.kind
         if "kind" in value:
             if depth > 0:
-                self.error("kind may be set on top-level nodes only", value.key_lines["kind"], label)
+                self.error("kind may be set on top-level nodes only", value.key_lines["kind"],
+                           label)
             kind = self.choice(value, "kind", KINDS, label) or "normal"
         lead = self.plain_text(value, "lead", label) or inherited.lead
         evidence = self.choice(value, "evidence", EVIDENCE, label) or inherited.evidence
@@ -400,7 +403,8 @@ class _Reader:
         if own_types is not None:
             for t in own_types:
                 if unit_types and t not in unit_types:
-                    self.error(f"applies_to type '{t}' is not in unit_types", value.key_lines["applies_to"], label)
+                    self.error(f"applies_to type '{t}' is not in unit_types",
+                               value.key_lines["applies_to"], label)
             own = frozenset(own_types)
             applies_to = own if applies_to is None else applies_to & own
         cap = self.decimal(value, "max", label)
@@ -421,7 +425,8 @@ class _Reader:
             if cap is None and "max" not in value:
                 self.error("a leaf needs 'max'", line, label)
             if allow_na and kind != "normal":
-                self.error("allow_na is only for leaves of normal nodes", value.key_lines["allow_na"], label)
+                self.error("allow_na is only for leaves of normal nodes",
+                           value.key_lines["allow_na"], label)
             rule = self.rule(value["rule"], cap, rounding, label)
             if code is None or title is None or cap is None or rule is None or cap <= 0:
                 return None
@@ -449,7 +454,8 @@ class _Reader:
         children_sum = sum((c.full_max for c in children), Decimal(0))
         if cap is not None and cap > children_sum:
             self.error(
-                f"max {format_decimal(cap)} exceeds the children's sum {format_decimal(children_sum)}",
+                f"max {format_decimal(cap)} exceeds the children's sum "
+                f"{format_decimal(children_sum)}",
                 value.key_lines["max"], label,
             )
         full_max = children_sum if cap is None else min(cap, children_sum)
@@ -459,7 +465,9 @@ class _Reader:
             parent=parent, line=line, framework_rounding=rounding, full_max=full_max,
         )
 
-    def rule(self, value: y.Value, cap: Decimal | None, rounding: Decimal, node: str | None) -> Rule | None:
+    def rule(
+        self, value: y.Value, cap: Decimal | None, rounding: Decimal, node: str | None
+    ) -> Rule | None:
         if not isinstance(value, y.Mapping):
             self.error("rule must be a mapping with a type", y.line_of(value), node)
             return None
@@ -475,10 +483,12 @@ class _Reader:
             if points is None:
                 return False
             if top is not None and points > top:
-                self.error(f"{what} {format_decimal(points)} exceeds the leaf's max {format_decimal(top)}", line, node)
+                self.error(f"{what} {format_decimal(points)} exceeds the leaf's max "
+                           f"{format_decimal(top)}", line, node)
                 return False
             if not is_multiple(points, rounding):
-                self.error(f"{what} must be a multiple of rounding {format_decimal(rounding)}", line, node)
+                self.error(f"{what} must be a multiple of rounding {format_decimal(rounding)}",
+                           line, node)
                 return False
             return True
 

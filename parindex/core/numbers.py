@@ -12,9 +12,10 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
-_EXPONENT = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)[eE][-+]?\d+")
-_COMMA_DECIMAL = re.compile(r"\d+,\d+")
+# ASCII digits only: Python's \d would also take Arabic-Indic or full-width digits.
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_EXPONENT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
+_COMMA_DECIMAL = re.compile(r"[0-9]+,[0-9]+")
 
 
 class NumberSyntaxError(ValueError):
@@ -52,7 +53,8 @@ def is_multiple(value: Decimal, quantum: Decimal) -> bool:
 
 def round_half_up(value: Fraction, places: int) -> int:
     """``value`` rounded half-up (away from zero) to ``places`` decimals, as integer quanta."""
-    scaled = value * 10**places
+    factor: int = 10**places
+    scaled = value * factor
     magnitude = (2 * abs(scaled.numerator) + scaled.denominator) // (2 * scaled.denominator)
     return -magnitude if scaled < 0 else magnitude
 

@@ -86,6 +86,9 @@ def to_table(result: CycleResult) -> str:
     numeric = {1, 4, 5, 6, 8}
     lines = [f"{fw.title} — {fw.code} {fw.version} (max {format_decimal(fw.max_total)})"]
     for r in rows:
-        cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        cells = [
+            c.rjust(w) if i in numeric else c.ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"

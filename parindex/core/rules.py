@@ -25,7 +25,7 @@ NA_WORDS = frozenset({"n/a", "kad", "không áp dụng"})
 YES_WORDS = frozenset({"yes", "có", "true", "1"})
 NO_WORDS = frozenset({"no", "không", "false", "0"})
 _RATIO_PAIR = re.compile(r"(\S+)\s*/\s*(\S+)")
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only
 
 
 class RuleValueError(ValueError):
@@ -86,8 +86,8 @@ class PointsRule(Rule):
 
     def score(self, text: str, leaf: Node) -> Outcome:
         value = _number(text)
-        if value > leaf.max:
-            raise RuleValueError(f"must lie in [0, {format_decimal(leaf.max)}]")
+        if value > leaf.full_max:
+            raise RuleValueError(f"must lie in [0, {format_decimal(leaf.full_max)}]")
         step = self.step if self.step is not None else leaf.framework_rounding
         if value % step != 0:
             raise RuleValueError(f"must be a multiple of {format_decimal(step)}")
@@ -98,7 +98,7 @@ class PointsRule(Rule):
 
     def describe(self, leaf: Node) -> Text:
         step = format_decimal(self.step if self.step is not None else leaf.framework_rounding)
-        top = format_decimal(leaf.max)
+        top = format_decimal(leaf.full_max)
         return Text(
             f"Chấm điểm trực tiếp từ 0 đến {top}, bước {step}",
             f"Points from 0 to {top} in steps of {step}",
@@ -136,15 +136,16 @@ class YesNoRule(Rule):
         word = text.casefold()
         if word in YES_WORDS:
             return Outcome(
-                Fraction(leaf.max),
-                Text(f"Có → {pts(leaf.max)} điểm (tối đa)", f"Yes → {pts(leaf.max)} points (max)"),
+                Fraction(leaf.full_max),
+                Text(f"Có → {pts(leaf.full_max)} điểm (tối đa)",
+                     f"Yes → {pts(leaf.full_max)} points (max)"),
             )
         if word in NO_WORDS:
             return Outcome(Fraction(0), Text("Không → 0 điểm", "No → 0 points"))
         raise RuleValueError("must be yes/no, có/không, true/false or 1/0")
 
     def describe(self, leaf: Node) -> Text:
-        top = format_decimal(leaf.max)
+        top = format_decimal(leaf.full_max)
         return Text(f"Có: {top} điểm; không: 0", f"Yes: {top} points; no: 0")
 
 
@@ -191,7 +192,9 @@ class RatioRule(Rule):
         raise AssertionError("the last bracket's min is 0")  # pragma: no cover
 
     def describe(self, leaf: Node) -> Text:
-        listed = "; ".join(f"≥{format_decimal(b.min)}%: {format_decimal(b.points)}" for b in self.brackets)
+        listed = "; ".join(
+            f"≥{format_decimal(b.min)}%: {format_decimal(b.points)}" for b in self.brackets
+        )
         return Text(f"Theo tỷ lệ đạt ({listed})", f"By ratio achieved ({listed})")
 
 
@@ -202,19 +205,19 @@ class ProportionalRule(Rule):
     def score(self, text: str, leaf: Node) -> Outcome:
         ratio, shown = parse_ratio(text)
         capped = min(ratio, Fraction(1))
-        points = Fraction(leaf.max) * capped
+        points = Fraction(leaf.full_max) * capped
         note_vi = " (tỷ lệ vượt 100% tính là 100%)" if ratio > 1 else ""
         note_en = " (a ratio above 100% counts as 100%)" if ratio > 1 else ""
         return Outcome(
             points,
             Text(
-                f"Tỷ lệ {shown} × {pts(leaf.max)} = {pts(points)} điểm{note_vi}",
-                f"Ratio {shown} × {pts(leaf.max)} = {pts(points)} points{note_en}",
+                f"Tỷ lệ {shown} × {pts(leaf.full_max)} = {pts(points)} điểm{note_vi}",
+                f"Ratio {shown} × {pts(leaf.full_max)} = {pts(points)} points{note_en}",
             ),
         )
 
     def describe(self, leaf: Node) -> Text:
-        top = format_decimal(leaf.max)
+        top = format_decimal(leaf.full_max)
         return Text(f"Tỷ lệ đạt × {top} điểm", f"Ratio achieved × {top} points")
 
 
@@ -232,20 +235,20 @@ class CountRule(Rule):
     def score(self, text: str, leaf: Node) -> Outcome:
         count = _count(text)
         raw = count * self.per_item
-        points = min(raw, leaf.max)
+        points = min(raw, leaf.full_max)
         base = f"{count} × {pts(self.per_item)} = {pts(raw)}"
-        if raw > leaf.max:
+        if raw > leaf.full_max:
             return Outcome(
                 Fraction(points),
                 Text(
-                    f"{base}, giới hạn ở tối đa {pts(leaf.max)} điểm",
-                    f"{base}, capped at the max of {pts(leaf.max)} points",
+                    f"{base}, giới hạn ở tối đa {pts(leaf.full_max)} điểm",
+                    f"{base}, capped at the max of {pts(leaf.full_max)} points",
                 ),
             )
         return Outcome(Fraction(points), Text(f"{base} điểm", f"{base} points"))
 
     def describe(self, leaf: Node) -> Text:
-        per, top = format_decimal(self.per_item), format_decimal(leaf.max)
+        per, top = format_decimal(self.per_item), format_decimal(leaf.full_max)
         return Text(f"Mỗi trường hợp {per} điểm, tối đa {top}", f"{per} points each, at most {top}")
 
 
@@ -257,21 +260,21 @@ class DeductionRule(Rule):
     def score(self, text: str, leaf: Node) -> Outcome:
         count = _count(text)
         taken = count * self.per_item
-        points = max(Decimal(0), leaf.max - taken)
-        base_vi = f"{pts(leaf.max)} − {count} vi phạm × {pts(self.per_item)} = "
-        base_en = f"{pts(leaf.max)} − {count} violation(s) × {pts(self.per_item)} = "
-        if taken > leaf.max:
+        points = max(Decimal(0), leaf.full_max - taken)
+        base_vi = f"{pts(leaf.full_max)} − {count} vi phạm × {pts(self.per_item)} = "
+        base_en = f"{pts(leaf.full_max)} − {count} violation(s) × {pts(self.per_item)} = "
+        if taken > leaf.full_max:
             return Outcome(
                 Fraction(0),
-                Text(f"{base_vi}{pts(leaf.max - taken)}, không dưới 0 → 0 điểm",
-                     f"{base_en}{pts(leaf.max - taken)}, never below 0 → 0 points"),
+                Text(f"{base_vi}{pts(leaf.full_max - taken)}, không dưới 0 → 0 điểm",
+                     f"{base_en}{pts(leaf.full_max - taken)}, never below 0 → 0 points"),
             )
         return Outcome(
             Fraction(points), Text(f"{base_vi}{pts(points)} điểm", f"{base_en}{pts(points)} points")
         )
 
     def describe(self, leaf: Node) -> Text:
-        per, top = format_decimal(self.per_item), format_decimal(leaf.max)
+        per, top = format_decimal(self.per_item), format_decimal(leaf.full_max)
         return Text(
             f"{top} điểm, trừ {per} điểm mỗi vi phạm, không dưới 0",
             f"{top} points less {per} per violation, never below 0",
@@ -287,17 +290,18 @@ class SurveyRule(Rule):
         percent = _number(body)
         if percent > 100:
             raise RuleValueError("a survey result must lie in [0, 100] %")
-        points = Fraction(leaf.max) * Fraction(percent) / 100
+        top = leaf.full_max
+        points = Fraction(top) * Fraction(percent) / 100
         return Outcome(
             points,
             Text(
-                f"Kết quả khảo sát {format_decimal(percent)}% × {pts(leaf.max)} = {pts(points)} điểm",
-                f"Survey result {format_decimal(percent)}% × {pts(leaf.max)} = {pts(points)} points",
+                f"Kết quả khảo sát {format_decimal(percent)}% × {pts(top)} = {pts(points)} điểm",
+                f"Survey result {format_decimal(percent)}% × {pts(top)} = {pts(points)} points",
             ),
         )
 
     def describe(self, leaf: Node) -> Text:
-        top = format_decimal(leaf.max)
+        top = format_decimal(leaf.full_max)
         return Text(f"Kết quả điều tra xã hội học (%) × {top}", f"Survey result (%) × {top}")
 
 

@@ -43,7 +43,8 @@ class LeafScore:
 
 
 def score_leaf(framework: Framework, leaf: Node, raw: str | None) -> LeafScore:
-    """Score ``raw`` (a cell as written) on ``leaf``; raise ValueRuleError if the rule refuses it."""
+    """Score ``raw`` (a cell as written) on ``leaf``; raise ValueRuleError if the rule refuses
+    it."""
     assert leaf.rule is not None and leaf.max is not None
     places = framework.places
     max_q = quanta(leaf.max, places)
@@ -83,7 +84,9 @@ def score_leaf(framework: Framework, leaf: Node, raw: str | None) -> LeafScore:
             f"{explanation.vi}; làm tròn còn {shown}",
             f"{explanation.en}; rounded to {shown}",
         )
-    return LeafScore(leaf.code, text, "scored", outcome.points, points_q, max_q, places, explanation)
+    return LeafScore(
+        leaf.code, text, "scored", outcome.points, points_q, max_q, places, explanation
+    )
 
 
 class Scorer:

@@ -21,6 +21,21 @@ UNIT_COLUMNS = ("unit", "name", "type", "group")
 
 
 @dataclass(frozen=True)
+class _ScoreRow:
+    """One row of a scores file, and where it is, for error messages."""
+
+    source: str
+    line: int
+    unit: str
+    item: str
+    value: str
+
+    def error(self, message: str, column: str | None = None) -> InputError:
+        return InputError(message, source=self.source, line=self.line, column=column,
+                          unit=self.unit or None, node=self.item or None, value=self.value)
+
+
+@dataclass(frozen=True)
 class Scores:
     """A valid scores file: answers per unit and leaf, and the warnings it raised."""
 
@@ -41,7 +56,8 @@ def _rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]
                 continue
             rows.append((reader.line_num, row))
     except csv.Error as exc:
-        raise InputError(f"not a valid CSV file: {exc}", source=source, line=reader.line_num) from None
+        raise InputError(f"not a valid CSV file: {exc}", source=source,
+                         line=reader.line_num) from None
     if header is None:
         raise InputError("the file is empty (expected a header line)", source=source, line=1)
     return header, rows
@@ -83,9 +99,11 @@ def read_units(text: str, source: str = "<units>",
     for line, row in rows:
         code = _cell(row, columns["unit"]).strip()
         if len(row) > len(header):
-            problems.add(InputError("the row has more cells than the header", source=source, line=line))
+            problems.add(InputError("the row has more cells than the header", source=source,
+                                    line=line))
         if not code:
-            problems.add(InputError("the unit code is empty", source=source, line=line, column="unit"))
+            problems.add(InputError("the unit code is empty", source=source, line=line,
+                                    column="unit"))
             continue
         if code in first_line:
             problems.add(InputError(f"duplicate unit (first at line {first_line[code]})",
@@ -124,47 +142,47 @@ def read_scores(
     first_line: dict[tuple[str, str], int] = {}
     unknown_units: set[str] = set()
     for line, row in rows:
-        unit = _cell(row, columns["unit"]).strip()
-        item = _cell(row, columns["item"]).strip()
-        value = _cell(row, columns["value"])
-
-        def fail(message: str, column: str | None = None) -> None:
-            problems.add(InputError(message, source=source, line=line, column=column,
-                                    unit=unit or None, node=item or None, value=value))
-
+        cell = _ScoreRow(source, line, _cell(row, columns["unit"]).strip(),
+                         _cell(row, columns["item"]).strip(), _cell(row, columns["value"]))
+        unit, item, value = cell.unit, cell.item, cell.value
         if len(row) > len(header):
-            fail("the row has more cells than the header")
+            problems.add(cell.error("the row has more cells than the header"))
             continue
         if not unit:
-            fail("the unit is empty", "unit")
+            problems.add(cell.error("the unit is empty", "unit"))
             continue
         if not item:
-            fail("the item is empty", "item")
+            problems.add(cell.error("the item is empty", "item"))
             continue
-        if units is not None and unit not in units:
-            if unit not in unknown_units:
-                fail("the unit is not in the units file", "unit")
-                unknown_units.add(unit)
-            continue
+        known = units is None or unit in units
+        if not known and unit not in unknown_units:
+            # Reported once per unit; its rows are still checked for every other problem.
+            problems.add(cell.error("the unit is not in the units file", "unit"))
+            unknown_units.add(unit)
         leaf = framework.by_code.get(item)
         if leaf is None or not leaf.is_leaf:
             what = "a branch, not a leaf" if leaf is not None else "not a node"
-            fail(f"the item is {what} of framework {framework.code} {framework.version}", "item")
+            problems.add(cell.error(
+                f"the item is {what} of framework {framework.code} {framework.version}", "item"))
             continue
         key = (unit, item)
         if key in first_line:
-            fail(f"duplicate row for this unit and item (first at line {first_line[key]})")
+            problems.add(cell.error(
+                f"duplicate row for this unit and item (first at line {first_line[key]})"))
             continue
         first_line[key] = line
         try:
-            scorer(leaf, value)
+            score = scorer(leaf, value)
         except ValueRuleError as exc:
-            fail(exc.message, "value")
+            problems.add(cell.error(exc.message, "value"))
+            continue
+        if not known:
             continue
         unit_type = units[unit].type if units is not None else None
         if not leaf.applies(unit_type):
-            warnings.append(f"{source}:{line}: unit {unit}, item {item}: does not apply to type "
-                            f"{unit_type}; value ignored")
+            if score.status != "missing":  # an empty cell is no value: nothing to ignore
+                warnings.append(f"{source}:{line}: unit {unit}, item {item}: does not apply to "
+                                f"type {unit_type}; value ignored")
             continue
         answers.setdefault(unit, {})[item] = value
     problems.raise_if_any()

@@ -16,8 +16,8 @@ from .errors import ParindexError
 
 ScalarKind = Literal["str", "num", "bool", "null"]
 
-_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_BOOLEANS = {"true": True, "false": False}  # FORMATS.md §1: booleans are true/false only
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -60,23 +60,45 @@ def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
     """Parse ``text`` into Scalars, Mappings and Sequences, or raise ``error`` with a line."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise error("not valid YAML: nested too deeply", source=source) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise error(f"not valid YAML: {exc.problem or exc.context}", source=source, line=line) from None
+        message = f"not valid YAML: {exc.problem or exc.context}"
+        raise error(message, source=source, line=line) from None
     except yaml.YAMLError as exc:
         raise error(f"not valid YAML: {exc}", source=source) from None
     if node is None:
         raise error("the file is empty", source=source)
-    return _convert(node, source, error)
+    try:
+        return _convert(node, source, error, set())
+    except RecursionError:
+        raise error("not valid YAML: nested too deeply", source=source) from None
 
 
-def _convert(node: yaml.Node, source: str, error: type[ParindexError]) -> Value:
+def _convert(
+    node: yaml.Node, source: str, error: type[ParindexError], open_nodes: set[int]
+) -> Value:
+    """``open_nodes`` holds the collections being converted: an alias to one of them is a loop."""
     line = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, line)
+    if id(node) in open_nodes:
+        raise error("an alias (*name) refers to a node that contains it", source=source,
+                    line=line)
+    open_nodes.add(id(node))
+    try:
+        return _collection(node, source, error, open_nodes, line)
+    finally:
+        open_nodes.discard(id(node))
+
+
+def _collection(
+    node: yaml.Node, source: str, error: type[ParindexError], open_nodes: set[int], line: int
+) -> Value:
     if isinstance(node, yaml.SequenceNode):
-        seq = Sequence(_convert(item, source, error) for item in node.value)
+        seq = Sequence(_convert(item, source, error, open_nodes) for item in node.value)
         seq.line = line
         return seq
     if isinstance(node, yaml.MappingNode):
@@ -96,7 +118,7 @@ def _convert(node: yaml.Node, source: str, error: type[ParindexError]) -> Value:
                     source=source,
                     line=key_line,
                 )
-            mapping[key] = _convert(value_node, source, error)
+            mapping[key] = _convert(value_node, source, error, open_nodes)
             mapping.key_lines[key] = key_line
         return mapping
     raise error("unsupported YAML node", source=source, line=line)  # pragma: no cover
