@@ -134,7 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed usage or help; report its status
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         code: int = args.func(args)
     except ParindexError as exc:
