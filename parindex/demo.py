@@ -304,4 +304,6 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
             progress=lambda done, total, y=year: log(f"  {y}: computed {done}/{total} units"),
         )
         log(f"cycle {year}: {count} answers, results computed, state {state}")
-    return build_accounts(units)
+    accounts = build_accounts(units)
+    # Each feature app adds its demo step on its own line below.
+    return accounts

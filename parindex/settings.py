@@ -56,6 +56,13 @@ INSTALLED_APPS = [
     "parindex.frameworks",
     "parindex.cycles",
     "parindex.results",
+    "parindex.audit",
+    "parindex.notifications",
+    "parindex.evidence",
+    "parindex.assessments",
+    "parindex.surveys",
+    "parindex.plans",
+    "parindex.national",
     "parindex.web",
 ]
 

@@ -4,6 +4,13 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("parindex.web.urls")),
+    path("audit/", include("parindex.audit.urls")),
+    path("notifications/", include("parindex.notifications.urls")),
+    path("evidence/", include("parindex.evidence.urls")),
+    path("assessments/", include("parindex.assessments.urls")),
+    path("surveys/", include("parindex.surveys.urls")),
+    path("plans/", include("parindex.plans.urls")),
+    path("national/", include("parindex.national.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
