@@ -1,1 +1,100 @@
-"""Models of the assessments app."""
+"""A unit's assessment in a cycle, and the cycle's calendar."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parindex.core.workflow import State
+
+
+class Stage(models.TextChoices):
+    SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+    APPRAISAL = "appraisal", _("Appraisal")
+    EXPLANATION = "explanation", _("Explanation round")
+    COUNCIL = "council", _("Council")
+    PUBLICATION = "publication", _("Publication")
+
+
+class StageWindow(models.Model):
+    """A stage of a cycle's calendar (*lịch đánh giá*): when it opens and closes."""
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="stages")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+
+    class Meta:
+        ordering = ["cycle", "opens_at"]
+        verbose_name = _("stage window")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "stage"], name="unique_stage_window"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="stage_window_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} — {self.get_stage_display()}"
+
+
+STATE_CHOICES = [(s.value, s.value) for s in State]
+
+
+class Assessment(models.Model):
+    """One unit's assessment in one cycle (*hồ sơ đánh giá của đơn vị*).
+
+    Its ``state`` moves only through ``parindex.core.workflow.transition``, persisted by the
+    services, which write an audit event in the same transaction.
+    """
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="assessments")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assessments")
+    state = models.CharField(_("state"), max_length=20, choices=STATE_CHOICES, default=State.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    explanation_closed_at = models.DateTimeField(_("explanation closed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="bumped on every state change")
+
+    class Meta:
+        ordering = ["cycle", "unit__code"]
+        verbose_name = _("assessment")
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unique_assessment")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.cycle.year}"
+
+
+class StageExtension(models.Model):
+    """The administrator reopens or extends one unit's stage, with a reason; others untouched."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="extensions")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    closes_at = models.DateTimeField(_("new closing time"))
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("stage extension")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.stage} → {self.closes_at:%Y-%m-%d}"
+
+
+def effective_close(
+    window: StageWindow | None, extensions: list[StageExtension]
+) -> datetime.datetime | None:
+    """The closing time in force for one unit: its latest extension, else the stage's."""
+    latest = max((e.closes_at for e in extensions), default=None)
+    if window is None:
+        return latest
+    return max(window.closes_at, latest) if latest else window.closes_at
