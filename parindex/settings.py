@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "parindex.notifications",
     "parindex.evidence",
     "parindex.assessments",
+    "parindex.appraisals",
     "parindex.surveys",
     "parindex.plans",
     "parindex.national",

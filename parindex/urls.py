@@ -8,6 +8,7 @@ urlpatterns = [
     path("notifications/", include("parindex.notifications.urls")),
     path("evidence/", include("parindex.evidence.urls")),
     path("assessments/", include("parindex.assessments.urls")),
+    path("appraisals/", include("parindex.appraisals.urls")),
     path("surveys/", include("parindex.surveys.urls")),
     path("plans/", include("parindex.plans.urls")),
     path("national/", include("parindex.national.urls")),
