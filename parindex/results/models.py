@@ -18,6 +18,8 @@ class Answer(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Optimistic concurrency: a save names the version it started from; a stale one is refused.
+    version = models.PositiveIntegerField(default=0, help_text="bumped on every change of value")
 
     class Meta:
         verbose_name = _("answer")
