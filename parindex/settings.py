@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "parindex.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -149,8 +150,29 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("PARINDEX_MEDIA_ROOT", VAR_DIR / "media"))
+# Evidence uploads: the store refuses larger files; Django streams uploads above
+# FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file instead of holding them in memory.
+PARINDEX_EVIDENCE_MAX_BYTES = env_int("PARINDEX_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file form fields only
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# E-mail for notifications: printed to the console unless a real backend is configured.
+EMAIL_BACKEND = os.environ.get(
+    "PARINDEX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("PARINDEX_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("PARINDEX_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("PARINDEX_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PARINDEX_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PARINDEX_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("PARINDEX_EMAIL_FROM", "PAR Index <noreply@localhost>")
+# Links in e-mails are absolute: the public address of the site.
+SITE_URL = os.environ.get("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
 
 # Production hardening; `manage.py check --deploy --fail-level WARNING` runs in CI.
 SECURE_SSL_REDIRECT = env_bool("PARINDEX_SSL_REDIRECT", not DEBUG)

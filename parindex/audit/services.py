@@ -1,0 +1,82 @@
+"""Writes to the audit trail. Callers hold the transaction; this only appends inside it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from parindex.audit.chain import chain_hash, event_fields, to_json_value
+from parindex.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+
+if TYPE_CHECKING:
+    from parindex.accounts.models import User
+
+
+class AuditOutsideTransaction(RuntimeError):
+    """``audit_record`` was called outside ``transaction.atomic``: the event could outlive a
+    change that was rolled back, or record one that never happened."""
+
+
+def _locked_head() -> AuditHead:
+    # The head row is created by the migration; a flushed test database may lack it.
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "hash": GENESIS_HASH})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    cycle_id: int | None = None,
+    unit_id: int | None = None,
+    leaf_code: str = "",
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction.
+
+    ``target`` (a saved model instance) fills ``target_type`` (``app_label.model``) and
+    ``target_id`` (its pk). ``before``/``after`` are stored as plain JSON: Decimal becomes a
+    string, dates and times ISO 8601. The chain head is locked until the caller commits, so
+    concurrent writers get consecutive sequence numbers and one unforked chain.
+    """
+    if not connection.in_atomic_block:
+        raise AuditOutsideTransaction(
+            "audit_record must run inside the caller's transaction.atomic block"
+        )
+    if not action:
+        raise ValueError("audit_record needs an action, e.g. 'answer.value'")
+    if target is not None:
+        if target.pk is None:
+            raise ValueError("audit_record target must be saved (it has no primary key)")
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+    head = _locked_head()
+    event = AuditEvent(
+        sequence=head.sequence + 1,
+        created_at=timezone.now(),
+        actor_id=actor.pk if actor is not None else None,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        cycle_id=cycle_id,
+        unit_id=unit_id,
+        leaf_code=leaf_code,
+        before=to_json_value(before),
+        after=to_json_value(after),
+        reason=reason,
+        prev_hash=head.hash,
+    )
+    event.hash = chain_hash(head.hash, event_fields(event))
+    event.save(force_insert=True)
+    AuditHead.objects.filter(pk=1).update(sequence=event.sequence, hash=event.hash)
+    return event
