@@ -158,14 +158,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file form fields only
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
-# Evidence uploads: the store refuses larger files; Django streams uploads above
-# FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file instead of holding them in memory.
-PARINDEX_EVIDENCE_MAX_BYTES = env_int("PARINDEX_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file form fields only
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
-FILE_UPLOAD_PERMISSIONS = 0o640
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
