@@ -59,6 +59,14 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     explanation_closed_at = models.DateTimeField(_("explanation closed at"), null=True, blank=True)
+    cover_evidence = models.ForeignKey(
+        "evidence.Evidence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed cover document"),
+    )
     version = models.PositiveIntegerField(default=0, help_text="bumped on every state change")
 
     class Meta:
@@ -88,6 +96,42 @@ class StageExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.stage} → {self.closes_at:%Y-%m-%d}"
+
+
+class AnswerEvidence(models.Model):
+    """An evidence document linked to one leaf of a unit's self-assessment.
+
+    Keyed by assessment and leaf code rather than by ``results.Answer``, so evidence can be
+    attached before a value is declared. One leaf may carry several documents and one document
+    may support several leaves; links are made and removed by the services, which audit both.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="evidence_links"
+    )
+    leaf_code = models.CharField(_("leaf"), max_length=40)
+    evidence = models.ForeignKey(
+        "evidence.Evidence",
+        on_delete=models.PROTECT,
+        related_name="answer_links",
+        verbose_name=_("evidence"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "leaf_code", "linked_at", "id"]
+        verbose_name = _("evidence link")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "leaf_code", "evidence"], name="unique_answer_evidence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.leaf_code} ← {self.evidence_id}"
 
 
 def effective_close(
