@@ -1,0 +1,695 @@
+"""Writes of the self-assessment: the calendar, values, evidence links, submission.
+
+Every write runs in one transaction, checks on arrival that the assessment is still editable
+(its state and its stage window, extensions included) and records an audit event for each change
+in the same transaction. Concurrent edits of one leaf are refused by version, never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.accounts.models import Role, User
+from parindex.audit.services import audit_record
+from parindex.core import Framework, Node, ParindexError, ValueRuleError, score_leaf
+from parindex.core.rules import normalize_value
+from parindex.core.workflow import EDITABLE_BY_UNIT, Action, State, WorkflowError, transition
+from parindex.cycles.models import Cycle
+from parindex.frameworks.selectors import core_framework
+from parindex.notifications.services import notify
+from parindex.results.models import Answer
+
+from .access import unit_roles
+from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow, effective_close
+
+if TYPE_CHECKING:
+    from parindex.evidence.models import Evidence
+
+
+class AssessmentError(ParindexError):
+    """A self-assessment write parindex refuses; the message tells the person why."""
+
+
+class StageClosed(AssessmentError):
+    """The stage window (with the unit's extensions) is not open at the time of the request."""
+
+
+class AssessmentLocked(AssessmentError):
+    """The assessment's state no longer lets the unit change it (e.g. it was submitted)."""
+
+
+class AlreadySubmitted(AssessmentLocked):
+    """A second submission of an assessment that is already submitted (e.g. a double click)."""
+
+
+class SubmissionBlocked(AssessmentError):
+    """Submission refused until the listed leaves have their required evidence."""
+
+    def __init__(self, message: str, *, missing: list[Node]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class AnswerConflict(AssessmentError):
+    """Somebody else saved this leaf since the editor loaded it: ``current`` is their answer."""
+
+    def __init__(self, message: str, *, current: Answer, attempted: str) -> None:
+        super().__init__(message)
+        self.current = current
+        self.attempted = attempted
+
+
+class CalendarError(AssessmentError):
+    """A calendar that cannot be set as given."""
+
+
+STAGE_ORDER = [s.value for s in Stage]
+
+
+# -- the calendar ------------------------------------------------------------------------------
+
+
+def stage_close(assessment: Assessment, stage: str) -> datetime.datetime | None:
+    """When ``stage`` closes for this unit: the cycle's window or the unit's latest extension."""
+    window = StageWindow.objects.filter(cycle_id=assessment.cycle_id, stage=stage).first()
+    extensions = list(StageExtension.objects.filter(assessment=assessment, stage=stage))
+    return effective_close(window, extensions)
+
+
+def stage_is_open(assessment: Assessment, stage: str, now: datetime.datetime | None = None) -> bool:
+    """Is ``stage`` open for this unit at ``now`` (the time the request arrived)?
+
+    Open from the window's ``opens_at`` until the later of its ``closes_at`` and the unit's
+    extensions; a stage without a window is closed (an extension alone opens it from now).
+    """
+    now = now or timezone.now()
+    window = StageWindow.objects.filter(cycle_id=assessment.cycle_id, stage=stage).first()
+    extensions = list(StageExtension.objects.filter(assessment=assessment, stage=stage))
+    closes = effective_close(window, extensions)
+    if closes is None:
+        return False
+    opens = window.opens_at if window is not None else None
+    return (opens is None or opens <= now) and now < closes
+
+
+def _check_unit_may_edit(assessment: Assessment, now: datetime.datetime) -> None:
+    if assessment.state not in EDITABLE_BY_UNIT:
+        if assessment.state == State.SUBMITTED:
+            raise AlreadySubmitted(
+                _("The self-assessment was submitted: it can no longer be changed.")
+            )
+        raise AssessmentLocked(_("The self-assessment can no longer be changed in this state."))
+    if not stage_is_open(assessment, Stage.SELF_ASSESSMENT, now):
+        raise StageClosed(
+            _("The self-assessment period is closed for this unit: nothing was saved.")
+        )
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    """The assessment row, locked until the transaction ends (serialises the unit's writes)."""
+    return (
+        Assessment.objects.select_for_update()
+        .select_related("cycle", "cycle__framework_version", "unit")
+        .get(pk=assessment.pk)
+    )
+
+
+Windows = Mapping[str, tuple[datetime.datetime, datetime.datetime]]
+
+
+def _check_windows(windows: Windows) -> None:
+    problems = []
+    for stage, (opens, closes) in windows.items():
+        if stage not in STAGE_ORDER:
+            problems.append(_("Unknown stage “%(stage)s”.") % {"stage": stage})
+        elif closes <= opens:
+            problems.append(
+                _("%(stage)s: the closing time must come after the opening time.")
+                % {"stage": Stage(stage).label}
+            )
+    if Stage.SELF_ASSESSMENT not in windows:
+        problems.append(_("The self-assessment stage needs dates."))
+    ordered = [windows[s] for s in STAGE_ORDER if s in windows]
+    for (open1, _c1), (open2, _c2) in itertools.pairwise(ordered):
+        if open2 < open1:
+            problems.append(_("The stages must open in their order: self-assessment first."))
+            break
+    if problems:
+        raise CalendarError(" ".join(problems))
+
+
+@transaction.atomic
+def cycle_calendar_set(*, cycle: Cycle, windows: Windows, actor: User) -> list[StageWindow]:
+    """Set the cycle's stage windows (*lịch đánh giá*); each change is audited."""
+    _check_windows(windows)
+    saved = []
+    for stage in STAGE_ORDER:
+        if stage not in windows:
+            continue
+        opens, closes = windows[stage]
+        window = StageWindow.objects.select_for_update().filter(cycle=cycle, stage=stage).first()
+        before = None
+        if window is None:
+            window = StageWindow.objects.create(
+                cycle=cycle, stage=stage, opens_at=opens, closes_at=closes
+            )
+        elif (window.opens_at, window.closes_at) != (opens, closes):
+            before = {"opens_at": window.opens_at, "closes_at": window.closes_at}
+            window.opens_at, window.closes_at = opens, closes
+            window.save(update_fields=["opens_at", "closes_at"])
+        else:
+            saved.append(window)
+            continue
+        audit_record(
+            actor=actor,
+            action="calendar.set",
+            target=window,
+            before=before,
+            after={"stage": stage, "opens_at": opens, "closes_at": closes},
+            cycle_id=cycle.pk,
+        )
+        saved.append(window)
+    return saved
+
+
+@transaction.atomic
+def cycle_open(*, cycle: Cycle, windows: Windows, actor: User) -> list[Assessment]:
+    """Open a cycle: set its calendar and create one assessment (state draft) per unit in scope.
+
+    Opening again adds assessments only for units added to the scope since; existing ones are
+    left as they are. A cycle that is approved or published cannot be opened.
+    """
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state in (Cycle.State.APPROVED, Cycle.State.PUBLISHED):
+        raise CalendarError(_("An approved or published cycle cannot be opened again."))
+    cycle_calendar_set(cycle=cycle, windows=windows, actor=actor)
+    existing = set(Assessment.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
+    units = [u for u in cycle.units.order_by("code") if u.pk not in existing]
+    Assessment.objects.bulk_create(
+        [Assessment(cycle=cycle, unit=u, state=State.DRAFT) for u in units]
+    )
+    created = list(Assessment.objects.filter(cycle=cycle, unit__in=units))
+    for assessment in created:
+        audit_record(
+            actor=actor,
+            action="assessment.open",
+            target=assessment,
+            after={"state": State.DRAFT},
+            cycle_id=cycle.pk,
+            unit_id=assessment.unit_id,
+        )
+    if cycle.state == Cycle.State.PREPARING:
+        cycle.state = Cycle.State.IN_PROGRESS
+        cycle.save(update_fields=["state"])
+        audit_record(
+            actor=actor,
+            action="cycle.state",
+            target=cycle,
+            before={"state": Cycle.State.PREPARING},
+            after={"state": Cycle.State.IN_PROGRESS},
+            cycle_id=cycle.pk,
+        )
+    return created
+
+
+@transaction.atomic
+def stage_extend(
+    *,
+    assessment: Assessment,
+    stage: str,
+    closes_at: datetime.datetime,
+    reason: str,
+    actor: User,
+) -> StageExtension:
+    """Extend (or reopen) one unit's stage until ``closes_at``, with a reason; others untouched."""
+    if Role.PAR_ADMIN not in unit_roles(actor, assessment.unit_id):
+        raise AssessmentError(_("Only a PAR administrator can extend a unit's stage."))
+    reason = reason.strip()
+    if not reason:
+        raise AssessmentError(_("Give the reason for the extension."))
+    if stage not in STAGE_ORDER:
+        raise AssessmentError(_("Unknown stage “%(stage)s”.") % {"stage": stage})
+    if closes_at <= timezone.now():
+        raise AssessmentError(_("The new closing time must be in the future."))
+    assessment = _lock(assessment)
+    before = stage_close(assessment, stage)
+    extension = StageExtension.objects.create(
+        assessment=assessment, stage=stage, closes_at=closes_at, reason=reason, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="stage.extend",
+        target=extension,
+        before={"stage": stage, "closes_at": before},
+        after={"stage": stage, "closes_at": closes_at},
+        reason=reason,
+        cycle_id=assessment.cycle_id,
+        unit_id=assessment.unit_id,
+    )
+    return extension
+
+
+# -- values ------------------------------------------------------------------------------------
+
+
+def self_leaf(fw: Framework, unit_type: str, leaf_code: str) -> Node:
+    """A leaf the unit declares itself (applicable, not from the survey), else AssessmentError."""
+    leaf = fw.by_code.get(leaf_code)
+    if leaf is None or not leaf.is_leaf or not leaf.applies(unit_type):
+        raise AssessmentError(
+            _("Leaf %(code)s is not part of this unit's self-assessment.") % {"code": leaf_code}
+        )
+    if leaf.source == "survey":
+        raise AssessmentError(
+            _("Leaf %(code)s comes from the survey; the unit does not declare it.")
+            % {"code": leaf_code}
+        )
+    return leaf
+
+
+def points_of(fw: Framework, leaf: Node, value: str) -> str | None:
+    """The points a stored value earns, as text for the audit trail (None if it is refused)."""
+    try:
+        return str(score_leaf(fw, leaf, value or None).points)
+    except ValueRuleError:
+        return None
+
+
+def check_value(fw: Framework, leaf: Node, value: str) -> str:
+    """The value as stored (trimmed, NFC) if the leaf's rule accepts it, else ValueRuleError."""
+    text = normalize_value(value)
+    if text:
+        score_leaf(fw, leaf, text)
+    return text
+
+
+@dataclass
+class Saved:
+    answer: Answer
+    changed: bool
+
+
+def _answer_write(
+    *,
+    assessment: Assessment,
+    fw: Framework,
+    leaf: Node,
+    text: str,
+    version: int,
+    actor: User,
+    reason: str,
+    now: datetime.datetime,
+) -> Saved:
+    """Write one checked value under an already locked, editable assessment."""
+    answer = (
+        Answer.objects.select_for_update()
+        .select_related("updated_by")
+        .filter(cycle_id=assessment.cycle_id, unit_id=assessment.unit_id, leaf_code=leaf.code)
+        .first()
+    )
+    if answer is None:
+        if not text:
+            return Saved(
+                Answer(
+                    cycle_id=assessment.cycle_id,
+                    unit_id=assessment.unit_id,
+                    leaf_code=leaf.code,
+                    value="",
+                ),
+                False,
+            )
+        try:
+            with transaction.atomic():
+                answer = Answer.objects.create(
+                    cycle_id=assessment.cycle_id,
+                    unit_id=assessment.unit_id,
+                    leaf_code=leaf.code,
+                    value=text,
+                    updated_by=actor,
+                    version=1,
+                )
+        except IntegrityError:
+            current = Answer.objects.select_related("updated_by").get(
+                cycle_id=assessment.cycle_id, unit_id=assessment.unit_id, leaf_code=leaf.code
+            )
+            raise AnswerConflict(
+                _("This leaf changed since you opened it."), current=current, attempted=text
+            ) from None
+        before_value = ""
+    else:
+        if answer.value == text:
+            return Saved(answer, False)
+        if answer.version != version:
+            raise AnswerConflict(
+                _("This leaf changed since you opened it."), current=answer, attempted=text
+            )
+        before_value = answer.value
+        updated = Answer.objects.filter(pk=answer.pk, version=version).update(
+            value=text, version=version + 1, updated_by=actor, updated_at=now
+        )
+        if not updated:  # pragma: no cover - the row lock makes this a belt and braces check
+            current = Answer.objects.select_related("updated_by").get(pk=answer.pk)
+            raise AnswerConflict(
+                _("This leaf changed since you opened it."), current=current, attempted=text
+            )
+        answer.value, answer.version, answer.updated_by, answer.updated_at = (
+            text,
+            version + 1,
+            actor,
+            now,
+        )
+    audit_record(
+        actor=actor,
+        action="answer.value",
+        target=answer,
+        before={"value": before_value, "points": points_of(fw, leaf, before_value)},
+        after={"value": text, "points": points_of(fw, leaf, text)},
+        reason=reason,
+        cycle_id=assessment.cycle_id,
+        unit_id=assessment.unit_id,
+        leaf_code=leaf.code,
+    )
+    return Saved(answer, True)
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    assessment: Assessment,
+    leaf_code: str,
+    value: str,
+    version: int,
+    actor: User,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Answer:
+    """Save the unit's value of one leaf, if nobody changed it since ``version`` was read.
+
+    Refused (nothing written) when the assessment is not editable or its window is closed
+    (:class:`StageClosed`, :class:`AssessmentLocked`), when the rule refuses the value
+    (``ValueRuleError``), or when the stored version moved on (:class:`AnswerConflict`, carrying
+    the other person's answer). Saving the value already stored is a no-op.
+    """
+    now = now or timezone.now()
+    locked = _lock(assessment)
+    _check_unit_may_edit(locked, now)
+    fw = core_framework(locked.cycle.framework_version)
+    leaf = self_leaf(fw, locked.unit.type, leaf_code)
+    text = check_value(fw, leaf, value)
+    return _answer_write(
+        assessment=locked,
+        fw=fw,
+        leaf=leaf,
+        text=text,
+        version=version,
+        actor=actor,
+        reason=reason,
+        now=now,
+    ).answer
+
+
+@dataclass
+class ImportConflict:
+    leaf_code: str
+    attempted: str
+    current: Answer
+
+
+@dataclass
+class ImportOutcome:
+    applied: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list[ImportConflict] = field(default_factory=list)
+
+
+@transaction.atomic
+def answers_import(
+    *,
+    assessment: Assessment,
+    values: list[tuple[str, str, int]],
+    actor: User,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> ImportOutcome:
+    """Apply checked ``(leaf code, value, version)`` rows in one transaction.
+
+    Every value must already have passed the rule (a file with bad cells never reaches here);
+    a leaf changed on the web since the file was made is reported as a conflict and left as it
+    is, the others are applied, each with its audit event.
+    """
+    now = now or timezone.now()
+    locked = _lock(assessment)
+    _check_unit_may_edit(locked, now)
+    fw = core_framework(locked.cycle.framework_version)
+    outcome = ImportOutcome()
+    for leaf_code, value, version in values:
+        leaf = self_leaf(fw, locked.unit.type, leaf_code)
+        text = check_value(fw, leaf, value)
+        try:
+            saved = _answer_write(
+                assessment=locked,
+                fw=fw,
+                leaf=leaf,
+                text=text,
+                version=version,
+                actor=actor,
+                reason=reason,
+                now=now,
+            )
+        except AnswerConflict as conflict:
+            outcome.conflicts.append(ImportConflict(leaf_code, text, conflict.current))
+            continue
+        if saved.changed:
+            outcome.applied.append(leaf_code)
+        else:
+            outcome.unchanged += 1
+    return outcome
+
+
+# -- evidence links ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_evidence_link(
+    *, assessment: Assessment, leaf_code: str, evidence: Evidence, actor: User
+) -> AnswerEvidence:
+    """Link one of the unit's evidence documents to a leaf (linking twice is a no-op)."""
+    locked = _lock(assessment)
+    _check_unit_may_edit(locked, timezone.now())
+    fw = core_framework(locked.cycle.framework_version)
+    leaf = self_leaf(fw, locked.unit.type, leaf_code)
+    if evidence.unit_id != locked.unit_id:
+        raise AssessmentError(_("Only the unit's own evidence can be linked to its leaves."))
+    link, created = AnswerEvidence.objects.get_or_create(
+        assessment=locked, leaf_code=leaf.code, evidence=evidence, defaults={"linked_by": actor}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="evidence.link",
+            target=link,
+            after={"evidence": evidence.pk, "title": evidence.display_title},
+            cycle_id=locked.cycle_id,
+            unit_id=locked.unit_id,
+            leaf_code=leaf.code,
+        )
+    return link
+
+
+@transaction.atomic
+def answer_evidence_unlink(*, link: AnswerEvidence, actor: User) -> None:
+    """Remove an evidence link from a leaf (the document stays in the unit's library)."""
+    locked = _lock(link.assessment)
+    _check_unit_may_edit(locked, timezone.now())
+    link = AnswerEvidence.objects.select_related("evidence").get(pk=link.pk)
+    audit_record(
+        actor=actor,
+        action="evidence.unlink",
+        target=link,
+        before={"evidence": link.evidence_id, "title": link.evidence.display_title},
+        cycle_id=locked.cycle_id,
+        unit_id=locked.unit_id,
+        leaf_code=link.leaf_code,
+    )
+    link.delete()
+
+
+# -- submission --------------------------------------------------------------------------------
+
+
+def missing_evidence(assessment: Assessment, fw: Framework | None = None) -> list[Node]:
+    """Applicable self-declared leaves whose framework requires evidence and that have none."""
+    fw = fw or core_framework(assessment.cycle.framework_version)
+    linked = set(
+        AnswerEvidence.objects.filter(assessment=assessment).values_list("leaf_code", flat=True)
+    )
+    return [
+        leaf
+        for leaf in fw.leaves
+        if leaf.applies(assessment.unit.type)
+        and leaf.source != "survey"
+        and leaf.evidence == "required"
+        and leaf.code not in linked
+    ]
+
+
+def par_admins() -> list[User]:
+    """Everybody holding the PAR administrator role (and active superusers)."""
+    return list(
+        User.objects.filter(Q(roles__role=Role.PAR_ADMIN) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def assessment_url(assessment: Assessment) -> str:
+    return reverse(
+        "assessments:page",
+        kwargs={"cycle_id": assessment.cycle_id, "unit_code": assessment.unit.code},
+    )
+
+
+@transaction.atomic
+def assessment_submit(
+    *,
+    assessment: Assessment,
+    actor: User,
+    cover_evidence: Evidence | None = None,
+    now: datetime.datetime | None = None,
+) -> Assessment:
+    """The unit head submits (*chốt*) the self-assessment: state → submitted, editing locked.
+
+    The row is locked first and its state checked, so a double click submits once: the second
+    request gets :class:`AlreadySubmitted`. Refused while required evidence is missing.
+    """
+    now = now or timezone.now()
+    locked = _lock(assessment)
+    if locked.state == State.SUBMITTED:
+        raise AlreadySubmitted(
+            _("The self-assessment was already submitted on %(when)s.")
+            % {"when": timezone.localtime(locked.submitted_at).strftime("%d/%m/%Y %H:%M")}
+            if locked.submitted_at
+            else _("The self-assessment was already submitted.")
+        )
+    _check_unit_may_edit(locked, now)
+    try:
+        target = transition(locked.state, Action.SUBMIT, unit_roles(actor, locked.unit_id))
+    except WorkflowError:
+        raise AssessmentError(_("Only the unit's head can submit the self-assessment.")) from None
+    fw = core_framework(locked.cycle.framework_version)
+    missing = missing_evidence(locked, fw)
+    if missing:
+        raise SubmissionBlocked(
+            _("Submission refused: %(count)d leaves still need their required evidence.")
+            % {"count": len(missing)},
+            missing=missing,
+        )
+    if cover_evidence is not None and cover_evidence.unit_id != locked.unit_id:
+        raise AssessmentError(_("The cover document must belong to the unit."))
+    before = {"state": locked.state}
+    locked.state = target
+    locked.submitted_at = now
+    locked.submitted_by = actor
+    locked.cover_evidence = cover_evidence
+    locked.version += 1
+    locked.save(
+        update_fields=["state", "submitted_at", "submitted_by", "cover_evidence", "version"]
+    )
+    audit_record(
+        actor=actor,
+        action="assessment.submit",
+        target=locked,
+        before=before,
+        after={
+            "state": target,
+            "submitted_at": now,
+            "cover_evidence": cover_evidence.pk if cover_evidence else None,
+        },
+        cycle_id=locked.cycle_id,
+        unit_id=locked.unit_id,
+    )
+    notify(
+        recipients=par_admins(),
+        verb="assessment_submitted",
+        message=_("%(unit)s submitted its self-assessment for %(year)s.")
+        % {"unit": locked.unit.name, "year": locked.cycle.year},
+        url=assessment_url(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def assessment_reopen(
+    *,
+    assessment: Assessment,
+    actor: User,
+    reason: str,
+    closes_at: datetime.datetime | None = None,
+) -> Assessment:
+    """The administrator reopens one unit's submitted self-assessment (back to draft), with a
+    reason; with ``closes_at``, the unit's self-assessment window is extended too."""
+    locked = _lock(assessment)
+    try:
+        target = transition(
+            locked.state, Action.REOPEN_SELF, unit_roles(actor, locked.unit_id), reason
+        )
+    except WorkflowError as exc:
+        if locked.state != State.SUBMITTED:
+            raise AssessmentError(_("Only a submitted self-assessment can be reopened.")) from None
+        if not reason.strip():
+            raise AssessmentError(_("Give the reason for reopening.")) from None
+        raise AssessmentError(_("Only a PAR administrator can reopen a self-assessment.")) from exc
+    before = {"state": locked.state, "submitted_at": locked.submitted_at}
+    locked.state = target
+    locked.submitted_at = None
+    locked.submitted_by = None
+    locked.version += 1
+    locked.save(update_fields=["state", "submitted_at", "submitted_by", "version"])
+    audit_record(
+        actor=actor,
+        action="assessment.reopen",
+        target=locked,
+        before=before,
+        after={"state": target},
+        reason=reason.strip(),
+        cycle_id=locked.cycle_id,
+        unit_id=locked.unit_id,
+    )
+    if closes_at is not None:
+        stage_extend(
+            assessment=locked,
+            stage=Stage.SELF_ASSESSMENT,
+            closes_at=closes_at,
+            reason=reason,
+            actor=actor,
+        )
+    notify(
+        recipients=_unit_people(locked),
+        verb="assessment_reopened",
+        message=_("The self-assessment of %(unit)s for %(year)s was reopened: %(reason)s")
+        % {"unit": locked.unit.name, "year": locked.cycle.year, "reason": reason.strip()},
+        url=assessment_url(locked),
+    )
+    return locked
+
+
+def _unit_people(assessment: Assessment) -> list[User]:
+    return list(
+        User.objects.filter(
+            roles__unit_id=assessment.unit_id,
+            roles__role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
