@@ -10,18 +10,20 @@ exact ratio, in integer arithmetic.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
 from .errors import Collector, InputError, ParindexError, ValueRuleError
-from .framework import Band, Framework
-from .numbers import from_quanta, quanta
+from .framework import Band, Framework, Node
+from .numbers import format_decimal, from_quanta, quanta
 from .ranking import listing_key, rank_in_groups
 from .scoring import LeafScore, Scorer
+from .text import Text
 
 Matrix = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -135,11 +137,17 @@ def compute(
     units: Sequence[UnitInfo] | None = None,
     *,
     scorer: Scorer | None = None,
+    overrides: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> CycleResult:
     """Compute a cycle. ``answers`` maps unit code → leaf code → value as written.
 
     With ``units`` given, every unit of ``answers`` must be among them, and units without answers
     are computed with every leaf missing. Raises ParindexErrors listing every bad value.
+
+    ``overrides`` maps unit code → leaf code → points that replace what the rule gives for that
+    leaf (appraised points, or a what-if target): the leaf counts as scored, with its full
+    maximum, whatever its answer was. Points must lie in [0, max] and be a multiple of the
+    framework's rounding; the leaf must apply to the unit's type.
     """
     fw = framework
     scorer = scorer or Scorer(fw)
@@ -212,11 +220,57 @@ def compute(
             cols.append(column)
             points.append(score.points_q)
             maxima.append(score.max_q)
+    for unit_code, unit_overrides in (overrides or {}).items():
+        position_or_none = position_of.get(unit_code)
+        if position_or_none is None:
+            problems.add(
+                InputError("the unit has overrides but is not in the units list", unit=unit_code)
+            )
+            continue
+        for leaf_code, value in unit_overrides.items():
+            column = leaf_position.get(leaf_code)
+            if column is None:
+                problems.add(
+                    InputError(
+                        "override of a node that is not a leaf", unit=unit_code, node=leaf_code
+                    )
+                )
+                continue
+            leaf = leaves[column]
+            score_or_error = _override_score(leaf, value, infos[position_or_none].type, places)
+            if isinstance(score_or_error, str):
+                problems.add(
+                    InputError(score_or_error, unit=unit_code, node=leaf_code, value=str(value))
+                )
+                continue
+            previous = leaf_scores[position_or_none].get(leaf_code)
+            score = (
+                score_or_error
+                if previous is None
+                else replace(score_or_error, value=previous.value)
+            )
+            leaf_scores[position_or_none][leaf_code] = score
+            # Appended after the answer's entry for the same cell, so it wins below.
+            rows.append(position_or_none)
+            cols.append(column)
+            points.append(score.points_q)
+            maxima.append(score.max_q)
     problems.raise_if_any()
 
     leaf_points = np.zeros((n_units, n_leaves), dtype=np.int64)
     answered = np.zeros((n_units, n_leaves), dtype=np.bool_)
     if rows:
+        # An override repeats a cell an answer already filled; keep the last entry per cell
+        # (numpy does not promise which of repeated indices an assignment keeps).
+        last: dict[tuple[int, int], int] = {}
+        for entry, cell in enumerate(zip(rows, cols, strict=True)):
+            last[cell] = entry
+        if len(last) < len(rows):
+            keep = sorted(last.values())
+            rows = [rows[e] for e in keep]
+            cols = [cols[e] for e in keep]
+            points = [points[e] for e in keep]
+            maxima = [maxima[e] for e in keep]
         r, c = np.array(rows), np.array(cols)
         leaf_points[r, c] = points
         leaf_max[r, c] = maxima
@@ -226,6 +280,32 @@ def compute(
 
     return _aggregate(fw, infos, leaf_points, leaf_max, leaf_applies, missing_mask,
                       tuple(leaf_scores), tuple(warnings))
+
+
+def _override_score(
+    leaf: Node, value: Decimal, unit_type: str | None, places: int
+) -> LeafScore | str:
+    """The score a leaf gets from overriding points, or why the override is refused."""
+    if not leaf.applies(unit_type):
+        return f"the leaf does not apply to type {unit_type}"
+    assert leaf.max is not None
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0 or value > leaf.max:
+        return f"override points must lie in [0, {format_decimal(leaf.max)}]"
+    try:
+        points_q = quanta(value, places)
+    except ValueError:
+        return f"override points must be a multiple of {format_decimal(leaf.framework_rounding)}"
+    shown = format_decimal(value)
+    return LeafScore(
+        leaf.code,
+        None,
+        "scored",
+        Fraction(value),
+        points_q,
+        quanta(leaf.max, places),
+        places,
+        Text(f"Điểm được xác định lại: {shown}", f"Points set to {shown}"),
+    )
 
 
 def _aggregate(
