@@ -21,6 +21,7 @@ examples:
   parindex compute FRAMEWORK.yaml scores.csv --units units.csv --format json > results.json
   parindex compute FRAMEWORK.yaml scores.csv --format csv > results.csv
   parindex demo          # build the demo province in the web app's database
+  parindex audit verify  # recompute the audit trail's hash chain (exit 1 if broken)
 
 Exit status: 0 on success (warnings go to standard error), 2 on any input or usage error.
 File formats: docs/methodology.md and FORMATS.md.
@@ -97,6 +98,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Recompute the audit hash chain in the web app's database: 0 intact, 1 broken."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    django.setup()
+    try:
+        call_command("audit_verify")
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.returncode
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parindex",
@@ -129,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="migrate the database and build the demo province")
     demo.set_defaults(func=cmd_demo)
+
+    audit = sub.add_parser("audit", help="check the audit trail of the web app's database")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verify = audit_sub.add_parser(
+        "verify", help="recompute the hash chain; exit 1 naming the first altered event"
+    )
+    verify.set_defaults(func=cmd_audit_verify)
     return parser
 
 

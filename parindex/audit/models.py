@@ -31,6 +31,12 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events are append-only: delete() is refused")
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AppendOnlyError("audit events are append-only: bulk_update() is refused")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("audit events are append-only: update_or_create() is refused")
+
 
 class AuditEvent(models.Model):
     """One change: who, when, what (action and target), before → after, and why."""

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_log, name="log"),
+    path(
+        "leaf/<int:cycle_id>/<str:unit_code>/<str:leaf_code>/",
+        views.leaf_history,
+        name="leaf_history",
+    ),
+]

@@ -65,6 +65,8 @@ def notify(
 ) -> list[Notification]:
     """Notify each recipient (once, even if listed twice): an in-app row for everyone, and,
     when ``email`` is true, one e-mail per recipient with an address, sent after commit."""
+    if url and not url.startswith(("/", "https://", "http://")):
+        raise ValueError(f"notification url must be a path or an http(s) address: {url!r}")
     with transaction.atomic():
         seen: set[int] = set()
         unique = []

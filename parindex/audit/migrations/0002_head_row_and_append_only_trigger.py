@@ -29,13 +29,13 @@ def create_head(apps, schema_editor):
 
 def install_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FUNCTION)
-        schema_editor.execute(TRIGGER)
+        schema_editor.execute(FUNCTION, params=None)
+        schema_editor.execute(TRIGGER, params=None)
 
 
 def remove_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

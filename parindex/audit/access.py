@@ -1,0 +1,34 @@
+"""Access choke points of the audit pages, built on the role helpers of ``parindex.web.access``.
+
+- the audit log (every event) is for the PAR administrator;
+- a leaf's history in a unit is for the PAR administrator, the province-wide roles, and the
+  unit's own editors and heads.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from parindex.cycles.models import Cycle
+from parindex.units.models import Unit
+from parindex.web.access import LoginRequired, own_unit_ids, require_par_admin, sees_all_results
+
+__all__ = ["get_leaf_scope_for_user", "require_par_admin"]
+
+
+def get_leaf_scope_for_user(
+    request: HttpRequest, cycle_id: int, unit_code: str
+) -> tuple[Cycle, Unit]:
+    """The cycle and unit whose change history the user may read, or 404 / login / 403."""
+    user = request.user
+    if not user.is_authenticated:
+        raise LoginRequired
+    try:
+        cycle = Cycle.objects.select_related("framework_version").get(pk=cycle_id)
+        unit = Unit.objects.get(code=unit_code)
+    except (Cycle.DoesNotExist, Unit.DoesNotExist):
+        raise Http404 from None
+    if sees_all_results(user) or unit.pk in own_unit_ids(user):
+        return cycle, unit
+    raise PermissionDenied

@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import Notification, ReminderSent
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "verb", "message", "read_at")
+    list_filter = ("verb",)
+    search_fields = ("recipient__username", "message")
+    list_select_related = ("recipient",)
+    raw_id_fields = ("recipient",)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ("date", "verb", "key", "sent_at")
+    list_filter = ("date", "verb")

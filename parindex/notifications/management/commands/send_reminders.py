@@ -1,0 +1,114 @@
+"""``manage.py send_reminders``: send today's deadline reminders (run daily by cron or a worker).
+
+Every function registered in ``parindex.notifications.reminders`` is called with today's date and
+yields ``(recipients, verb, message, url)``. Each reminder goes to each recipient at most once a
+day: a ``ReminderSent`` row keyed by (source, verb, url, recipient) and the date is written in
+the same transaction as the notification, so running the command twice on one day sends once.
+
+Apps register their sources in ``AppConfig.ready()``::
+
+    def ready(self) -> None:
+        from parindex.notifications import reminders
+        from .reminders import self_assessment_due
+        reminders.register(self_assessment_due)
+
+``--date YYYY-MM-DD`` runs for another day (e.g. to catch up after an outage); ``--dry-run``
+lists what would be sent without sending.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from parindex.notifications import reminders
+from parindex.notifications.models import ReminderSent
+from parindex.notifications.services import notify
+
+
+def reminder_key(source: str, verb: str, url: str, recipient_id: int) -> str:
+    return hashlib.sha256(f"{source}\n{verb}\n{url}\n{recipient_id}".encode()).hexdigest()
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--date {text!r}: expected YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = "Send today's deadline reminders from every registered source, once per day."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", type=_date, help="run for this day (default: today)")
+        parser.add_argument("--dry-run", action="store_true", help="list, do not send")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today: datetime.date = options["date"] or timezone.localdate()
+        dry_run: bool = options["dry_run"]
+        sent = skipped = 0
+        failures: list[str] = []
+        for source in reminders.registered():
+            name = reminders.source_name(source)
+            try:
+                items = list(source(today))
+            except Exception as exc:  # one broken source must not stop the others
+                failures.append(f"{name}: {exc!r}")
+                continue
+            for recipients, verb, message, url in items:
+                unique = list({user.pk: user for user in recipients}.values())
+                new, old = self._send(name, today, unique, verb, message, url, dry_run)
+                sent += new
+                skipped += old
+        verb_sent = "would send" if dry_run else "sent"
+        self.stdout.write(
+            f"{today.isoformat()}: {verb_sent} {sent} reminder(s), "
+            f"{skipped} already sent today, {len(reminders.registered())} source(s)"
+        )
+        if failures:
+            raise CommandError("reminder sources failed: " + "; ".join(failures))
+
+    def _send(
+        self,
+        source: str,
+        today: datetime.date,
+        recipients: list[Any],
+        verb: str,
+        message: str,
+        url: str,
+        dry_run: bool,
+    ) -> tuple[int, int]:
+        keys = {user.pk: reminder_key(source, verb, url, user.pk) for user in recipients}
+        if dry_run:
+            done = set(
+                ReminderSent.objects.filter(date=today, key__in=keys.values()).values_list(
+                    "key", flat=True
+                )
+            )
+            due = [u for u in recipients if keys[u.pk] not in done]
+            for user in due:
+                self.stdout.write(f"  {user}: {verb}: {message}")
+            return len(due), len(recipients) - len(due)
+        try:
+            with transaction.atomic():
+                done = set(
+                    ReminderSent.objects.filter(date=today, key__in=keys.values()).values_list(
+                        "key", flat=True
+                    )
+                )
+                due = [u for u in recipients if keys[u.pk] not in done]
+                ReminderSent.objects.bulk_create(
+                    [ReminderSent(key=keys[u.pk], date=today, verb=verb) for u in due]
+                )
+                if due:
+                    notify(recipients=due, verb=verb, message=message, url=url)
+        except IntegrityError:
+            # Another run sent these at the same moment: they are sent, once.
+            return 0, len(recipients)
+        return len(due), len(recipients) - len(due)
