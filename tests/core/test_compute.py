@@ -307,6 +307,28 @@ def test_m29_bonus_without_max_reports_children_sum_as_cap() -> None:
     assert summary(u) == ("6.50", "10.00", "65.00")
 
 
+def test_d5_bonus_block_max_with_non_applicable_children() -> None:
+    """D5: bonus B max 2 over B.1 (1.5, department only) and B.2 (1): department 2.00, commune
+    1.00."""
+    fw = load(
+        """
+        - {code: "1", title: A, max: 10, rule: {type: points}}
+        - code: "B"
+          title: Bonus
+          kind: bonus
+          max: 2
+          children:
+            - {code: "B.1", title: a, max: 1.5, rule: {type: yes_no}, applies_to: [department]}
+            - {code: "B.2", title: b, max: 1, rule: {type: yes_no}}
+        """,
+        M24_HEAD,
+    )
+    units = [UnitInfo("D", type="department"), UnitInfo("C", type="commune")]
+    result = compute(fw, {"D": {"B.1": "yes", "B.2": "yes"}, "C": {"B.2": "yes"}}, units)
+    assert node(result.by_unit("D"), "B") == ("2.00", "2.00", None)
+    assert node(result.by_unit("C"), "B") == ("1.00", "1.00", None)
+
+
 # -- M30 missing --------------------------------------------------------------------------------
 
 

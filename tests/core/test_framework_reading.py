@@ -598,6 +598,23 @@ def test_m9_optional_node_keys_are_checked(key: str, value: str) -> None:
     assert key in str(error) and error.node == "1"
 
 
+def test_m1_optional_keys_and_defaults() -> None:
+    """FORMATS §1: legal_basis and unit_types are read; evidence defaults to optional, source to
+    self, kind to normal; source: survey is accepted."""
+    fw = load(
+        """
+        - {code: "1", title: A, max: 1, rule: {type: yes_no}}
+        - {code: "2", title: B, max: 3, rule: {type: survey}, source: survey}
+        """,
+        'legal_basis: "Quyết định số 876/QĐ-BNV ngày 10/11/2022"\n' + TYPES,
+    )
+    assert fw.legal_basis == "Quyết định số 876/QĐ-BNV ngày 10/11/2022"
+    assert fw.unit_types == ("department", "commune")
+    one, two = fw.node("1"), fw.node("2")
+    assert (one.evidence, one.source, one.kind, one.lead) == ("optional", "self", "normal", None)
+    assert two.source == "survey"
+
+
 def test_m9_lead_and_evidence_are_inherited() -> None:
     """FORMATS §1: lead is inherited by descendants."""
     fw = load("""

@@ -22,7 +22,7 @@ from parindex.core.numbers import round_half_up
 from parindex.core.ranking import competition_ranks
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-ORACLE = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ORACLE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 UNIT_TYPES = ("department", "commune")
 YES = ("yes", "có", "true", "1")
 NO = ("no", "không", "false", "0")

@@ -68,6 +68,14 @@ def test_m38_decimals_carry_the_places_of_rounding(
     assert (entry["points"], entry["max"], entry["index"]) == expected
 
 
+def test_m38_rounding_1_has_no_decimal_point() -> None:
+    """M38: rounding 1 gives whole numbers: 2 of 3 is 66.67 %, written "67"."""
+    fw = load('- {code: "1", title: L, max: 3, rule: {type: points}}', 'rounding: "1"\n')
+    entry = to_json(compute(fw, {"U": {"1": "2"}}))["units"][0]
+    assert (entry["points"], entry["max"], entry["index"]) == ("2", "3", "67")
+    assert to_csv(compute(fw, {"U": {"1": "2"}})).splitlines()[1] == "U,,,,2,3,67,1,,,2"
+
+
 def test_m38_nulls_for_max_zero_and_bonus_nodes() -> None:
     """M29/M31/M38: index null for a bonus node and for a maximum of 0; rank and band null."""
     fw = load("""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from pxkit import errors_of, load, one_error
 
@@ -97,11 +99,15 @@ def test_m35_every_error_at_once() -> None:
     ],
 )
 def test_m35_row_errors_name_everything(row: str, message: str, column: str | None) -> None:
-    """M35: each kind of row error names file, line and what was found."""
+    """M35: each kind of row error names file, line, unit, item and value."""
     error = scores_errors(f"unit,item,value\n{row}\n")[0]
+    unit, item, value = [*next(csv.reader([row])), "", ""][:3]
     assert (error.source, error.line, error.column) == ("scores.csv", 2, column)
+    assert (error.unit, error.node, error.value) == (unit or None, item or None, value)
     assert message in str(error)
     assert str(error).startswith("scores.csv:2")
+    for shown in (f"unit {unit}" if unit else "", f"node {item}" if item else "", repr(value)):
+        assert shown in str(error)
 
 
 def test_m35_quoted_cells_and_line_numbers() -> None:
