@@ -102,7 +102,9 @@ def stage_is_open(assessment: Assessment, stage: str, now: datetime.datetime | N
     return (opens is None or opens <= now) and now < closes
 
 
-def _check_unit_may_edit(assessment: Assessment, now: datetime.datetime) -> None:
+def ensure_editable(assessment: Assessment, now: datetime.datetime | None = None) -> None:
+    """Raise unless the unit may change the assessment now: state editable, stage open."""
+    now = now or timezone.now()
     if assessment.state not in EDITABLE_BY_UNIT:
         if assessment.state == State.SUBMITTED:
             raise AlreadySubmitted(
@@ -402,7 +404,7 @@ def answer_save(
     """
     now = now or timezone.now()
     locked = _lock(assessment)
-    _check_unit_may_edit(locked, now)
+    ensure_editable(locked, now)
     fw = core_framework(locked.cycle.framework_version)
     leaf = self_leaf(fw, locked.unit.type, leaf_code)
     text = check_value(fw, leaf, value)
@@ -449,7 +451,7 @@ def answers_import(
     """
     now = now or timezone.now()
     locked = _lock(assessment)
-    _check_unit_may_edit(locked, now)
+    ensure_editable(locked, now)
     fw = core_framework(locked.cycle.framework_version)
     outcome = ImportOutcome()
     for leaf_code, value, version in values:
@@ -485,7 +487,7 @@ def answer_evidence_link(
 ) -> AnswerEvidence:
     """Link one of the unit's evidence documents to a leaf (linking twice is a no-op)."""
     locked = _lock(assessment)
-    _check_unit_may_edit(locked, timezone.now())
+    ensure_editable(locked, timezone.now())
     fw = core_framework(locked.cycle.framework_version)
     leaf = self_leaf(fw, locked.unit.type, leaf_code)
     if evidence.unit_id != locked.unit_id:
@@ -510,7 +512,7 @@ def answer_evidence_link(
 def answer_evidence_unlink(*, link: AnswerEvidence, actor: User) -> None:
     """Remove an evidence link from a leaf (the document stays in the unit's library)."""
     locked = _lock(link.assessment)
-    _check_unit_may_edit(locked, timezone.now())
+    ensure_editable(locked, timezone.now())
     link = AnswerEvidence.objects.select_related("evidence").get(pk=link.pk)
     audit_record(
         actor=actor,
@@ -527,18 +529,31 @@ def answer_evidence_unlink(*, link: AnswerEvidence, actor: User) -> None:
 # -- submission --------------------------------------------------------------------------------
 
 
+def evidence_required(leaf: Node, value: str) -> bool:
+    """Does the framework require evidence for this leaf as declared? Always for a normal leaf
+    that says ``evidence: required``; for a bonus or penalty leaf only once something is
+    claimed (a value other than empty or 0)."""
+    if leaf.evidence != "required" or leaf.source == "survey":
+        return False
+    return leaf.kind == "normal" or value.strip() not in ("", "0")
+
+
 def missing_evidence(assessment: Assessment, fw: Framework | None = None) -> list[Node]:
     """Applicable self-declared leaves whose framework requires evidence and that have none."""
     fw = fw or core_framework(assessment.cycle.framework_version)
     linked = set(
         AnswerEvidence.objects.filter(assessment=assessment).values_list("leaf_code", flat=True)
     )
+    values = dict(
+        Answer.objects.filter(cycle_id=assessment.cycle_id, unit_id=assessment.unit_id).values_list(
+            "leaf_code", "value"
+        )
+    )
     return [
         leaf
         for leaf in fw.leaves
         if leaf.applies(assessment.unit.type)
-        and leaf.source != "survey"
-        and leaf.evidence == "required"
+        and evidence_required(leaf, values.get(leaf.code, ""))
         and leaf.code not in linked
     ]
 
@@ -581,7 +596,7 @@ def assessment_submit(
             if locked.submitted_at
             else _("The self-assessment was already submitted.")
         )
-    _check_unit_may_edit(locked, now)
+    ensure_editable(locked, now)
     try:
         target = transition(locked.state, Action.SUBMIT, unit_roles(actor, locked.unit_id))
     except WorkflowError:

@@ -1,0 +1,646 @@
+"""Pages of the self-assessment: the unit's page (leaves, live points, per-leaf saves, evidence),
+submission, the Excel round trip, and the administrator's calendar.
+
+Every view reaches an assessment through ``access``; writes go through ``services``, which check
+the state and the calendar again when the request arrives. With htmx a leaf's form gets back its
+own fragment (and the page summary out of band); without JavaScript every form still posts and
+redirects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parindex.core import Node, ParindexError, ValueRuleError, score_leaf
+from parindex.core.workflow import EDITABLE_BY_UNIT, State
+from parindex.cycles.models import Cycle
+from parindex.evidence import services as evidence_services
+from parindex.evidence.access import get_evidence_for_user
+from parindex.evidence.forms import EvidenceFileForm, EvidenceReferenceForm
+from parindex.evidence.models import Evidence
+from parindex.evidence.uploads import SizeLimitUploadHandler
+from parindex.frameworks.selectors import core_framework
+from parindex.web.access import LoginRequired, is_par_admin
+
+from . import access, excel, selectors, services
+from .forms import (
+    CalendarForm,
+    ExcelUploadForm,
+    ExtensionForm,
+    ReopenForm,
+    ValueInputError,
+    compose_value,
+    leaf_input,
+    parse_version,
+)
+from .models import AnswerEvidence, Assessment, Stage
+
+EXCEL_MAX_BYTES = excel.MAX_BYTES
+
+
+def lang() -> str:
+    return get_language() or "vi"
+
+
+def _page_url(assessment: Assessment, anchor: str = "") -> str:
+    url = services.assessment_url(assessment)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _editable(request: HttpRequest, assessment: Assessment, dl: selectors.Deadline) -> bool:
+    return (
+        access.can_write(request.user, assessment)
+        and assessment.state in EDITABLE_BY_UNIT
+        and dl.is_open()
+    )
+
+
+def _decorate(rows: list[selectors.LeafRow]) -> None:
+    for row in rows:
+        row.input = leaf_input(row.leaf, row.value)
+
+
+def _context(
+    request: HttpRequest, assessment: Assessment, page: selectors.AssessmentPage | None = None
+) -> dict[str, Any]:
+    page = page or selectors.assessment_page(assessment, lang())
+    _decorate(page.rows)
+    dl = selectors.deadline(assessment)
+    editable = _editable(request, assessment, dl)
+    return {
+        "assessment": assessment,
+        "cycle": assessment.cycle,
+        "unit": assessment.unit,
+        "page": page,
+        "deadline": dl,
+        "remaining": dl.remaining(),
+        "editable": editable,
+        "can_submit": access.can_submit(request.user, assessment)
+        and assessment.state == State.DRAFT,
+        "is_admin": is_par_admin(request.user),
+        "library": list(selectors.unit_library(assessment)) if editable else [],
+        "lang": lang(),
+    }
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The assessments the person may open, newest cycle first; the calendar for admins."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    rows = access.visible_assessments(request.user).order_by("-cycle__year", "unit__code")
+    cycles: dict[int, dict[str, Any]] = {}
+    for assessment in rows:
+        entry = cycles.setdefault(
+            assessment.cycle_id, {"cycle": assessment.cycle, "assessments": []}
+        )
+        entry["assessments"].append(assessment)
+    admin_cycles = []
+    if is_par_admin(request.user):
+        admin_cycles = list(Cycle.objects.exclude(state=Cycle.State.PUBLISHED).order_by("-year"))
+    return render(
+        request,
+        "assessments/index.html",
+        {"cycles": list(cycles.values()), "admin_cycles": admin_cycles},
+    )
+
+
+@require_GET
+def page(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
+    context = _context(request, assessment)
+    if request.htmx and request.GET.get("fragment") == "summary":
+        return render(request, "assessments/_summary.html", context)
+    return render(request, "assessments/page.html", context)
+
+
+# -- one leaf ----------------------------------------------------------------------------------
+
+
+def _leaf_or_404(assessment: Assessment, leaf_code: str) -> Node:
+    fw = core_framework(assessment.cycle.framework_version)
+    leaf = fw.by_code.get(leaf_code)
+    if leaf is None or not leaf.is_leaf or not leaf.applies(assessment.unit.type):
+        raise Http404
+    return leaf
+
+
+def _leaf_response(
+    request: HttpRequest,
+    assessment: Assessment,
+    leaf: Node,
+    *,
+    status: int = 200,
+    message: str = "",
+    error: str = "",
+    conflict: services.AnswerConflict | None = None,
+    anchor_redirect: bool = True,
+) -> HttpResponse:
+    """The leaf's fragment (htmx, with the summary out of band), else a redirect to the page
+    (success) or a small page holding the fragment (refusals keep their status)."""
+    assessment.refresh_from_db(fields=["state", "version", "submitted_at", "submitted_by"])
+    context = _context(request, assessment)
+    row = next((r for r in context["page"].rows if r.leaf.code == leaf.code), None)
+    if row is None:
+        row = selectors.leaf_row(assessment, leaf, lang())
+        _decorate([row])
+    context.update({"row": row, "message": message, "error": error, "conflict": conflict})
+    if conflict is not None:
+        fw = context["page"].framework
+        context["conflict_points"] = services.points_of(fw, leaf, conflict.current.value)
+    if request.htmx:
+        return render(request, "assessments/_leaf_response.html", context, status=status)
+    if status == 200 and anchor_redirect:
+        if message:
+            messages.success(request, message)
+        return redirect(_page_url(assessment, row.dom_id))
+    return render(request, "assessments/leaf.html", context, status=status)
+
+
+def _refusal_status(exc: services.AssessmentError) -> int:
+    if isinstance(exc, services.AnswerConflict):
+        return 409
+    if isinstance(exc, services.StageClosed | services.AssessmentLocked):
+        return 403
+    return 422
+
+
+@require_http_methods(["GET", "POST"])
+def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) -> HttpResponse:
+    """GET: the leaf's fragment. POST: save the leaf's value (one leaf, on its own)."""
+    if request.method == "GET":
+        assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
+        node = _leaf_or_404(assessment, leaf_code)
+        if not request.htmx:
+            context = _context(request, assessment)
+            row = next(r for r in context["page"].rows if r.leaf.code == node.code)
+            return redirect(_page_url(assessment, row.dom_id))
+        return _leaf_response(request, assessment, node)
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
+    node = _leaf_or_404(assessment, leaf_code)
+    try:
+        value = request.POST["raw"] if "raw" in request.POST else compose_value(node, request.POST)
+        services.answer_save(
+            assessment=assessment,
+            leaf_code=node.code,
+            value=value,
+            version=parse_version(request.POST),
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except ValueInputError as exc:
+        return _leaf_response(request, assessment, node, status=422, error=str(exc))
+    except ValueRuleError as exc:
+        return _leaf_response(
+            request,
+            assessment,
+            node,
+            status=422,
+            error=_("Value not accepted: %(reason)s") % {"reason": exc.message},
+        )
+    except services.AnswerConflict as conflict:
+        return _leaf_response(request, assessment, node, status=409, conflict=conflict)
+    except services.AssessmentError as exc:
+        return _leaf_response(
+            request, assessment, node, status=_refusal_status(exc), error=exc.message
+        )
+    return _leaf_response(request, assessment, node, message=_("Saved."))
+
+
+@require_POST
+def leaf_preview(
+    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+) -> HttpResponse:
+    """The points and explanation the value being typed would earn, scored by the core; nothing
+    is saved."""
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
+    node = _leaf_or_404(assessment, leaf_code)
+    fw = core_framework(assessment.cycle.framework_version)
+    context: dict[str, Any] = {"leaf": node, "lang": lang(), "preview": True}
+    try:
+        value = compose_value(node, request.POST)
+        context["score"] = score_leaf(fw, node, value or None)
+    except ValueInputError as exc:
+        context["error"] = str(exc)
+    except ValueRuleError as exc:
+        context["error"] = _("Value not accepted: %(reason)s") % {"reason": exc.message}
+    return render(request, "assessments/_score.html", context)
+
+
+# -- evidence of a leaf ------------------------------------------------------------------------
+
+
+def _link_evidence(
+    request: HttpRequest, assessment: Assessment, node: Node, evidence: Evidence
+) -> HttpResponse:
+    try:
+        services.answer_evidence_link(
+            assessment=assessment,
+            leaf_code=node.code,
+            evidence=evidence,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except services.AssessmentError as exc:
+        return _leaf_response(
+            request, assessment, node, status=_refusal_status(exc), error=exc.message
+        )
+    return _leaf_response(
+        request,
+        assessment,
+        node,
+        message=_("Evidence linked: %(title)s") % {"title": evidence.display_title},
+    )
+
+
+def _check_open_for_writes(assessment: Assessment) -> None:
+    """Refuse before storing anything when the unit may not write any more."""
+    services.ensure_editable(assessment, timezone.now())
+
+
+@require_POST
+def evidence_attach(
+    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+) -> HttpResponse:
+    """Link a document of the unit's library to the leaf."""
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
+    node = _leaf_or_404(assessment, leaf_code)
+    try:
+        evidence_id = int(request.POST.get("evidence", ""))
+    except ValueError:
+        return _leaf_response(
+            request, assessment, node, status=422, error=_("Choose a document to attach.")
+        )
+    evidence = get_evidence_for_user(request, evidence_id)
+    if evidence.unit_id != assessment.unit_id:
+        raise PermissionDenied
+    return _link_evidence(request, assessment, node, evidence)
+
+
+@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
+@require_POST
+def evidence_upload(
+    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+) -> HttpResponse:
+    """Upload a new document to the unit's library (through the evidence store) and link it."""
+    limiter = SizeLimitUploadHandler(request, evidence_services.max_bytes())
+    request.upload_handlers.insert(0, limiter)
+    return _evidence_upload(request, cycle_id, unit_code, leaf_code, limiter)
+
+
+@csrf_protect
+def _evidence_upload(
+    request: HttpRequest,
+    cycle_id: int,
+    unit_code: str,
+    leaf_code: str,
+    limiter: SizeLimitUploadHandler,
+) -> HttpResponse:
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
+    node = _leaf_or_404(assessment, leaf_code)
+    form = EvidenceFileForm(request.POST, request.FILES)
+    if limiter.skipped:
+        return _leaf_response(
+            request,
+            assessment,
+            node,
+            status=422,
+            error=evidence_services.too_large_message(evidence_services.max_bytes()),
+        )
+    if not form.is_valid():
+        return _leaf_response(
+            request, assessment, node, status=422, error=_("Choose a file to upload.")
+        )
+    try:
+        _check_open_for_writes(assessment)
+        with transaction.atomic():
+            evidence = evidence_services.evidence_upload(
+                file=form.cleaned_data["file"],
+                unit=assessment.unit,
+                user=request.user,  # type: ignore[arg-type]
+                title=form.cleaned_data["title"],
+            )
+            return _link_evidence(request, assessment, node, evidence)
+    except evidence_services.EvidenceRejected as refusal:
+        return _leaf_response(request, assessment, node, status=422, error=refusal.message)
+    except services.AssessmentError as exc:
+        return _leaf_response(
+            request, assessment, node, status=_refusal_status(exc), error=exc.message
+        )
+
+
+@require_POST
+def evidence_reference(
+    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+) -> HttpResponse:
+    """Record a reference to a document (number, date, issuer) and link it to the leaf."""
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
+    node = _leaf_or_404(assessment, leaf_code)
+    form = EvidenceReferenceForm(request.POST)
+    if not form.is_valid():
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _leaf_response(request, assessment, node, status=422, error=problems)
+    try:
+        _check_open_for_writes(assessment)
+        with transaction.atomic():
+            evidence = evidence_services.evidence_reference(
+                unit=assessment.unit,
+                user=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
+            return _link_evidence(request, assessment, node, evidence)
+    except evidence_services.EvidenceRejected as refusal:
+        return _leaf_response(request, assessment, node, status=422, error=refusal.message)
+    except services.AssessmentError as exc:
+        return _leaf_response(
+            request, assessment, node, status=_refusal_status(exc), error=exc.message
+        )
+
+
+@require_POST
+def evidence_unlink(
+    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str, link_id: int
+) -> HttpResponse:
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
+    node = _leaf_or_404(assessment, leaf_code)
+    link = (
+        AnswerEvidence.objects.select_related("assessment", "evidence")
+        .filter(pk=link_id, assessment=assessment, leaf_code=node.code)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    try:
+        services.answer_evidence_unlink(link=link, actor=request.user)  # type: ignore[arg-type]
+    except services.AssessmentError as exc:
+        return _leaf_response(
+            request, assessment, node, status=_refusal_status(exc), error=exc.message
+        )
+    return _leaf_response(
+        request,
+        assessment,
+        node,
+        message=_("Evidence unlinked: %(title)s") % {"title": link.evidence.display_title},
+    )
+
+
+# -- submission --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+    """The unit head's formal submission (*chốt*), with an optional signed cover document."""
+    assessment = access.get_assessment_for_user(
+        request, cycle_id, unit_code, write=request.method == "POST"
+    )
+    if request.method == "POST" and not access.can_submit(request.user, assessment):
+        raise PermissionDenied
+    context = _context(request, assessment)
+    context["file_form"] = EvidenceFileForm()
+    if request.method == "GET":
+        return render(request, "assessments/submit.html", context)
+    try:
+        with transaction.atomic():
+            cover = _cover_document(request, assessment)
+            services.assessment_submit(
+                assessment=assessment,
+                actor=request.user,  # type: ignore[arg-type]
+                cover_evidence=cover,
+            )
+    except services.AlreadySubmitted as exc:
+        assessment.refresh_from_db()
+        context.update(_context(request, assessment))
+        context["error"] = exc.message
+        return render(request, "assessments/submit.html", context, status=409)
+    except services.SubmissionBlocked as exc:
+        context["error"] = exc.message
+        return render(request, "assessments/submit.html", context, status=409)
+    except (services.AssessmentError, evidence_services.EvidenceRejected) as exc:
+        context["error"] = exc.message
+        status = _refusal_status(exc) if isinstance(exc, services.AssessmentError) else 422
+        return render(request, "assessments/submit.html", context, status=status)
+    messages.success(request, _("The self-assessment was submitted. Editing is now locked."))
+    return redirect(_page_url(assessment))
+
+
+def _cover_document(request: HttpRequest, assessment: Assessment) -> Evidence | None:
+    upload = request.FILES.get("file")
+    if upload is not None:
+        services.ensure_editable(assessment, timezone.now())
+        return evidence_services.evidence_upload(
+            file=upload,
+            unit=assessment.unit,
+            user=request.user,  # type: ignore[arg-type]
+            title=request.POST.get("title", "") or _("Signed cover document"),
+        )
+    chosen = request.POST.get("cover", "")
+    if chosen:
+        try:
+            evidence = get_evidence_for_user(request, int(chosen))
+        except ValueError:
+            raise Http404 from None
+        if evidence.unit_id != assessment.unit_id:
+            raise PermissionDenied
+        return evidence
+    return None
+
+
+# -- Excel -------------------------------------------------------------------------------------
+
+
+@require_GET
+def excel_download(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
+    page_data = selectors.assessment_page(assessment, lang())
+    content = excel.workbook_bytes(assessment, page_data, lang())
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{excel.filename(assessment)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def excel_upload(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+    """Upload a filled workbook: every bad cell listed, nothing applied unless all are valid."""
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
+    form = ExcelUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "cycle": assessment.cycle,
+        "unit": assessment.unit,
+        "form": form,
+        "max_bytes": EXCEL_MAX_BYTES,
+    }
+    template = "assessments/_excel_result.html" if request.htmx else "assessments/excel.html"
+    if request.method == "GET":
+        return render(request, "assessments/excel.html", context)
+    status = 200
+    if not form.is_valid():
+        status = 422
+    elif form.cleaned_data["file"].size > EXCEL_MAX_BYTES:
+        context["problems"] = [
+            excel.CellProblem("—", None, None, _("The file is larger than 5 MB."))
+        ]
+        status = 422
+    else:
+        fw = core_framework(assessment.cycle.framework_version)
+        try:
+            services.ensure_editable(assessment, timezone.now())
+            rows = excel.workbook_read(assessment, fw, form.cleaned_data["file"])
+            context["read"] = len(rows)
+            context["outcome"] = services.answers_import(
+                assessment=assessment,
+                values=[(r.leaf_code, r.value, r.version) for r in rows],
+                actor=request.user,  # type: ignore[arg-type]
+                reason="Excel import",
+            )
+            if context["outcome"].conflicts:
+                status = 409
+        except excel.WorkbookRejected as rejected:
+            context["problems"] = rejected.problems
+            context["summary"] = rejected.message
+            status = 422
+        except services.AssessmentError as exc:
+            context["problems"] = [excel.CellProblem("—", None, None, exc.message)]
+            status = _refusal_status(exc)
+    return render(request, template, context, status=status)
+
+
+# -- the administrator's calendar --------------------------------------------------------------
+
+
+def _calendar_context(request: HttpRequest, cycle: Cycle, form: CalendarForm) -> dict[str, Any]:
+    rows = selectors.calendar_rows(cycle)
+    return {
+        "cycle": cycle,
+        "form": form,
+        "rows": rows,
+        "opened": bool(rows),
+        "windows": selectors.cycle_windows(cycle),
+        "stages": Stage.choices,
+        "now": timezone.now(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Set the cycle's calendar; open the cycle (one assessment per unit in scope)."""
+    cycle = access.get_cycle_for_admin(request, cycle_id)
+    windows = selectors.cycle_windows(cycle)
+    initial = {}
+    for stage, window in windows.items():
+        initial[f"{stage}_opens"] = timezone.localtime(window.opens_at)
+        initial[f"{stage}_closes"] = timezone.localtime(window.closes_at)
+    form = CalendarForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "open" in request.POST:
+                created = services.cycle_open(
+                    cycle=cycle,
+                    windows=form.windows(),
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+                messages.success(
+                    request,
+                    _("Cycle opened: %(count)d assessments created.") % {"count": len(created)},
+                )
+            else:
+                services.cycle_calendar_set(
+                    cycle=cycle,
+                    windows=form.windows(),
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+                messages.success(request, _("Calendar saved."))
+        except ParindexError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("assessments:calendar", cycle_id=cycle.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "assessments/calendar.html", _calendar_context(request, cycle, form), status=status
+    )
+
+
+def _admin_assessment(request: HttpRequest, cycle: Cycle, unit_code: str) -> Assessment:
+    try:
+        return Assessment.objects.select_related("cycle", "unit").get(
+            cycle=cycle, unit__code=unit_code
+        )
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+
+
+@require_POST
+def extend(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Extend (or reopen) one unit's stage with a reason; the other units keep the calendar."""
+    cycle = access.get_cycle_for_admin(request, cycle_id)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("assessments:calendar", cycle_id=cycle.pk)
+    assessment = _admin_assessment(request, cycle, form.cleaned_data["unit"])
+    try:
+        services.stage_extend(
+            assessment=assessment,
+            stage=form.cleaned_data["stage"],
+            closes_at=form.cleaned_data["closes_at"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(unit)s: %(stage)s extended until %(when)s.")
+            % {
+                "unit": assessment.unit.name,
+                "stage": Stage(form.cleaned_data["stage"]).label,
+                "when": timezone.localtime(form.cleaned_data["closes_at"]).strftime(
+                    "%d/%m/%Y %H:%M"
+                ),
+            },
+        )
+    return redirect("assessments:calendar", cycle_id=cycle.pk)
+
+
+@require_POST
+def reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Reopen one unit's submitted self-assessment, with a reason."""
+    cycle = access.get_cycle_for_admin(request, cycle_id)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("assessments:calendar", cycle_id=cycle.pk)
+    assessment = _admin_assessment(request, cycle, form.cleaned_data["unit"])
+    try:
+        services.assessment_reopen(
+            assessment=assessment,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
+            closes_at=form.cleaned_data["closes_at"],
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The self-assessment of %(unit)s was reopened.") % {"unit": assessment.unit.name},
+        )
+    return redirect("assessments:calendar", cycle_id=cycle.pk)
