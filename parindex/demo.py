@@ -31,6 +31,7 @@ from parindex.core.rules import (
     YesNoRule,
 )
 from parindex.cycles.models import Cycle
+from parindex.evidence import demo as evidence_demo
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
 from parindex.frameworks.services import framework_import
@@ -306,4 +307,5 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
         log(f"cycle {year}: {count} answers, results computed, state {state}")
     accounts = build_accounts(units)
     # Each feature app adds its demo step on its own line below.
+    evidence_demo.build(log=log)
     return accounts

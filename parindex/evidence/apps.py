@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvidenceConfig(AppConfig):
     name = "parindex.evidence"
-    verbose_name = "Evidence"
+    verbose_name = _("Evidence")

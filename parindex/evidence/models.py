@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import labels
+
 
 class StoredFile(models.Model):
     """One blob of bytes in ``default_storage``, named only by its SHA-256
@@ -114,3 +116,10 @@ class Evidence(models.Model):
     @property
     def display_title(self) -> str:
         return str(self)
+
+    @property
+    def type_label(self) -> str:
+        """The detected document type, e.g. "PDF" or "Word (.docx)"; empty for a reference."""
+        if self.stored_file is None:
+            return ""
+        return labels.type_label(self.stored_file.content_type)

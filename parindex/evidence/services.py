@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from parindex.core.errors import ParindexError
 
-from . import sniff
+from . import labels, sniff
 from .models import Evidence, StoredFile
 
 if TYPE_CHECKING:
@@ -81,13 +81,13 @@ def _hash_and_size(file: UploadedFile, limit: int) -> tuple[str, int]:
     for chunk in file.chunks(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise EvidenceRejected(_too_large_message(limit))
+            raise EvidenceRejected(too_large_message(limit))
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest(), size
 
 
-def _too_large_message(limit: int) -> str:
+def too_large_message(limit: int) -> str:
     return _("The file is larger than the limit of %(limit)s. Compress it or split it.") % {
         "limit": filesizeformat(limit)
     }
@@ -97,7 +97,7 @@ def _check_file(file: UploadedFile) -> tuple[sniff.FileType, str, int]:
     """The detected type, hash and size of an acceptable upload, or :class:`EvidenceRejected`."""
     limit = max_bytes()
     if file.size is not None and file.size > limit:
-        raise EvidenceRejected(_too_large_message(limit))
+        raise EvidenceRejected(too_large_message(limit))
     if not file.size:
         raise EvidenceRejected(_("The file is empty."))
     try:
@@ -113,7 +113,7 @@ def _check_file(file: UploadedFile) -> tuple[sniff.FileType, str, int]:
                 "Rename it to end in .%(expected)s, or upload the right file."
             )
             % {
-                "type": file_type.label,
+                "type": labels.type_label(file_type.content_type),
                 "extension": f".{extension}" if extension else _("(no extension)"),
                 "expected": file_type.extension,
             }

@@ -98,6 +98,17 @@ ODP = FileType(
     Family.PRESENTATION, _ODF + "presentation", "OpenDocument presentation (.odp)", "odp"
 )
 
+_LABELS = {
+    t.content_type: t.label
+    for t in (PDF, PNG, JPEG, GIF, WEBP, TIFF, DOCX, XLSX, PPTX, DOC, XLS, PPT, ODT, ODS, ODP)
+}
+
+
+def label_for(content_type: str) -> str:
+    """A short human label of an accepted content type (the content type itself otherwise)."""
+    return _LABELS.get(content_type, content_type)
+
+
 _OOXML_MAIN = {
     _OOXML + "wordprocessingml.document.main+xml": DOCX,
     _OOXML + "spreadsheetml.sheet.main+xml": XLSX,
