@@ -89,6 +89,43 @@ def cmd_compute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_survey_aggregate(args: argparse.Namespace) -> int:
+    from collections.abc import Iterator
+
+    from .core.survey import check_against_framework, load_questionnaire
+    from .core.survey_aggregate import CsvTable, aggregate
+    from .core.survey_report import scores_lines, table_lines, to_json
+
+    questionnaire = load_questionnaire(_read(args.questionnaire), source=args.questionnaire)
+    if args.framework:
+        check_against_framework(questionnaire, _framework(args.framework), args.questionnaire)
+    units = None
+    if args.units:
+        units = [u.code for u in read_units(_read(args.units), args.units)[0]]
+    path: str = args.responses
+
+    def lines() -> Iterator[str]:  # streamed: a million forms are never held whole
+        try:
+            with open(path, encoding="utf-8", newline="") as handle:
+                yield from handle
+        except UnicodeDecodeError:
+            raise UsageError(f"{path}: not UTF-8 text") from None
+        except FileNotFoundError:
+            raise UsageError(f"{path}: no such file") from None
+        except OSError as exc:
+            raise UsageError(f"{path}: {exc.strerror}") from None
+
+    result = aggregate(questionnaire, CsvTable(lines, path), units=units)
+    if args.format == "json":
+        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.writelines(
+            scores_lines(result) if args.format == "scores" else table_lines(result)
+        )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
     from django.core.management import execute_from_command_line
@@ -143,6 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--units", metavar="UNITS", help="units file (CSV: unit[,name,type,group])")
     comp.add_argument("--format", choices=("table", "json", "csv"), default="table")
     comp.set_defaults(func=cmd_compute)
+
+    survey = sub.add_parser("survey", help="sociological survey: aggregate responses")
+    survey_sub = survey.add_subparsers(dest="survey_command", required=True, metavar="COMMAND")
+    agg = survey_sub.add_parser(
+        "aggregate",
+        help="survey leaf values, margins and flags per unit (FORMATS.md §4)",
+        epilog="examples:\n  parindex survey aggregate questionnaire.yaml responses.csv\n"
+        "  parindex survey aggregate q.yaml responses.csv --framework fw.yaml --format scores"
+        " > survey.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    agg.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="questionnaire file (YAML)")
+    agg.add_argument("responses", metavar="RESPONSES", help="responses file (CSV, one row a form)")
+    agg.add_argument("--framework", metavar="FRAMEWORK", help="check leaves against a framework")
+    agg.add_argument("--units", metavar="UNITS", help="units file (CSV: unit[,name,type,group])")
+    agg.add_argument("--format", choices=("table", "json", "scores"), default="table")
+    agg.set_defaults(func=cmd_survey_aggregate)
 
     demo = sub.add_parser("demo", help="migrate the database and build the demo province")
     demo.set_defaults(func=cmd_demo)

@@ -40,7 +40,12 @@ def _deny(request: HttpRequest) -> None:
 
 
 def get_evidence_for_user(request: HttpRequest, evidence_id: int) -> Evidence:
-    """A piece of evidence the user may read, or 404 / login / 403."""
+    """A piece of evidence the user may read, or login / 404 / 403.
+
+    Anonymous visitors are sent to log in before anything is looked up, so they cannot tell
+    which evidence exists."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
     try:
         evidence = Evidence.objects.select_related("unit", "stored_file", "uploaded_by").get(
             pk=evidence_id
@@ -53,7 +58,9 @@ def get_evidence_for_user(request: HttpRequest, evidence_id: int) -> Evidence:
 
 
 def get_unit_library_for_user(request: HttpRequest, unit_code: str) -> Unit:
-    """A unit whose evidence library the user may read, or 404 / login / 403."""
+    """A unit whose evidence library the user may read, or login / 404 / 403."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
     try:
         unit = Unit.objects.get(code=unit_code)
     except Unit.DoesNotExist:

@@ -22,6 +22,8 @@ from xml.etree import ElementTree
 HEAD_BYTES = 2048
 # [Content_Types].xml and mimetype are a few kB at most; never read more of a zip member.
 MAX_MEMBER_BYTES = 256 * 1024
+# Office files hold tens to a few thousand parts; 0xFFFF means a ZIP64 archive, never Office's.
+MAX_ZIP_ENTRIES = 20_000
 
 
 class Family(enum.Enum):
@@ -187,7 +189,27 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
         return member.read(MAX_MEMBER_BYTES)
 
 
+def _zip_entry_count(stream: BinaryIO) -> int | None:
+    """The number of entries the end-of-central-directory record announces (None if absent).
+
+    Read before ``zipfile`` builds one object per entry, so a small file announcing millions of
+    entries is refused cheaply."""
+    stream.seek(0, 2)
+    size = stream.tell()
+    tail_start = max(0, size - (65535 + 22))
+    stream.seek(tail_start)
+    tail = stream.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at == -1 or at + 22 > len(tail):
+        return None
+    return int.from_bytes(tail[at + 10 : at + 12], "little")
+
+
 def _sniff_zip(stream: BinaryIO) -> FileType:
+    count = _zip_entry_count(stream)
+    if count is None or count > MAX_ZIP_ENTRIES:
+        raise NotAccepted(Reason.ARCHIVE, f"{count} entries" if count else "no directory")
+    stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
