@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from parindex.accounts import demo as accounts_demo
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.core import Framework, Node
 from parindex.core.rules import (
@@ -307,5 +308,6 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
         log(f"cycle {year}: {count} answers, results computed, state {state}")
     accounts = build_accounts(units)
     # Each feature app adds its demo step on its own line below.
+    accounts_demo.build(log=log)
     evidence_demo.build(log=log)
     return accounts

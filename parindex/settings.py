@@ -131,6 +131,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Activation links of new accounts (one-time; a new link or a password set voids them).
+ACCOUNT_ACTIVATION_DAYS = env_int("PARINDEX_ACCOUNT_ACTIVATION_DAYS", 7)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

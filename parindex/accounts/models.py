@@ -11,9 +11,16 @@ class User(AbstractUser):
     """A person who signs in. Roles come from :class:`RoleAssignment`, never from flags alone."""
 
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # When the current activation link was issued; issuing a new one invalidates the old.
+    activation_sent_at = models.DateTimeField(_("activation link issued at"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def is_pending_activation(self) -> bool:
+        """Active, but has never set a password (or had it removed): waits for an activation."""
+        return self.is_active and not self.has_usable_password()
 
 
 class Role(models.TextChoices):
@@ -23,6 +30,29 @@ class Role(models.TextChoices):
     APPRAISER = "appraiser", _("Appraiser")
     COUNCIL = "council", _("Council member")
     VIEWER = "viewer", _("Viewer")
+
+
+# What each role is scoped to: a unit, an area (framework node code), or nothing (province-wide).
+UNIT_SCOPED_ROLES = frozenset({Role.UNIT_EDITOR, Role.UNIT_HEAD})
+AREA_SCOPED_ROLES = frozenset({Role.APPRAISER})
+
+
+def role_scope_problem(role: str, *, has_unit: bool, has_area: bool) -> str | None:
+    """Why a role cannot be held with this scope, or None when it can. Unit roles need a unit,
+    appraisers an area, and the other roles are province-wide (neither)."""
+    if role in UNIT_SCOPED_ROLES:
+        if not has_unit:
+            return str(_("A unit role needs a unit."))
+        if has_area:
+            return str(_("A unit role takes no area."))
+    elif role in AREA_SCOPED_ROLES:
+        if not has_area:
+            return str(_("An appraiser needs an area."))
+        if has_unit:
+            return str(_("An appraiser is scoped to an area, not to a unit."))
+    elif has_unit or has_area:
+        return str(_("This role is province-wide: give neither unit nor area."))
+    return None
 
 
 class RoleAssignment(models.Model):
@@ -47,3 +77,34 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         scope = self.unit or self.area or "*"
         return f"{self.user} — {self.get_role_display()} ({scope})"
+
+
+class AccountImport(models.Model):
+    """An Excel file of accounts, checked whole and kept until the administrator confirms it.
+
+    Only a file without errors is stored: ``rows`` holds its rows as read (sheet row number and
+    the six columns), checked again against the database when the administrator confirms, and
+    then applied in one transaction.
+    """
+
+    class State(models.TextChoices):
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        APPLIED = "applied", _("Accounts created")
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    sheet = models.CharField(_("sheet"), max_length=100)
+    rows = models.JSONField(default=list)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKED)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("account import")
+
+    def __str__(self) -> str:
+        return self.file_name

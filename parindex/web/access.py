@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.cycles.models import Cycle
 from parindex.results.models import UnitResult
+from parindex.units.models import Unit
 
 PROVINCE_WIDE = (Role.PAR_ADMIN, Role.COUNCIL, Role.VIEWER, Role.APPRAISER)
 UNIT_ROLES = (Role.UNIT_EDITOR, Role.UNIT_HEAD)
@@ -52,6 +53,27 @@ def sees_all_results(user: User | AnonymousUser) -> bool:
 
 def own_unit_ids(user: User | AnonymousUser) -> set[int]:
     return {r.unit_id for r in _roles(user) if r.role in UNIT_ROLES and r.unit_id is not None}
+
+
+def roles_of(user: User | AnonymousUser) -> list[RoleAssignment]:
+    """The user's role assignments (with their units), read once per request."""
+    return list(_roles(user))
+
+
+def has_role(
+    user: User | AnonymousUser, role: str, unit: Unit | int | None = None, area: str | None = None
+) -> bool:
+    """Whether the user holds ``role``, for ``unit`` (a unit or its id) and/or ``area`` (an area
+    code) when given. Superusers count as PAR administrators and nothing else."""
+    if role == Role.PAR_ADMIN and unit is None and area is None and is_par_admin(user):
+        return True
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    return any(
+        r.role == role
+        and (unit_id is None or r.unit_id == unit_id)
+        and (area is None or r.area == area)
+        for r in _roles(user)
+    )
 
 
 def visible_cycles(user: User | AnonymousUser):  # type: ignore[no-untyped-def]

@@ -1,0 +1,37 @@
+"""The demo's pending account: the way a real person gets in, by an activation link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from parindex.units.models import Unit
+
+from . import services, tokens
+from .models import Role, User
+
+DEMO_SITE = "http://127.0.0.1:8000"
+PENDING_USERNAME = "can.bo.xa"
+
+
+def build(*, log: Callable[[str], None], site_url: str = DEMO_SITE) -> User:
+    """One account waiting for activation (a commune's editor, no e-mail address); the link
+    it needs is printed, as the administrator would hand it over."""
+    admin = User.objects.get(username="admin")
+    unit = Unit.objects.filter(code="X01").first() or Unit.objects.order_by("code").first()
+    user = services.account_create(
+        actor=admin,
+        username=PENDING_USERNAME,
+        full_name="Cán bộ đầu mối CCHC (chờ kích hoạt)",
+        roles=[services.RoleSpec(role=Role.UNIT_EDITOR, unit=unit)],
+    )
+    services.account_activation_send(actor=admin, user=user, site_url=site_url)
+    user.refresh_from_db()
+    expires = timezone.localtime(tokens.expires_at(user))
+    log(
+        f"account {user.username} waits for activation: to log in for real use, open "
+        f"{site_url}{services.activation_path(user)} and choose a password "
+        f"(valid once, until {expires:%d/%m/%Y %H:%M})"
+    )
+    return user

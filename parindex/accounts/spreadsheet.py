@@ -1,0 +1,401 @@
+"""Accounts in Excel: the template to fill, reading a filled file, and checking it whole.
+
+One row per role: ``username, full_name, email, role, unit_code, area_code``. A person with two
+roles takes two rows with the same username, full name and e-mail. Unit roles (unit editor, unit
+head) need a unit code, appraisers an area code (a top-level node of a framework), the other
+roles neither. Every problem is reported with its sheet, row and column, and the caller applies
+nothing unless there is none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import AREA_SCOPED_ROLES, UNIT_SCOPED_ROLES, Role, role_scope_problem
+
+COLUMNS = ("username", "full_name", "email", "role", "unit_code", "area_code")
+REQUIRED_COLUMNS = ("username", "full_name", "role")
+SHEET = "accounts"
+CODES_SHEET = "codes"
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+USERNAME_RE = re.compile(r"^[\w.@+-]+\Z")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem, where it is: sheet, row (as Excel numbers it) and column name."""
+
+    sheet: str
+    row: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    name: str
+    valid_to: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the check needs to know from the database."""
+
+    units: dict[str, UnitRef]  # by code
+    areas: dict[str, str]  # area code -> title
+    usernames: set[str]  # existing, lower-cased
+    emails: dict[str, str]  # existing e-mail (lower-cased) -> username
+    today: datetime.date
+
+
+@dataclass
+class PlannedRole:
+    row: int
+    role: str
+    unit_code: str
+    area_code: str
+
+
+@dataclass
+class PlannedPerson:
+    username: str
+    full_name: str
+    email: str
+    first_row: int
+    roles: list[PlannedRole] = field(default_factory=list)
+
+
+def role_aliases() -> dict[str, str]:
+    """Role codes and their Vietnamese and English names, lower-cased, to role codes."""
+    aliases: dict[str, str] = {}
+    for code, label in Role.choices:
+        aliases[code] = code
+        for language in ("vi", "en"):
+            with translation.override(language):
+                aliases[str(label).strip().lower()] = code
+    return aliases
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def read_rows(data: bytes) -> tuple[str, list[dict[str, object]], list[CellError]]:
+    """The rows of the accounts sheet (or the first sheet) as dicts with a ``row`` number.
+
+    Empty rows are skipped. Problems with the file itself (not an .xlsx, missing columns, too
+    many rows) come back as errors and no rows.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return "", [], [CellError("", 0, "", _("The file is not an Excel workbook (.xlsx)."))]
+    try:
+        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+        name = sheet.title
+        lines = sheet.iter_rows(values_only=True)
+        header = next(lines, None)
+        if header is None:
+            return name, [], [CellError(name, 1, "", _("The sheet is empty."))]
+        columns = {_text(cell).lower(): index for index, cell in enumerate(header) if cell}
+        missing = [c for c in COLUMNS if c not in columns]
+        if missing:
+            return (
+                name,
+                [],
+                [
+                    CellError(
+                        name, 1, column, _("Column “%(column)s” is missing.") % {"column": column}
+                    )
+                    for column in missing
+                ],
+            )
+        rows: list[dict[str, object]] = []
+        for number, line in enumerate(lines, start=2):
+            values = {
+                column: _text(line[columns[column]]) if columns[column] < len(line) else ""
+                for column in COLUMNS
+            }
+            if not any(values.values()):
+                continue
+            if len(rows) == MAX_ROWS:
+                return (
+                    name,
+                    [],
+                    [
+                        CellError(
+                            name,
+                            number,
+                            "",
+                            _("The file has more than %(max)s rows; split it into several files.")
+                            % {"max": MAX_ROWS},
+                        )
+                    ],
+                )
+            rows.append({"row": number, **values})
+    finally:
+        workbook.close()
+    if not rows:
+        return name, [], [CellError(name, 2, "", _("The sheet has no account rows."))]
+    return name, rows, []
+
+
+def check_rows(
+    sheet: str, rows: Iterable[dict[str, object]], lookup: Lookup
+) -> tuple[list[PlannedPerson], list[CellError]]:
+    """Check every row against the others and the database; the people to create, and every
+    problem found (the people are only meaningful when there is none)."""
+    aliases = role_aliases()
+    errors: list[CellError] = []
+    people: dict[str, PlannedPerson] = {}
+    seen_roles: dict[tuple[str, str, str, str], int] = {}
+    email_owner: dict[str, tuple[str, int]] = {}
+
+    def error(row: int, column: str, message: str) -> None:
+        errors.append(CellError(sheet, row, column, message))
+
+    for raw in rows:
+        row = int(str(raw["row"]))
+        username, full_name, email, role_text, unit_code, area_code = (
+            str(raw.get(column, "")) for column in COLUMNS
+        )
+        row_ok = True
+        if not username:
+            error(row, "username", _("The username is missing."))
+            row_ok = False
+        elif len(username) > 150 or not USERNAME_RE.match(username):
+            error(
+                row,
+                "username",
+                _(
+                    "“%(value)s” is not a valid username: at most 150 letters, digits and "
+                    "@ . + - _ (no spaces)."
+                )
+                % {"value": username},
+            )
+            row_ok = False
+        elif username.lower() in lookup.usernames:
+            error(
+                row,
+                "username",
+                _("An account “%(value)s” already exists; add roles on its page instead.")
+                % {"value": username},
+            )
+            row_ok = False
+        if not full_name:
+            error(row, "full_name", _("The full name is missing."))
+            row_ok = False
+        elif len(full_name) > 200:
+            error(row, "full_name", _("The full name is longer than 200 characters."))
+            row_ok = False
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                error(
+                    row, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email}
+                )
+                row_ok = False
+            else:
+                owner = lookup.emails.get(email.lower())
+                if owner is not None:
+                    error(
+                        row,
+                        "email",
+                        _("The e-mail address %(value)s already belongs to account “%(owner)s”.")
+                        % {"value": email, "owner": owner},
+                    )
+                    row_ok = False
+                elif username:
+                    first = email_owner.setdefault(email.lower(), (username.lower(), row))
+                    if first[0] != username.lower():
+                        error(
+                            row,
+                            "email",
+                            _(
+                                "The e-mail address %(value)s is also given on row %(row)s "
+                                "to another person."
+                            )
+                            % {"value": email, "row": first[1]},
+                        )
+                        row_ok = False
+        role = aliases.get(role_text.lower()) if role_text else None
+        if not role_text:
+            error(row, "role", _("The role is missing."))
+            row_ok = False
+        elif role is None:
+            error(
+                row,
+                "role",
+                _("Unknown role “%(value)s”; use one of: %(roles)s.")
+                % {"value": role_text, "roles": ", ".join(Role.values)},
+            )
+            row_ok = False
+        if unit_code:
+            unit = lookup.units.get(unit_code)
+            if unit is None:
+                error(row, "unit_code", _("Unknown unit code “%(value)s”.") % {"value": unit_code})
+                row_ok = False
+            elif unit.valid_to is not None and unit.valid_to < lookup.today:
+                error(
+                    row,
+                    "unit_code",
+                    _("The unit %(code)s (%(name)s) was closed on %(date)s.")
+                    % {"code": unit_code, "name": unit.name, "date": unit.valid_to.isoformat()},
+                )
+                row_ok = False
+        if area_code and area_code not in lookup.areas:
+            known = ", ".join(sorted(lookup.areas)) or _("none: import a framework first")
+            error(
+                row,
+                "area_code",
+                _("Unknown area code “%(value)s”; known areas: %(known)s.")
+                % {"value": area_code, "known": known},
+            )
+            row_ok = False
+        if role is not None:
+            problem = role_scope_problem(role, has_unit=bool(unit_code), has_area=bool(area_code))
+            if problem:
+                if role in UNIT_SCOPED_ROLES:
+                    column = "unit_code" if not unit_code else "area_code"
+                elif role in AREA_SCOPED_ROLES:
+                    column = "area_code" if not area_code else "unit_code"
+                else:
+                    column = "unit_code" if unit_code else "area_code"
+                error(row, column, problem)
+                row_ok = False
+        if not username:
+            continue
+        key = username.lower()
+        person = people.get(key)
+        if person is None:
+            person = people[key] = PlannedPerson(username, full_name, email, row)
+        else:
+            if username != person.username:
+                error(
+                    row,
+                    "username",
+                    _("“%(value)s” is written differently on row %(row)s (“%(first)s”).")
+                    % {"value": username, "row": person.first_row, "first": person.username},
+                )
+                row_ok = False
+            if full_name and full_name != person.full_name:
+                error(
+                    row,
+                    "full_name",
+                    _("Username “%(username)s” has the full name “%(first)s” on row %(row)s.")
+                    % {"username": username, "first": person.full_name, "row": person.first_row},
+                )
+                row_ok = False
+            if email.lower() != person.email.lower():
+                error(
+                    row,
+                    "email",
+                    _("Username “%(username)s” has the e-mail “%(first)s” on row %(row)s.")
+                    % {
+                        "username": username,
+                        "first": person.email or _("(none)"),
+                        "row": person.first_row,
+                    },
+                )
+                row_ok = False
+        if role is not None and row_ok:
+            scope = (key, role, unit_code, area_code)
+            if scope in seen_roles:
+                error(
+                    row,
+                    "role",
+                    _("The same role and scope is already given on row %(row)s.")
+                    % {"row": seen_roles[scope]},
+                )
+                continue
+            seen_roles[scope] = row
+            person.roles.append(PlannedRole(row, role, unit_code, area_code))
+    errors.sort(key=lambda e: (e.row, COLUMNS.index(e.field) if e.field in COLUMNS else -1))
+    return list(people.values()), errors
+
+
+def template_workbook(
+    *, units: Iterable[tuple[str, str]], areas: Iterable[tuple[str, str]]
+) -> bytes:
+    """The .xlsx to fill: the ``accounts`` sheet with the six columns (text cells, a list of
+    roles to pick from), and a ``codes`` sheet listing roles, units and areas."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET
+    notes = {
+        "username": _("Login name: letters, digits and @ . + - _, no spaces. Required."),
+        "full_name": _("Full name as it should appear. Required."),
+        "email": _("E-mail address for the activation link. Leave empty to print the link."),
+        "role": _("One role per row (see the codes sheet). Several rows for several roles."),
+        "unit_code": _("Unit code: required for unit editor and unit head, empty otherwise."),
+        "area_code": _("Area code: required for appraisers, empty otherwise."),
+    }
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    widths = {"username": 22, "full_name": 32, "email": 32, "role": 16, "unit_code": 14}
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=column)
+        cell.font = bold
+        cell.fill = fill
+        cell.comment = Comment(notes[column], "parindex")
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = widths.get(column, 14)
+        for row in range(2, 502):
+            sheet.cell(row=row, column=index).number_format = "@"
+    sheet.freeze_panes = "A2"
+
+    codes = workbook.create_sheet(CODES_SHEET)
+    codes.append(["role", _("Role"), "", "unit_code", _("Unit"), "", "area_code", _("Area")])
+    for cell in codes[1]:
+        cell.font = bold
+    role_rows = [(code, str(label)) for code, label in Role.choices]
+    unit_rows = list(units)
+    area_rows = list(areas)
+    for index in range(max(len(role_rows), len(unit_rows), len(area_rows))):
+        line: list[str] = []
+        for table in (role_rows, unit_rows, area_rows):
+            line += [*table[index], ""] if index < len(table) else ["", "", ""]
+        codes.append(line[:-1])
+    for letter, width in zip("ABCDEFGH", (14, 24, 2, 12, 40, 2, 10, 50), strict=True):
+        codes.column_dimensions[letter].width = width
+
+    roles = DataValidation(
+        type="list",
+        formula1=f"={CODES_SHEET}!$A$2:$A${len(role_rows) + 1}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Unknown role"),
+        error=_("Pick a role from the list."),
+    )
+    sheet.add_data_validation(roles)
+    roles.add("D2:D5001")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
