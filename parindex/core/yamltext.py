@@ -39,10 +39,12 @@ class Scalar(str):
 
 
 class Mapping(dict[str, "Value"]):
-    """A mapping in file order; ``line`` is where it starts, ``key_lines`` where each key is."""
+    """A mapping in file order; ``line`` is where it starts, ``key_lines`` where each key is,
+    ``key_kinds`` how each key was written (a bare ``1`` is "num", a quoted ``"1"`` is "str")."""
 
     line: int
     key_lines: dict[str, int]
+    key_kinds: dict[str, ScalarKind]
 
 
 class Sequence(list["Value"]):
@@ -105,6 +107,7 @@ def _collection(
         mapping = Mapping()
         mapping.line = line
         mapping.key_lines = {}
+        mapping.key_kinds = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
@@ -120,6 +123,7 @@ def _collection(
                 )
             mapping[key] = _convert(value_node, source, error, open_nodes)
             mapping.key_lines[key] = key_line
+            mapping.key_kinds[key] = _scalar(key_node, key_line).kind
         return mapping
     raise error("unsupported YAML node", source=source, line=line)  # pragma: no cover
 
