@@ -280,7 +280,11 @@ def display_name(filename: str, *, fallback: str = "document") -> str:
     """
     name = unicodedata.normalize("NFC", filename or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] not in ("C", "Z") or c == " ")
+    name = "".join(
+        " " if unicodedata.category(c) == "Zs" else c
+        for c in name
+        if unicodedata.category(c)[0] not in ("C", "Z") or unicodedata.category(c) == "Zs"
+    )
     name = " ".join(name.translate(_WINDOWS_RESERVED).split()).lstrip(". ").rstrip(". ")
     if not name:
         return fallback

@@ -128,6 +128,7 @@ def test_extension_of(name: str, extension: str) -> None:
         ('tờ "trình" <1>|?.pdf', "tờ _trình_ _1___.pdf"),
         ("line\nbreak\r.pdf", "linebreak.pdf"),
         ("Quyết\u200b định.pdf", "Quyết định.pdf"),
+        ("Quyết\u00a0định\u2028.pdf", "Quyết định.pdf"),
     ],
 )
 def test_display_name_keeps_no_path_and_no_control_characters(name: str, shown: str) -> None:
