@@ -15,11 +15,29 @@ from parindex.units.models import Unit
 # The actions the feature apps record; any other action shows as its code.
 ACTION_LABELS = {
     "answer.value": _("Answer changed"),
+    "assessment.open": _("Self-assessment opened"),
     "assessment.state": _("Assessment state changed"),
+    "assessment.submit": _("Self-assessment submitted"),
+    "assessment.reopen": _("Self-assessment reopened"),
+    "calendar.set": _("Calendar set"),
+    "stage.extend": _("Deadline extended"),
+    "cycle.state": _("Cycle state changed"),
     "evidence.link": _("Evidence linked"),
     "evidence.unlink": _("Evidence unlinked"),
     "appraisal.adjust": _("Appraisal adjusted"),
     "assignment.create": _("Assignment created"),
+    "account.create": _("Account created"),
+    "account.update": _("Account updated"),
+    "account.activate": _("Account activated"),
+    "account.activation_send": _("Activation link sent"),
+    "account.deactivate": _("Account deactivated"),
+    "account.reactivate": _("Account reactivated"),
+    "account.password_change": _("Password changed"),
+    "account.password_reset": _("Password reset"),
+    "account.role_add": _("Role granted"),
+    "account.role_remove": _("Role removed"),
+    "account.import_check": _("Account import checked"),
+    "account.import_apply": _("Accounts imported"),
 }
 
 
