@@ -42,6 +42,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/bench_compute.py
+	$(BIN)/python bench/bench_survey.py
 
 # Recompile translations after editing parindex/locale/*/LC_MESSAGES/django.po.
 messages: install
