@@ -1,7 +1,8 @@
 """Writes of the evidence store: upload a file, record a reference to a document.
 
 Callers check access first (``parindex.evidence.access``); these functions check the input. Any
-problem raises :class:`EvidenceRejected` with a translated message and changes nothing.
+problem raises :class:`EvidenceRejected` with a translated message and changes nothing. Each
+upload and reference writes an audit event in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.audit.services import audit_record
 from parindex.core.errors import ParindexError
 
 from . import labels, sniff
@@ -165,7 +167,7 @@ def evidence_upload(*, file: UploadedFile, unit: Unit, user: User, title: str = 
         raise EvidenceRejected(_("The title is too long (at most 300 characters)."))
     with transaction.atomic():
         stored = _stored_file(file=file, file_type=file_type, sha256=sha256, size=size)
-        return Evidence.objects.create(
+        evidence = Evidence.objects.create(
             unit=unit,
             kind=Evidence.Kind.FILE,
             stored_file=stored,
@@ -175,6 +177,20 @@ def evidence_upload(*, file: UploadedFile, unit: Unit, user: User, title: str = 
             title=title,
             uploaded_by=user,
         )
+        audit_record(
+            actor=user,
+            action="evidence.upload",
+            target=evidence,
+            unit_id=unit.pk,
+            after={
+                "title": evidence.title,
+                "original_name": evidence.original_name,
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "content_type": stored.content_type,
+            },
+        )
+        return evidence
 
 
 def evidence_reference(
@@ -203,7 +219,7 @@ def evidence_reference(
     if problems:
         raise EvidenceRejected(" ".join(problems))
     with transaction.atomic():
-        return Evidence.objects.create(
+        evidence = Evidence.objects.create(
             unit=unit,
             kind=Evidence.Kind.REFERENCE,
             number=number,
@@ -212,3 +228,11 @@ def evidence_reference(
             title=title,
             uploaded_by=user,
         )
+        audit_record(
+            actor=user,
+            action="evidence.reference",
+            target=evidence,
+            unit_id=unit.pk,
+            after={"number": number, "issued_on": issued_on, "issuer": issuer, "title": title},
+        )
+        return evidence

@@ -233,3 +233,35 @@ def test_database_refuses_a_file_evidence_without_a_file(world, editor_a) -> Non
         Evidence.objects.create(
             unit=world.unit_a, kind=Evidence.Kind.FILE, original_name="a.pdf", uploaded_by=editor_a
         )
+
+
+def test_upload_and_reference_are_audited(world, editor_a) -> None:
+    from parindex.audit.models import AuditEvent
+
+    data = samples.pdf("audit")
+    evidence = evidence_upload(file=upload(data, "a.pdf"), unit=world.unit_a, user=editor_a)
+    reference = evidence_reference(
+        unit=world.unit_a,
+        user=editor_a,
+        number="1/KH",
+        issued_on=datetime.date(2024, 1, 2),
+        issuer="UBND",
+        title="Kế hoạch",
+    )
+    upload_event, reference_event = AuditEvent.objects.order_by("sequence")
+    assert (upload_event.action, upload_event.target_id) == ("evidence.upload", str(evidence.pk))
+    assert upload_event.actor == editor_a and upload_event.unit_id == world.unit_a.pk
+    assert upload_event.after["sha256"] == hashlib.sha256(data).hexdigest()
+    assert (reference_event.action, reference_event.target_id) == (
+        "evidence.reference",
+        str(reference.pk),
+    )
+    assert reference_event.after["issued_on"] == "2024-01-02"
+
+
+def test_refusal_writes_no_audit_event(world, editor_a) -> None:
+    from parindex.audit.models import AuditEvent
+
+    with pytest.raises(EvidenceRejected):
+        evidence_upload(file=upload(samples.exe(), "a.pdf"), unit=world.unit_a, user=editor_a)
+    assert not AuditEvent.objects.exists()
