@@ -77,8 +77,10 @@ def has_role(
 
 
 def visible_cycles(user: User | AnonymousUser):  # type: ignore[no-untyped-def]
+    """Cycles whose ranking the user may read (the rule of ``get_cycle_for_user``): a unit's
+    editor must not reach other units' unpublished figures, e.g. as "change since" columns."""
     cycles = Cycle.objects.select_related("framework_version")
-    if sees_all_results(user) or own_unit_ids(user):
+    if sees_all_results(user):
         return cycles.all()
     return cycles.filter(state=Cycle.State.PUBLISHED)
 

@@ -91,7 +91,12 @@ def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
     cycle = result.cycle
     fw = core_framework(cycle.framework_version)
     area_nodes = [a for a in results.areas(fw) if a.code in result.nodes]
-    means = results.group_area_means(result, [a.code for a in area_nodes])
+    # Before publication a unit's editor sees their own figures only, not the other units'
+    # (a group mean of two units gives the other one's away).
+    show_means = cycle.is_published or access.sees_all_results(request.user)
+    means: list[Decimal | None] = [None] * len(area_nodes)
+    if show_means:
+        means = results.group_area_means(result, [a.code for a in area_nodes])
     unit_label = result.unit.name
     mean_label = _("Group mean")
     profile_rows = []
@@ -110,7 +115,7 @@ def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
             title=_("Index by area"),
             index_label=_("Index"),
             area_label=_("Area"),
-            series=[unit_label, mean_label],
+            series=[unit_label, mean_label] if show_means else [unit_label],
         )
     )
     band = next((b for b in fw.bands if b.code == result.band), None)

@@ -1,0 +1,75 @@
+"""Personas and the small province every web test reads.
+
+Personas are users; ``visit(persona)`` gives a test client signed in as one of them (or not
+signed in at all for "anonymous"), so an access test can walk through all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from parindex.accounts.models import Role, User
+
+from .factories import World, admin_create, browse, build_world, person, viewer_create
+
+PERSONAS = ("anonymous", "viewer", "admin", "editor_a", "editor_b")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # WhiteNoise warns, for every test client, that collectstatic has not filled STATIC_ROOT.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    """Hashing a password properly takes a third of a second; tests make many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    """Superuser and PAR administrator."""
+    return admin_create()
+
+
+@pytest.fixture
+def viewer(db: None) -> User:
+    """Province-wide reader: sees cycles that are not yet published."""
+    return viewer_create()
+
+
+@pytest.fixture
+def editor_a(world: World) -> User:
+    """Editor of unit A (a department)."""
+    return person("editor.a", Role.UNIT_EDITOR, world.unit_a)
+
+
+@pytest.fixture
+def editor_b(world: World) -> User:
+    """Editor of unit B, another department."""
+    return person("editor.b", Role.UNIT_EDITOR, world.unit_b)
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def visit(request: pytest.FixtureRequest) -> Callable[[str], Client]:
+    """A client for a persona by name: ``visit("viewer").get(url)``."""
+
+    def client_for(name: str) -> Client:
+        if name == "anonymous":
+            return request.getfixturevalue("anonymous")
+        return browse(request.getfixturevalue(name))
+
+    return client_for

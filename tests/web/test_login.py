@@ -1,0 +1,116 @@
+"""Logging in: the page, throttling of repeated failures (django-axes), and the demo's accounts."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from parindex.cycles.models import Cycle
+from parindex.results.models import UnitResult
+from parindex.units.models import Unit, UnitType
+
+from .factories import PASSWORD
+
+URL = "/accounts/login/"
+
+
+def login(client: Client, username: str, password: str, next_url: str = ""):  # type: ignore[no-untyped-def]
+    data = {"username": username, "password": password}
+    if next_url:
+        data["next"] = next_url
+    return client.post(URL, data)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "viewer", "admin", "editor_a", "editor_b"])
+def test_access(world, visit, persona: str) -> None:
+    response = visit(persona).get(URL)
+    assert response.status_code == 200
+    assert '<form method="post" class="login">' in response.content.decode()
+
+
+def test_login_then_back_to_the_page(world, viewer, anonymous) -> None:
+    page = f"/cycles/{world.current.pk}/"
+    assert anonymous.get(page)["Location"] == f"{URL}?next={page}"
+    form = anonymous.get(f"{URL}?next={page}").content.decode()
+    assert f'<input type="hidden" name="next" value="{page}">' in form
+    response = login(anonymous, "viewer", PASSWORD, page)
+    assert response.status_code == 302
+    assert response["Location"] == page
+    assert anonymous.get(page).status_code == 200
+
+
+def test_wrong_password(viewer, anonymous) -> None:
+    response = login(anonymous, "viewer", "sai-mat-khau")
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
+    assert "_auth_user_id" not in anonymous.session
+
+
+def test_never_redirects_off_site(viewer, anonymous) -> None:
+    response = login(anonymous, "viewer", PASSWORD, "https://example.com/")
+    assert response["Location"] == "/"
+
+
+def test_locked_after_five_failures(viewer, admin) -> None:
+    client = Client()
+    for _ in range(4):
+        assert login(client, "viewer", "sai-mat-khau").status_code == 200
+    fifth = login(client, "viewer", "sai-mat-khau")
+    assert fifth.status_code == 429
+    correct = login(client, "viewer", PASSWORD)
+    assert correct.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in correct.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not locked.
+    assert login(Client(), "admin", PASSWORD).status_code == 302
+
+
+def test_success_resets_the_count(viewer) -> None:
+    client = Client()
+    for _ in range(4):
+        login(client, "viewer", "sai-mat-khau")
+    assert login(client, "viewer", PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert login(client, "viewer", "sai-mat-khau").status_code == 200
+    assert login(client, "viewer", PASSWORD).status_code == 302
+
+
+def test_logout_needs_post(viewer) -> None:
+    client = Client()
+    login(client, "viewer", PASSWORD)
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/")["Location"] == "/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_demo_province_and_its_accounts(db: None) -> None:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert Unit.objects.filter(type=UnitType.DEPARTMENT).count() >= 20
+    assert Unit.objects.filter(type=UnitType.COMMUNE).count() >= 30
+    cycles = {c.year: c for c in Cycle.objects.all()}
+    assert sorted(cycles) == [2023, 2024]
+    assert cycles[2023].is_published
+    assert not cycles[2024].is_published
+    for cycle in cycles.values():
+        in_scope = set(cycle.units.values_list("pk", flat=True))
+        with_result = set(UnitResult.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
+        assert in_scope == with_result
+        assert len(in_scope) >= 50
+    # Passwords are printed once; the accounts log in with them.
+    passwords = dict(re.findall(r"^  (\S+) +(\S+)$", out.getvalue(), re.M))
+    assert {"admin", "viewer"} <= set(passwords)
+    client = Client()
+    assert login(client, "viewer", passwords["viewer"]).status_code == 302
+    assert client.get(f"/cycles/{cycles[2024].pk}/").status_code == 200
+
+    again = io.StringIO()
+    call_command("demo", stdout=again)
+    assert "not rebuilt" in again.getvalue()
+    assert Cycle.objects.count() == 2
+    assert UnitResult.objects.count() == sum(c.units.count() for c in cycles.values())
