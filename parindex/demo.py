@@ -20,6 +20,7 @@ from django.db import transaction
 
 from parindex.accounts import demo as accounts_demo
 from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.assessments import demo as assessments_demo
 from parindex.core import Framework, Node
 from parindex.core.rules import (
     ChoiceRule,
@@ -310,4 +311,5 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
     # Each feature app adds its demo step on its own line below.
     accounts_demo.build(log=log)
     evidence_demo.build(log=log)
+    assessments_demo.build(log=log, accounts=accounts)
     return accounts
