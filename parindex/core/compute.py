@@ -26,6 +26,11 @@ from .scoring import LeafScore, Scorer
 from .text import Text
 
 Matrix = npt.NDArray[np.int64]
+
+OVERRIDE_LABEL = Text("Điểm được xác định lại", "Points set to")
+"""How an overridden leaf is explained by default (a what-if target)."""
+APPRAISED_LABEL = Text("Điểm thẩm định", "Appraised points")
+"""How a leaf whose points the appraisers set directly is explained (*điểm thẩm định*)."""
 Mask = npt.NDArray[np.bool_]
 
 
@@ -138,6 +143,7 @@ def compute(
     *,
     scorer: Scorer | None = None,
     overrides: Mapping[str, Mapping[str, Decimal]] | None = None,
+    override_label: Text = OVERRIDE_LABEL,
 ) -> CycleResult:
     """Compute a cycle. ``answers`` maps unit code → leaf code → value as written.
 
@@ -147,7 +153,9 @@ def compute(
     ``overrides`` maps unit code → leaf code → points that replace what the rule gives for that
     leaf (appraised points, or a what-if target): the leaf counts as scored, with its full
     maximum, whatever its answer was. Points must lie in [0, max] and be a multiple of the
-    framework's rounding; the leaf must apply to the unit's type.
+    framework's rounding; the leaf must apply to the unit's type. Each overridden leaf is
+    explained as ``override_label`` followed by its points (e.g. ``APPRAISED_LABEL``: "Điểm
+    thẩm định: 1.5").
     """
     fw = framework
     scorer = scorer or Scorer(fw)
@@ -237,7 +245,9 @@ def compute(
                 )
                 continue
             leaf = leaves[column]
-            score_or_error = _override_score(leaf, value, infos[position_or_none].type, places)
+            score_or_error = _override_score(
+                leaf, value, infos[position_or_none].type, places, override_label
+            )
             if isinstance(score_or_error, str):
                 problems.add(
                     InputError(score_or_error, unit=unit_code, node=leaf_code, value=str(value))
@@ -259,7 +269,7 @@ def compute(
 
     leaf_points = np.zeros((n_units, n_leaves), dtype=np.int64)
     answered = np.zeros((n_units, n_leaves), dtype=np.bool_)
-    if rows:
+    if rows and overrides:
         # An override repeats a cell an answer already filled; keep the last entry per cell
         # (numpy does not promise which of repeated indices an assignment keeps).
         last: dict[tuple[int, int], int] = {}
@@ -271,6 +281,7 @@ def compute(
             cols = [cols[e] for e in keep]
             points = [points[e] for e in keep]
             maxima = [maxima[e] for e in keep]
+    if rows:
         r, c = np.array(rows), np.array(cols)
         leaf_points[r, c] = points
         leaf_max[r, c] = maxima
@@ -283,7 +294,7 @@ def compute(
 
 
 def _override_score(
-    leaf: Node, value: Decimal, unit_type: str | None, places: int
+    leaf: Node, value: Decimal, unit_type: str | None, places: int, label: Text = OVERRIDE_LABEL
 ) -> LeafScore | str:
     """The score a leaf gets from overriding points, or why the override is refused."""
     if not leaf.applies(unit_type):
@@ -304,7 +315,7 @@ def _override_score(
         points_q,
         quanta(leaf.max, places),
         places,
-        Text(f"Điểm được xác định lại: {shown}", f"Points set to {shown}"),
+        Text(f"{label.vi}: {shown}", f"{label.en or label.vi}: {shown}"),
     )
 
 
@@ -393,6 +404,8 @@ def _index(points: Matrix, maximum: Matrix, places: int) -> Matrix:
 
 
 __all__ = [
+    "APPRAISED_LABEL",
+    "OVERRIDE_LABEL",
     "CycleResult",
     "NodeResult",
     "ParindexError",

@@ -9,6 +9,7 @@ over thousands of units stay exact and fast.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal
 from fractions import Fraction
 
@@ -67,7 +68,9 @@ def quanta(value: Decimal, places: int) -> int:
     return int(scaled)
 
 
+@lru_cache(maxsize=1 << 16)
 def from_quanta(count: int, places: int) -> Decimal:
+    # Cached: a cycle's figures repeat a small range of values, and Decimals are immutable.
     return Decimal(count).scaleb(-places)
 
 

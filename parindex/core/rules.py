@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -52,12 +53,19 @@ def pts(value: Fraction | Decimal) -> str:
     return format_fraction(Fraction(value))
 
 
+Explain = Callable[[], Text]
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """Exact points before rounding, and why."""
+    """Exact points before rounding, and why.
+
+    The explanation is a thunk: a cycle of thousands of units needs every leaf's points but
+    shows few explanations, and building the text is most of a rule's cost.
+    """
 
     points: Fraction
-    explanation: Text
+    explain: Explain
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,9 @@ class PointsRule(Rule):
             raise RuleValueError(f"must be a multiple of {format_decimal(step)}")
         return Outcome(
             Fraction(value),
-            Text(f"Điểm chấm trực tiếp: {pts(value)}", f"Points given directly: {pts(value)}"),
+            lambda: Text(
+                f"Điểm chấm trực tiếp: {pts(value)}", f"Points given directly: {pts(value)}"
+            ),
         )
 
     def describe(self, leaf: Node) -> Text:
@@ -111,15 +121,16 @@ class ChoiceRule(Rule):
     type: str = "choice"
 
     def score(self, text: str, leaf: Node) -> Outcome:
-        for key, points in self.options:
-            if key == text:
-                return Outcome(
-                    Fraction(points),
-                    Text(
-                        f"Lựa chọn «{key}» → {pts(points)} điểm",
-                        f"Option «{key}» → {pts(points)} points",
-                    ),
-                )
+        found = next((option for option in self.options if option[0] == text), None)
+        if found is not None:
+            key, points = found
+            return Outcome(
+                Fraction(points),
+                lambda: Text(
+                    f"Lựa chọn «{key}» → {pts(points)} điểm",
+                    f"Option «{key}» → {pts(points)} points",
+                ),
+            )
         keys = ", ".join(key for key, _ in self.options)
         raise RuleValueError(f"is not one of the options: {keys}")
 
@@ -137,11 +148,13 @@ class YesNoRule(Rule):
         if word in YES_WORDS:
             return Outcome(
                 Fraction(leaf.full_max),
-                Text(f"Có → {pts(leaf.full_max)} điểm (tối đa)",
-                     f"Yes → {pts(leaf.full_max)} points (max)"),
+                lambda: Text(
+                    f"Có → {pts(leaf.full_max)} điểm (tối đa)",
+                    f"Yes → {pts(leaf.full_max)} points (max)",
+                ),
             )
         if word in NO_WORDS:
-            return Outcome(Fraction(0), Text("Không → 0 điểm", "No → 0 points"))
+            return Outcome(Fraction(0), lambda: Text("Không → 0 điểm", "No → 0 points"))
         raise RuleValueError("must be yes/no, có/không, true/false or 1/0")
 
     def describe(self, leaf: Node) -> Text:
@@ -149,25 +162,36 @@ class YesNoRule(Rule):
         return Text(f"Có: {top} điểm; không: 0", f"Yes: {top} points; no: 0")
 
 
-def parse_ratio(text: str) -> tuple[Fraction, str]:
-    """A ratio as an exact fraction, and how it was written, for the explanation."""
+def _is(value: Fraction) -> str:
+    """'= 85' when exact, '≈ 91.67' when rounded for display."""
+    shown = format_fraction(value)
+    return f"≈ {shown[1:]}" if shown.startswith("≈") else f"= {shown}"
+
+
+def parse_ratio(text: str) -> tuple[Fraction, Callable[[], str]]:
+    """A ratio as an exact fraction, and (lazily) how it was written, for the explanation."""
     pair = _RATIO_PAIR.fullmatch(text)
     if pair:
         numerator, denominator = _number(pair.group(1)), _number(pair.group(2))
         if denominator == 0:
             raise RuleValueError("the denominator must be greater than 0")
         ratio = Fraction(numerator) / Fraction(denominator)
-        shown = f"{format_decimal(numerator)}/{format_decimal(denominator)}"
-        return ratio, f"{shown} = {format_fraction(ratio * 100)}%"
+        return (
+            ratio,
+            lambda: (
+                f"{format_decimal(numerator)}/{format_decimal(denominator)} {_is(ratio * 100)}%"
+            ),
+        )
     if text.endswith("%"):
         percent = _number(text[:-1].rstrip())
-        return Fraction(percent) / 100, f"{format_decimal(percent)}%"
+        return Fraction(percent) / 100, lambda: f"{format_decimal(percent)}%"
     value = _number(text)
     if value > 1:
         raise RuleValueError(
-            f"a plain ratio must lie in [0, 1]: write {format_decimal(value)}% or a fraction a/b"
+            f"a plain ratio must lie in [0, 1]: write {format_decimal(value * 100)}% or a "
+            "fraction a/b"
         )
-    return Fraction(value), f"{format_decimal(value)} = {format_fraction(Fraction(value) * 100)}%"
+    return Fraction(value), lambda: f"{format_decimal(value)} {_is(Fraction(value) * 100)}%"
 
 
 @dataclass(frozen=True)
@@ -177,19 +201,17 @@ class RatioRule(Rule):
 
     def score(self, text: str, leaf: Node) -> Outcome:
         ratio, shown = parse_ratio(text)
-        for bracket in self.brackets:
-            # Exact test a*100 >= min*b, never on a rounded percentage.
-            if ratio * 100 >= bracket.min:
-                return Outcome(
-                    Fraction(bracket.points),
-                    Text(
-                        f"Tỷ lệ {shown} ≥ mức {format_decimal(bracket.min)}% → "
-                        f"{pts(bracket.points)} điểm",
-                        f"Ratio {shown} ≥ bracket {format_decimal(bracket.min)}% → "
-                        f"{pts(bracket.points)} points",
-                    ),
-                )
-        raise AssertionError("the last bracket's min is 0")  # pragma: no cover
+        # Exact test a*100 >= min*b, never on a rounded percentage; the last min is 0.
+        bracket = next(b for b in self.brackets if ratio * 100 >= b.min)
+        return Outcome(
+            Fraction(bracket.points),
+            lambda: Text(
+                f"Tỷ lệ {shown()} ≥ mức {format_decimal(bracket.min)}% → "
+                f"{pts(bracket.points)} điểm",
+                f"Ratio {shown()} ≥ bracket {format_decimal(bracket.min)}% → "
+                f"{pts(bracket.points)} points",
+            ),
+        )
 
     def describe(self, leaf: Node) -> Text:
         listed = "; ".join(
@@ -210,9 +232,9 @@ class ProportionalRule(Rule):
         note_en = " (a ratio above 100% counts as 100%)" if ratio > 1 else ""
         return Outcome(
             points,
-            Text(
-                f"Tỷ lệ {shown} × {pts(leaf.full_max)} = {pts(points)} điểm{note_vi}",
-                f"Ratio {shown} × {pts(leaf.full_max)} = {pts(points)} points{note_en}",
+            lambda: Text(
+                f"Tỷ lệ {shown()} × {pts(leaf.full_max)} = {pts(points)} điểm{note_vi}",
+                f"Ratio {shown()} × {pts(leaf.full_max)} = {pts(points)} points{note_en}",
             ),
         )
 
@@ -236,16 +258,18 @@ class CountRule(Rule):
         count = _count(text)
         raw = count * self.per_item
         points = min(raw, leaf.full_max)
-        base = f"{count} × {pts(self.per_item)} = {pts(raw)}"
-        if raw > leaf.full_max:
-            return Outcome(
-                Fraction(points),
-                Text(
+        per_item = self.per_item
+
+        def explain() -> Text:
+            base = f"{count} × {pts(per_item)} = {pts(raw)}"
+            if raw > leaf.full_max:
+                return Text(
                     f"{base}, giới hạn ở tối đa {pts(leaf.full_max)} điểm",
                     f"{base}, capped at the max of {pts(leaf.full_max)} points",
-                ),
-            )
-        return Outcome(Fraction(points), Text(f"{base} điểm", f"{base} points"))
+                )
+            return Text(f"{base} điểm", f"{base} points")
+
+        return Outcome(Fraction(points), explain)
 
     def describe(self, leaf: Node) -> Text:
         per, top = format_decimal(self.per_item), format_decimal(leaf.full_max)
@@ -261,17 +285,21 @@ class DeductionRule(Rule):
         count = _count(text)
         taken = count * self.per_item
         points = max(Decimal(0), leaf.full_max - taken)
-        base_vi = f"{pts(leaf.full_max)} − {count} vi phạm × {pts(self.per_item)} = "
-        base_en = f"{pts(leaf.full_max)} − {count} violation(s) × {pts(self.per_item)} = "
-        if taken > leaf.full_max:
-            return Outcome(
-                Fraction(0),
-                Text(f"{base_vi}{pts(leaf.full_max - taken)}, không dưới 0 → 0 điểm",
-                     f"{base_en}{pts(leaf.full_max - taken)}, never below 0 → 0 points"),
-            )
-        return Outcome(
-            Fraction(points), Text(f"{base_vi}{pts(points)} điểm", f"{base_en}{pts(points)} points")
-        )
+        per_item = self.per_item
+
+        def explain() -> Text:
+            top = pts(leaf.full_max)
+            base_vi = f"{top} − {count} vi phạm × {pts(per_item)} = "
+            base_en = f"{top} − {count} violation(s) × {pts(per_item)} = "
+            if taken > leaf.full_max:
+                below = pts(leaf.full_max - taken)
+                return Text(
+                    f"{base_vi}{below}, không dưới 0 → 0 điểm",
+                    f"{base_en}{below}, never below 0 → 0 points",
+                )
+            return Text(f"{base_vi}{pts(points)} điểm", f"{base_en}{pts(points)} points")
+
+        return Outcome(Fraction(points), explain)
 
     def describe(self, leaf: Node) -> Text:
         per, top = format_decimal(self.per_item), format_decimal(leaf.full_max)
@@ -294,7 +322,7 @@ class SurveyRule(Rule):
         points = Fraction(top) * Fraction(percent) / 100
         return Outcome(
             points,
-            Text(
+            lambda: Text(
                 f"Kết quả khảo sát {format_decimal(percent)}% × {pts(top)} = {pts(points)} điểm",
                 f"Survey result {format_decimal(percent)}% × {pts(top)} = {pts(points)} points",
             ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -10,7 +10,7 @@ from typing import Literal
 from .errors import ValueRuleError
 from .framework import Framework, Node
 from .numbers import format_decimal, from_quanta, quanta, round_half_up
-from .rules import RuleValueError, is_na_word, normalize_value
+from .rules import Explain, RuleValueError, is_na_word, normalize_value
 from .text import Text
 
 Status = Literal["scored", "na", "missing"]
@@ -31,7 +31,16 @@ class LeafScore:
     points_q: int
     max_q: int
     places: int
-    explanation: Text
+    explained: Text | Explain = field(compare=False, repr=False)
+
+    @property
+    def explanation(self) -> Text:
+        """Why the leaf got its points; built on first use, then kept."""
+        if isinstance(self.explained, Text):
+            return self.explained
+        text = self.explained()
+        object.__setattr__(self, "explained", text)
+        return text
 
     @property
     def points(self) -> Decimal:
@@ -58,14 +67,30 @@ def score_leaf(framework: Framework, leaf: Node, raw: str | None) -> LeafScore:
     if leaf.allow_na and is_na_word(text):
         if framework.not_applicable == "full":
             return LeafScore(
-                leaf.code, text, "na", Fraction(leaf.max), max_q, max_q, places,
-                Text(f"Không áp dụng: được tối đa {format_decimal(leaf.max)} điểm",
-                     f"Not applicable: earns the max of {format_decimal(leaf.max)} points"),
+                leaf.code,
+                text,
+                "na",
+                Fraction(leaf.max),
+                max_q,
+                max_q,
+                places,
+                Text(
+                    f"Không áp dụng: được tối đa {format_decimal(leaf.max)} điểm",
+                    f"Not applicable: earns the max of {format_decimal(leaf.max)} points",
+                ),
             )
         return LeafScore(
-            leaf.code, text, "na", Fraction(0), 0, 0, places,
-            Text("Không áp dụng: không tính vào điểm và điểm tối đa",
-                 "Not applicable: left out of points and maximum"),
+            leaf.code,
+            text,
+            "na",
+            Fraction(0),
+            0,
+            0,
+            places,
+            Text(
+                "Không áp dụng: không tính vào điểm và điểm tối đa",
+                "Not applicable: left out of points and maximum",
+            ),
         )
     try:
         outcome = leaf.rule.score(text, leaf)
@@ -77,16 +102,15 @@ def score_leaf(framework: Framework, leaf: Node, raw: str | None) -> LeafScore:
             f"{leaf.rule.type} rule: {message}", node=leaf.code, value=raw
         ) from None
     points_q = round_half_up(outcome.points, places)
-    explanation = outcome.explanation
+    explain = outcome.explain
     if Fraction(points_q, 10**places) != outcome.points:
-        shown = format_decimal(from_quanta(points_q, places))
-        explanation = Text(
-            f"{explanation.vi}; làm tròn còn {shown}",
-            f"{explanation.en}; rounded to {shown}",
-        )
-    return LeafScore(
-        leaf.code, text, "scored", outcome.points, points_q, max_q, places, explanation
-    )
+
+        def explain() -> Text:
+            shown = format_decimal(from_quanta(points_q, places))
+            base = outcome.explain()
+            return Text(f"{base.vi}; làm tròn còn {shown}", f"{base.en}; rounded to {shown}")
+
+    return LeafScore(leaf.code, text, "scored", outcome.points, points_q, max_q, places, explain)
 
 
 class Scorer:
