@@ -21,6 +21,7 @@ from django.db import transaction
 from parindex.accounts import demo as accounts_demo
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.assessments import demo as assessments_demo
+from parindex.audit import demo as audit_demo
 from parindex.core import Framework, Node
 from parindex.core.rules import (
     ChoiceRule,
@@ -312,4 +313,5 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
     accounts_demo.build(log=log)
     evidence_demo.build(log=log)
     assessments_demo.build(log=log, accounts=accounts)
+    audit_demo.build(log=log)
     return accounts

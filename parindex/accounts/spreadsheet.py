@@ -388,7 +388,7 @@ def template_workbook(
 
     roles = DataValidation(
         type="list",
-        formula1=f"={CODES_SHEET}!$A$2:$A${len(role_rows) + 1}",
+        formula1=f"{CODES_SHEET}!$A$2:$A${len(role_rows) + 1}",
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=_("Unknown role"),

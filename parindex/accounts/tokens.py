@@ -1,7 +1,7 @@
 """One-time activation links, in the manner of Django's ``PasswordResetTokenGenerator``.
 
 A token is ``<issued>-<hmac>``: ``issued`` is when the administrator issued the link (the
-account's ``activation_sent_at``, in seconds, base 36), and the HMAC (SHA-256, keyed by
+account's ``activation_sent_at``, in microseconds, base 36), and the HMAC (SHA-256, keyed by
 ``SECRET_KEY``) covers the account's id, password hash, active flag, e-mail and that time. So a
 link stops working when
 
@@ -38,9 +38,12 @@ def expires_at(user: User) -> datetime.datetime | None:
     return user.activation_sent_at + lifetime()
 
 
-def _issued_seconds(user: User) -> int:
+EPOCH = datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
+
+
+def _issued(user: User) -> int:
     assert user.activation_sent_at is not None
-    return int(user.activation_sent_at.timestamp())
+    return (user.activation_sent_at - EPOCH) // datetime.timedelta(microseconds=1)
 
 
 def _hash(user: User, issued: int, secret: str) -> str:
@@ -50,7 +53,7 @@ def _hash(user: User, issued: int, secret: str) -> str:
 
 def make_token(user: User) -> str:
     """The token of the account's current activation link (it must have been issued)."""
-    issued = _issued_seconds(user)
+    issued = _issued(user)
     return f"{int_to_base36(issued)}-{_hash(user, issued, settings.SECRET_KEY)}"
 
 
@@ -65,7 +68,7 @@ def check_token(user: User | None, token: str, *, now: datetime.datetime | None 
         issued = base36_to_int(issued_text)
     except ValueError:
         return False
-    if issued != _issued_seconds(user) or not digest:
+    if issued != _issued(user) or not digest:
         return False
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     if not any(

@@ -8,8 +8,10 @@ them) and import the helpers by name.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
+from dataclasses import dataclass
 
 import pytest
 from django.core import mail
@@ -17,18 +19,48 @@ from django.test import Client
 
 from parindex.accounts import services
 from parindex.accounts.models import Role, User
-from parindex.units.models import Unit
+from parindex.frameworks.models import FrameworkVersion
+from parindex.frameworks.services import framework_import
+from parindex.units.models import Unit, UnitType
 
-from .factories import World, browse, person
+from .factories import FRAMEWORK_FILE, browse, framework_text, person
 
-__all__ = ["admin_client", "par_admin", "pending"]
+__all__ = ["admin_client", "par_admin", "pending", "province"]
 
 HEADER = ["username", "full_name", "email", "role", "unit_code", "area_code"]
 LINK_RE = re.compile(r"https?://[^/\s]+(/accounts/activate/[^\s]+/)")
 
 
+@dataclass
+class Province:
+    """What account tests need: two open departments, a closed one, and the areas of the
+    shipped internal framework (codes 1–8, B, P)."""
+
+    unit_a: Unit
+    unit_b: Unit
+    closed: Unit
+
+
 @pytest.fixture
-def par_admin(world: World) -> User:
+def province(db: None) -> Province:
+    """Light beside ``world`` (no cycles, no results); shares its units when both are used."""
+    if not FrameworkVersion.objects.exists():
+        framework_import(text=framework_text(), source_name=FRAMEWORK_FILE)
+
+    def unit(code: str, name: str, **dates: datetime.date) -> Unit:
+        return Unit.objects.get_or_create(
+            code=code, defaults={"name": name, "type": UnitType.DEPARTMENT, **dates}
+        )[0]
+
+    return Province(
+        unit("SNV", "Sở Nội vụ"),
+        unit("STP", "Sở Tư pháp"),
+        unit("SKHDT", "Sở Kế hoạch và Đầu tư", valid_to=datetime.date(2025, 2, 28)),
+    )
+
+
+@pytest.fixture
+def par_admin(db: None) -> User:
     """PAR administrator by role only (not a superuser, not staff)."""
     return person("par.admin", Role.PAR_ADMIN)
 
@@ -57,9 +89,9 @@ def pending_create(
 
 
 @pytest.fixture
-def pending(world: World, par_admin: User) -> User:
+def pending(province: Province, par_admin: User) -> User:
     """A new unit editor of unit A, with an e-mail address, who has no password yet."""
-    return pending_create(par_admin, unit=world.unit_a)
+    return pending_create(par_admin, unit=province.unit_a)
 
 
 def xlsx(
