@@ -1,0 +1,415 @@
+"""Import of national PAR Index results (CSV) and the record of province mergers.
+
+Two CSV formats, UTF-8 (a BOM is accepted), comma-separated, header on the first line that is
+not a comment (lines starting with ``#`` before the header are comments naming the sources):
+
+- results: ``year,province,index,rank,band`` plus optional ``province_code``, ``of`` (provinces
+  ranked), ``source``, ``note`` and per-area indices ``area_1``, ``area_2``…;
+- years: ``year`` plus optional ``provinces``, ``average``, ``bands`` (``A:90;B:80;C:70``),
+  ``source``, ``note``.
+
+A file is checked whole; every problem is reported with the file, line (physical line in the
+file), column and value; nothing is written unless the whole file is right. Provinces are units
+of type province, found by code (given, or derived from the name) and created when missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parindex.core import ParindexError
+from parindex.core.numbers import NumberSyntaxError, parse_decimal
+from parindex.units.models import Succession, Unit, UnitType
+
+from .models import NationalResult, NationalYear
+
+RESULT_REQUIRED = ("year", "province", "index", "rank", "band")
+RESULT_OPTIONAL = ("province_code", "of", "source", "note")
+YEAR_REQUIRED = ("year",)
+YEAR_OPTIONAL = ("provinces", "average", "bands", "source", "note")
+AREA_COLUMN = re.compile(r"area_([1-9][0-9]?)")
+CODE = re.compile(r"[A-Z0-9][A-Z0-9-]*")
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    line: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.source if self.line is None else f"{self.source}:{self.line}"]
+        if self.column:
+            where.append(_("column %(column)s") % {"column": self.column})
+        if self.value is not None:
+            where.append(_("value “%(value)s”") % {"value": self.value})
+        return f"{', '.join(where)}: {self.message}"
+
+
+class NationalImportError(ParindexError):
+    """Every problem of an import file; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    created_provinces: list[str] = field(default_factory=list)
+
+
+def province_code(name: str) -> str:
+    """A stable code from a province's name: Tiền Giang → TIEN-GIANG, Bà Rịa - Vũng Tàu →
+    BA-RIA-VUNG-TAU."""
+    text = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return re.sub(r"[^A-Z0-9]+", "-", text.upper()).strip("-")
+
+
+def _read(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and data rows, each with its physical line number; comment lines before the
+    header and blank lines are skipped."""
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or lines[start].startswith("#")):
+        start += 1
+    if start == len(lines):
+        raise NationalImportError([Problem(source, None, None, None, _("The file is empty."))])
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])))
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] = []
+    try:
+        for offset, row in enumerate(reader):
+            if offset == 0:
+                header = [h.strip() for h in row]
+            elif any(cell.strip() for cell in row):
+                rows.append((start + 1 + reader.line_num - 1, row))
+    except csv.Error as exc:
+        raise NationalImportError(
+            [Problem(source, start + reader.line_num, None, None, str(exc))]
+        ) from None
+    return header, rows
+
+
+def _check_header(
+    header: list[str],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    source: str,
+    line: int,
+    *,
+    areas: bool,
+) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(source, line, name, None, _("The column appears twice.")))
+        seen.add(name)
+        if (
+            name not in required
+            and name not in optional
+            and not (areas and AREA_COLUMN.fullmatch(name))
+        ):
+            problems.append(Problem(source, line, name, None, _("Unknown column.")))
+    for name in required:
+        if name not in seen:
+            problems.append(Problem(source, line, name, None, _("The required column is missing.")))
+    return problems
+
+
+class _Row:
+    def __init__(
+        self, source: str, line: int, header: list[str], cells: list[str], problems: list[Problem]
+    ) -> None:
+        self.source, self.line, self.problems = source, line, problems
+        self.values = {
+            name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)
+        }
+        if len(cells) > len(header):
+            self.error(None, None, _("The row has more cells than the header."))
+
+    def error(self, column: str | None, value: str | None, message: str) -> None:
+        self.problems.append(Problem(self.source, self.line, column, value, message))
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+    def integer(self, column: str, low: int, high: int) -> int | None:
+        text = self.get(column)
+        if not text:
+            return None
+        if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+            self.error(
+                column,
+                text,
+                _("Write a whole number from %(low)d to %(high)d.") % {"low": low, "high": high},
+            )
+            return None
+        return int(text)
+
+    def decimal(self, column: str, high: Decimal = Decimal(100)) -> Decimal | None:
+        text = self.get(column)
+        if not text:
+            return None
+        try:
+            value = parse_decimal(text)
+        except NumberSyntaxError:
+            if "," in text:
+                message = _("Use a point as the decimal separator, e.g. %(example)s.") % {
+                    "example": text.replace(",", ".")
+                }
+            else:
+                message = _("Write a number such as 80.89.")
+            self.error(column, text, message)
+            return None
+        if value > high:
+            self.error(column, text, _("The number must be at most %(high)s.") % {"high": high})
+            return None
+        if value.as_tuple().exponent < -2:  # type: ignore[operator]
+            self.error(column, text, _("Give at most two decimals."))
+            return None
+        return value
+
+
+def _bands(row: _Row) -> list[dict[str, str]]:
+    text = row.get("bands")
+    if not text:
+        return []
+    bands: list[dict[str, str]] = []
+    for part in text.split(";"):
+        code, sep, low = part.partition(":")
+        try:
+            value = parse_decimal(low.strip()) if sep else None
+        except NumberSyntaxError:
+            value = None
+        if not code.strip() or value is None or (bands and value >= Decimal(bands[-1]["min"])):
+            row.error("bands", text, _("Write bands as A:90;B:80;C:70, minimums decreasing."))
+            return []
+        bands.append({"code": code.strip(), "min": f"{value}"})
+    return bands
+
+
+@dataclass
+class _ResultRow:
+    line: int
+    code: str
+    name: str
+    year: int
+    index: Decimal | None
+    rank: int | None
+    band: str
+    areas: dict[str, str]
+    source: str
+    note: str
+
+
+def _parse_results(text: str, source: str) -> list[_ResultRow]:
+    header, rows = _read(text, source)
+    header_line = next(
+        n
+        for n, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    )
+    problems = _check_header(
+        header, RESULT_REQUIRED, RESULT_OPTIONAL, source, header_line, areas=True
+    )
+    if problems:
+        raise NationalImportError(problems)
+    parsed: list[_ResultRow] = []
+    first: dict[tuple[str, int], int] = {}
+    this_year = datetime.date.today().year
+    for line, cells in rows:
+        row = _Row(source, line, header, cells, problems)
+        before = len(problems)
+        year = row.integer("year", 1990, this_year + 1)
+        if not row.get("year"):
+            row.error("year", "", _("The year is required."))
+        name = " ".join(unicodedata.normalize("NFC", row.get("province")).split())
+        if not name:
+            row.error("province", "", _("The province is required."))
+        code = row.get("province_code").upper() or province_code(name)
+        if row.get("province_code") and not CODE.fullmatch(code):
+            row.error(
+                "province_code",
+                row.get("province_code"),
+                _("Use capital letters, digits and '-' only."),
+            )
+        index = row.decimal("index")
+        rank = row.integer("rank", 1, 200)
+        of = row.integer("of", 1, 200)
+        if rank is not None and of is not None and rank > of:
+            row.error(
+                "rank",
+                row.get("rank"),
+                _("The rank is larger than the number of provinces ranked (%(of)d).") % {"of": of},
+            )
+        band = row.get("band")
+        if len(band) > 40:
+            row.error("band", band, _("At most 40 characters."))
+        areas = {}
+        for column in header:
+            match = AREA_COLUMN.fullmatch(column)
+            if match:
+                value = row.decimal(column)
+                if value is not None:
+                    areas[match.group(1)] = f"{value}"
+        if (
+            index is None
+            and rank is None
+            and not band
+            and not row.get("index")
+            and not row.get("rank")
+        ):
+            row.error(None, None, _("Give at least an index, a rank or a band."))
+        if len(problems) > before or year is None:
+            continue
+        key = (code, year)
+        if key in first:
+            row.error(
+                "province",
+                name,
+                _("The same province and year are on line %(line)d.") % {"line": first[key]},
+            )
+            continue
+        first[key] = line
+        parsed.append(
+            _ResultRow(
+                line, code, name, year, index, rank, band, areas, row.get("source"), row.get("note")
+            )
+        )
+    clashes = Unit.objects.filter(code__in={r.code for r in parsed}).exclude(type=UnitType.PROVINCE)
+    for unit in clashes:
+        row_line = next(r.line for r in parsed if r.code == unit.code)
+        problems.append(
+            Problem(
+                source,
+                row_line,
+                "province",
+                unit.code,
+                _("This code belongs to a unit that is not a province."),
+            )
+        )
+    if problems:
+        raise NationalImportError(sorted(problems, key=lambda p: p.line or 0))
+    return parsed
+
+
+@transaction.atomic
+def national_results_import(*, text: str, source_name: str) -> ImportSummary:
+    """Import a results file whole, or nothing (NationalImportError lists every problem)."""
+    rows = _parse_results(text, source_name)
+    summary = ImportSummary(rows=len(rows))
+    units = {u.code: u for u in Unit.objects.filter(code__in={r.code for r in rows})}
+    for row in rows:
+        unit = units.get(row.code)
+        if unit is None:
+            unit = Unit.objects.create(code=row.code, name=row.name, type=UnitType.PROVINCE)
+            units[row.code] = unit
+            summary.created_provinces.append(row.name)
+        NationalResult.objects.update_or_create(
+            unit=unit,
+            year=row.year,
+            defaults={
+                "index": row.index,
+                "rank": row.rank,
+                "band": row.band,
+                "area_indices": row.areas,
+                "source": row.source,
+                "note": row.note,
+            },
+        )
+    return summary
+
+
+@transaction.atomic
+def national_years_import(*, text: str, source_name: str) -> ImportSummary:
+    """Import a years file (national average, provinces ranked, bands) whole, or nothing."""
+    header, rows = _read(text, source_name)
+    header_line = next(
+        n
+        for n, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    )
+    problems = _check_header(
+        header, YEAR_REQUIRED, YEAR_OPTIONAL, source_name, header_line, areas=False
+    )
+    if problems:
+        raise NationalImportError(problems)
+    parsed = []
+    seen: dict[int, int] = {}
+    this_year = datetime.date.today().year
+    for line, cells in rows:
+        row = _Row(source_name, line, header, cells, problems)
+        before = len(problems)
+        year = row.integer("year", 1990, this_year + 1)
+        if not row.get("year"):
+            row.error("year", "", _("The year is required."))
+        provinces = row.integer("provinces", 1, 200)
+        average = row.decimal("average")
+        bands = _bands(row)
+        if year is not None and year in seen:
+            row.error(
+                "year", str(year), _("The same year is on line %(line)d.") % {"line": seen[year]}
+            )
+        if len(problems) > before or year is None:
+            continue
+        seen[year] = line
+        parsed.append((year, provinces, average, bands, row.get("source"), row.get("note")))
+    if problems:
+        raise NationalImportError(problems)
+    for year, provinces, average, bands, source, note in parsed:
+        NationalYear.objects.update_or_create(
+            year=year,
+            defaults={
+                "provinces": provinces,
+                "average": average,
+                "bands": bands,
+                "source": source,
+                "note": note,
+            },
+        )
+    return ImportSummary(rows=len(parsed))
+
+
+@transaction.atomic
+def province_merger_record(
+    *,
+    predecessors: list[Unit],
+    successor_code: str,
+    successor_name: str,
+    date: datetime.date,
+    legal_basis: str = "",
+) -> Unit:
+    """Record that ``predecessors`` merged into a (new) province on ``date``: each is closed the
+    day before and linked to the successor; their results keep their own names."""
+    successor, _created = Unit.objects.get_or_create(
+        code=successor_code,
+        defaults={"name": successor_name, "type": UnitType.PROVINCE, "valid_from": date},
+    )
+    for unit in predecessors:
+        if unit.type != UnitType.PROVINCE:
+            raise ParindexError(_("%(name)s is not a province.") % {"name": unit.name})
+        unit.valid_to = date - datetime.timedelta(days=1)
+        unit.save(update_fields=["valid_to"])
+        Succession.objects.get_or_create(
+            predecessor=unit,
+            successor=successor,
+            defaults={"date": date, "kind": Succession.Kind.MERGER, "legal_basis": legal_basis},
+        )
+    return successor

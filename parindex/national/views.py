@@ -1,0 +1,142 @@
+"""Pages of national results: the table of a year, a province's position by year against the
+national average, the band thresholds and the plan's targets, and the import (administrator)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from parindex.units.models import Unit, UnitType
+from parindex.web import access
+from parindex.web.charts import render_svg
+
+from . import selectors, services
+from .charts import index_spec, rank_spec
+from .forms import ImportForm
+from .models import NationalResult, NationalYear
+
+
+@require_GET
+def national_index(request: HttpRequest) -> HttpResponse:
+    years = sorted(
+        set(NationalResult.objects.values_list("year", flat=True).distinct()), reverse=True
+    )
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        raise Http404 from None
+    context = {
+        "years": years,
+        "year": year,
+        "rows": selectors.year_table(year) if year else [],
+        "national": NationalYear.objects.filter(year=year).first(),
+        "sources": selectors.sources_of(year=year) if year else [],
+        "can_import": access.is_par_admin(request.user),
+    }
+    template = "national/_year_table.html" if request.htmx else "national/index.html"
+    return render(request, template, context)
+
+
+@require_GET
+def province_position(request: HttpRequest, code: str) -> HttpResponse:
+    unit = Unit.objects.filter(code=code, type=UnitType.PROVINCE).first()
+    if unit is None:
+        raise Http404
+    rows = selectors.position(unit, request.user)
+    out, into = selectors.successions(unit)
+    province, average, target = unit.name, _("National average"), _("Target")
+    index_rows = []
+    rank_rows = []
+    for row in rows:
+        if row.result and row.result.index is not None:
+            index_rows.append(
+                {"year": row.year, "series": province, "index": float(row.result.index)}
+            )
+        if row.national and row.national.average is not None:
+            index_rows.append(
+                {"year": row.year, "series": average, "index": float(row.national.average)}
+            )
+        if row.result and row.result.rank is not None:
+            rank_rows.append({"year": row.year, "series": province, "rank": row.result.rank})
+        for t in row.targets:
+            if t.index is not None:
+                index_rows.append({"year": row.year, "series": target, "index": float(t.index)})
+            if t.rank is not None:
+                rank_rows.append({"year": row.year, "series": target, "rank": t.rank})
+    latest_bands = next(
+        (r.national.bands for r in reversed(rows) if r.national and r.national.bands), []
+    )
+    thresholds = [{"band": b["code"], "min": float(b["min"])} for b in latest_bands]
+    provinces = max(
+        [r.national.provinces for r in rows if r.national and r.national.provinces] + [63]
+    )
+    index_chart = (
+        render_svg(
+            index_spec(
+                index_rows,
+                thresholds,
+                title=_("PAR Index of %(province)s by year") % {"province": province},
+                year_label=_("Year"),
+                index_label=_("Index"),
+                series_label=_("Series"),
+                series=[province, average, target],
+            )
+        )
+        if index_rows
+        else ""
+    )
+    rank_chart = (
+        render_svg(
+            rank_spec(
+                rank_rows,
+                title=_("Rank of %(province)s among %(count)d provinces")
+                % {"province": province, "count": provinces},
+                year_label=_("Year"),
+                rank_label=_("Rank"),
+                series=[province, target],
+                provinces=provinces,
+            )
+        )
+        if rank_rows
+        else ""
+    )
+    context = {
+        "unit": unit,
+        "rows": rows,
+        "out": out,
+        "into": into,
+        "thresholds": latest_bands,
+        "index_chart": index_chart,
+        "rank_chart": rank_chart,
+        "sources": selectors.sources_of(rows),
+    }
+    return render(request, "national/position.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def national_import(request: HttpRequest) -> HttpResponse:
+    access.require_par_admin(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["file"].name.replace("/", "_").replace("\\", "_")
+        importer = (
+            services.national_results_import
+            if form.cleaned_data["kind"] == "results"
+            else services.national_years_import
+        )
+        try:
+            summary = importer(text=form.text, source_name=name)
+        except services.NationalImportError as exc:
+            problems = [str(p) for p in exc.problems]
+        else:
+            messages.success(
+                request,
+                _("%(rows)d rows imported; %(created)d provinces added to the register.")
+                % {"rows": summary.rows, "created": len(summary.created_provinces)},
+            )
+            return redirect("national:index")
+    return render(request, "national/import.html", {"form": form, "problems": problems})

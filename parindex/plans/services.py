@@ -1,0 +1,354 @@
+"""Writes of improvement plans. Callers check access first (``parindex.plans.access``); these
+functions check the input and raise :class:`PlanError` with a message a person can act on."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.core import ParindexError
+from parindex.core.analysis import NodeLoss
+from parindex.evidence.models import Evidence
+from parindex.evidence.services import evidence_upload
+from parindex.frameworks.models import FrameworkVersion
+from parindex.frameworks.selectors import core_framework
+from parindex.units.models import Unit
+
+from .models import ContentArea, Plan, PlanTarget, ProgressEvidence, ProgressReport, Task
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from parindex.accounts.models import User
+    from parindex.cycles.models import Cycle
+
+# The default contents of a plan: the 9 contents of Kế hoạch số 252/KH-UBND (Tiền Giang,
+# 19/9/2018), each with the framework areas it covers in the 876-style internal framework and
+# the lead department's code. Editable per plan.
+DEFAULT_AREAS: list[tuple[str, list[str], str]] = [
+    ("Công tác chỉ đạo, điều hành", ["1"], "SNV"),
+    ("Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật", ["2"], "STP"),
+    ("Công tác cải cách thủ tục hành chính", ["3"], "VPUBND"),
+    ("Cải cách tổ chức bộ máy", ["4"], "SNV"),
+    ("Nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức", ["5"], "SNV"),
+    ("Cải cách tài chính công", ["6"], "STC"),
+    ("Hiện đại hóa hành chính", ["7"], "STTTT"),
+    ("Nâng cao chất lượng hoạt động cơ chế một cửa, một cửa liên thông", ["3.4"], "VPUBND"),
+    ("Đánh giá tác động của cải cách hành chính", ["8"], "SNV"),
+]
+
+
+class PlanError(ParindexError):
+    """A plan, task or report parindex refuses; the message says what to change."""
+
+
+def _framework_codes(version: FrameworkVersion | None) -> set[str] | None:
+    return None if version is None else set(core_framework(version).by_code)
+
+
+def clean_node_codes(codes: Iterable[str], version: FrameworkVersion | None) -> list[str]:
+    """Node codes, trimmed, without repeats, each a node of ``version`` (when the plan names
+    one)."""
+    cleaned: list[str] = []
+    for code in codes:
+        code = code.strip()
+        if code and code not in cleaned:
+            cleaned.append(code)
+    known = _framework_codes(version)
+    if known is not None:
+        unknown = [c for c in cleaned if c not in known]
+        if unknown:
+            raise PlanError(
+                _("Not a node of %(framework)s: %(codes)s.")
+                % {"framework": version, "codes": ", ".join(unknown)}
+            )
+    return cleaned
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    number: str,
+    title: str,
+    issued_on: datetime.date,
+    issuer: str,
+    start_year: int,
+    end_year: int,
+    goals: str = "",
+    province: Unit | None = None,
+    framework_version: FrameworkVersion | None = None,
+    published: bool = False,
+    user: User | None = None,
+    default_areas: bool = True,
+) -> Plan:
+    """A new plan; with ``default_areas`` its contents start as the 9 of the template, each led
+    by the department of that code when the register has it."""
+    if end_year < start_year:
+        raise PlanError(_("The period must end in or after the year it starts."))
+    plan = Plan.objects.create(
+        number=number.strip(),
+        title=title.strip(),
+        issued_on=issued_on,
+        issuer=issuer.strip(),
+        start_year=start_year,
+        end_year=end_year,
+        goals=goals.strip(),
+        province=province,
+        framework_version=framework_version,
+        published=published,
+        created_by=user,
+    )
+    if default_areas:
+        leads = {u.code: u for u in Unit.objects.filter(code__in={a[2] for a in DEFAULT_AREAS})}
+        ContentArea.objects.bulk_create(
+            ContentArea(
+                plan=plan,
+                position=position,
+                title=title,
+                node_codes=clean_node_codes(codes, framework_version),
+                lead_agency=leads.get(lead),
+            )
+            for position, (title, codes, lead) in enumerate(DEFAULT_AREAS, start=1)
+        )
+    return plan
+
+
+@transaction.atomic
+def target_set(
+    *,
+    plan: Plan,
+    year: int,
+    scope: str,
+    band: str = "",
+    rank: int | None = None,
+    index: Decimal | None = None,
+    note: str = "",
+) -> PlanTarget:
+    """Set the goal of one year and scope (replacing the one there was)."""
+    if not plan.start_year <= year <= plan.end_year:
+        raise PlanError(
+            _("The year must lie in the plan's period, %(period)s.") % {"period": plan.period}
+        )
+    if not band.strip() and rank is None and index is None:
+        raise PlanError(_("Give a target band, rank or index."))
+    target, _created = PlanTarget.objects.update_or_create(
+        plan=plan,
+        year=year,
+        scope=scope,
+        defaults={"band": band.strip(), "rank": rank, "index": index, "note": note.strip()},
+    )
+    return target
+
+
+def area_for_node(plan: Plan, code: str) -> ContentArea | None:
+    """The content whose node codes cover ``code`` most closely (``3.4`` before ``3``)."""
+    best: tuple[int, ContentArea] | None = None
+    for area in plan.areas.all():
+        for covered in area.node_codes:
+            covers = code == covered or code.startswith(covered + ".")
+            if covers and (best is None or len(covered) > best[0]):
+                best = (len(covered), area)
+    return best[1] if best else None
+
+
+def _check_task(
+    *,
+    plan: Plan,
+    area: ContentArea,
+    start_date: datetime.date,
+    deadline: datetime.date,
+    expected_points: Decimal | None,
+) -> None:
+    if area.plan_id != plan.pk:
+        raise PlanError(_("The content belongs to another plan."))
+    if deadline < start_date:
+        raise PlanError(_("The deadline must not be before the start."))
+    if expected_points is not None and expected_points < 0:
+        raise PlanError(_("Expected points must not be negative."))
+
+
+@transaction.atomic
+def task_create(
+    *,
+    plan: Plan,
+    area: ContentArea,
+    title: str,
+    lead_agency: Unit,
+    start_date: datetime.date,
+    deadline: datetime.date,
+    coordinating: Sequence[Unit] = (),
+    node_codes: Iterable[str] = (),
+    status: str = Task.Status.NOT_STARTED,
+    expected_points: Decimal | None = None,
+    expected_result: str = "",
+    source_cycle: Cycle | None = None,
+) -> Task:
+    _check_task(
+        plan=plan,
+        area=area,
+        start_date=start_date,
+        deadline=deadline,
+        expected_points=expected_points,
+    )
+    task = Task.objects.create(
+        plan=plan,
+        area=area,
+        title=title.strip(),
+        lead_agency=lead_agency,
+        start_date=start_date,
+        deadline=deadline,
+        node_codes=clean_node_codes(node_codes, plan.framework_version),
+        status=status,
+        expected_points=expected_points,
+        expected_result=expected_result.strip(),
+        source_cycle=source_cycle,
+    )
+    task.coordinating_agencies.set([u for u in coordinating if u.pk != lead_agency.pk])
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    task: Task,
+    area: ContentArea,
+    title: str,
+    lead_agency: Unit,
+    start_date: datetime.date,
+    deadline: datetime.date,
+    coordinating: Sequence[Unit],
+    node_codes: Iterable[str],
+    status: str,
+    expected_points: Decimal | None,
+    expected_result: str,
+) -> Task:
+    _check_task(
+        plan=task.plan,
+        area=area,
+        start_date=start_date,
+        deadline=deadline,
+        expected_points=expected_points,
+    )
+    task.area = area
+    task.title = title.strip()
+    task.lead_agency = lead_agency
+    task.start_date = start_date
+    task.deadline = deadline
+    task.node_codes = clean_node_codes(node_codes, task.plan.framework_version)
+    task.status = status
+    task.expected_points = expected_points
+    task.expected_result = expected_result.strip()
+    task.save()
+    task.coordinating_agencies.set([u for u in coordinating if u.pk != lead_agency.pk])
+    return task
+
+
+@transaction.atomic
+def task_status_set(*, task: Task, status: str) -> Task:
+    """A lead agency moves its task between not started, in progress and done."""
+    allowed = {Task.Status.NOT_STARTED, Task.Status.IN_PROGRESS, Task.Status.DONE}
+    if status not in allowed:
+        raise PlanError(_("Choose not started, in progress or done."))
+    if task.status == Task.Status.DRAFT:
+        raise PlanError(_("A draft task must be confirmed by the administrator first."))
+    task.status = status
+    task.save(update_fields=["status"])
+    return task
+
+
+@transaction.atomic
+def progress_report(
+    *,
+    task: Task,
+    user: User,
+    reported_on: datetime.date,
+    text: str,
+    percent: int,
+    files: Sequence[UploadedFile] = (),
+    evidence: Sequence[Evidence] = (),
+) -> ProgressReport:
+    """Record progress on a task, with files uploaded to the evidence store of the lead agency
+    and documents already in it. 100% marks the task done; any report starts a task that had
+    not started. Raises PlanError, or the store's EvidenceRejected, and then changes nothing."""
+    text = text.strip()
+    if task.status == Task.Status.DRAFT:
+        raise PlanError(_("A draft task must be confirmed by the administrator first."))
+    if not text:
+        raise PlanError(_("Say what was done."))
+    if not 0 <= percent <= 100:
+        raise PlanError(_("The percent done lies between 0 and 100."))
+    if reported_on > timezone.localdate():
+        raise PlanError(_("The report date is in the future."))
+    for item in evidence:
+        if item.unit_id != task.lead_agency_id:
+            raise PlanError(_("Evidence must come from the lead agency's own documents."))
+    report = ProgressReport.objects.create(
+        task=task, reported_on=reported_on, text=text, percent=percent, author=user
+    )
+    linked = list(evidence)
+    for upload in files:
+        linked.append(evidence_upload(file=upload, unit=task.lead_agency, user=user))
+    ProgressEvidence.objects.bulk_create(
+        ProgressEvidence(report=report, evidence=item)
+        for item in {e.pk: e for e in linked}.values()
+    )
+    if percent == 100:
+        task.status = Task.Status.DONE
+    elif task.status == Task.Status.NOT_STARTED:
+        task.status = Task.Status.IN_PROGRESS
+    task.save(update_fields=["status"])
+    return report
+
+
+@transaction.atomic
+def tasks_from_losses(
+    *,
+    plan: Plan,
+    cycle: Cycle,
+    losses: Sequence[NodeLoss],
+    scope_label: str,
+    today: datetime.date | None = None,
+) -> list[Task]:
+    """Draft tasks, one per node: led by the unit whose code is the node's ``lead`` in the
+    framework (else the content's lead), with the points lost in the scope as the points at
+    stake. The deadline starts as the end of the plan's period, for the administrator to set."""
+    today = today or timezone.localdate()
+    leads = {u.code: u for u in Unit.objects.filter(code__in={n.node.lead for n in losses})}
+    start = max(today, datetime.date(plan.start_year, 1, 1))
+    deadline = max(start, datetime.date(plan.end_year, 12, 31))
+    created = []
+    for loss in losses:
+        node = loss.node
+        area = area_for_node(plan, node.code) or plan.areas.order_by("position").first()
+        if area is None:
+            raise PlanError(_("The plan has no content to put the tasks in."))
+        lead = leads.get(node.lead or "") or area.lead_agency
+        if lead is None:
+            raise PlanError(
+                _("No unit with code %(lead)s leads node %(code)s, and its content has no lead.")
+                % {"lead": node.lead or "—", "code": node.code}
+            )
+        created.append(
+            task_create(
+                plan=plan,
+                area=area,
+                title=_("Regain the points lost on %(code)s: %(title)s")
+                % {"code": node.code, "title": node.title.vi},
+                lead_agency=lead,
+                start_date=start,
+                deadline=deadline,
+                node_codes=[node.code],
+                status=Task.Status.DRAFT,
+                expected_points=loss.lost,
+                expected_result=_("%(points)s points regained (%(scope)s, %(year)s results)")
+                % {"points": loss.lost, "scope": scope_label, "year": cycle.year},
+                source_cycle=cycle,
+            )
+        )
+    return created
