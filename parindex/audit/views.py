@@ -15,6 +15,7 @@ from parindex.units.models import Unit
 from parindex.web.views import lang
 
 from . import access, presentation, selectors
+from .models import AuditEvent
 
 PAGE_SIZE = 50
 
@@ -57,7 +58,7 @@ class LogFilter(forms.Form):
 
     def __init__(self, *args: object, actions: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["action"].choices = [
+        self.fields["action"].choices = [  # type: ignore[attr-defined]
             ("", _("All actions")),
             *((a, presentation.action_label(a)) for a in actions),
         ]
@@ -69,7 +70,7 @@ class LogFilter(forms.Form):
 def audit_log(request: HttpRequest) -> HttpResponse:
     access.require_par_admin(request)
     form = LogFilter(request.GET or None, actions=selectors.actions_recorded())
-    events: list = []
+    events: list[AuditEvent] = []
     has_older = has_newer = False
     filters = ""
     if form.is_bound and not form.is_valid():

@@ -22,9 +22,10 @@ import datetime
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parindex.notifications import reminders
 from parindex.notifications.models import ReminderSent
@@ -57,7 +58,9 @@ class Command(BaseCommand):
         for source in reminders.registered():
             name = reminders.source_name(source)
             try:
-                items = list(source(today))
+                # Messages are written in the site's language (Vietnamese), not the shell's.
+                with translation.override(settings.LANGUAGE_CODE):
+                    items = list(source(today))
             except Exception as exc:  # one broken source must not stop the others
                 failures.append(f"{name}: {exc!r}")
                 continue
