@@ -54,7 +54,9 @@ class Plan(models.Model):
         verbose_name = _("plan")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_year__gte=models.F("start_year")), name="plans_plan_period_ordered"
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="plans_plan_period_ordered",
+                violation_error_message=_("The period must end in or after the year it starts."),
             )
         ]
 
@@ -175,7 +177,9 @@ class Task(models.Model):
         verbose_name = _("task")
         constraints = [
             models.CheckConstraint(
-                condition=Q(deadline__gte=models.F("start_date")), name="plans_task_period_ordered"
+                condition=Q(deadline__gte=models.F("start_date")),
+                name="plans_task_period_ordered",
+                violation_error_message=_("The deadline must not be before the start."),
             ),
             models.CheckConstraint(
                 condition=Q(expected_points__isnull=True) | Q(expected_points__gte=0),
