@@ -62,6 +62,7 @@ class RoleForm(forms.Form):
         label=_("Unit"),
         queryset=Unit.objects.none(),
         required=False,
+        empty_label="—",
         help_text=_("For unit editors and unit heads."),
     )
     area = forms.ChoiceField(label=_("Area"), required=False, help_text=_("For appraisers."))

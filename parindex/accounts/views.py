@@ -12,8 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -100,6 +103,63 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/create.html", {"form": form, "roles": roles})
 
 
+ACTIONS = {
+    "account.create": gettext_lazy("Account created"),
+    "account.update": gettext_lazy("Details changed"),
+    "account.role_add": gettext_lazy("Role added"),
+    "account.role_remove": gettext_lazy("Role removed"),
+    "account.deactivate": gettext_lazy("Deactivated"),
+    "account.reactivate": gettext_lazy("Reactivated"),
+    "account.activation_send": gettext_lazy("Activation link issued"),
+    "account.activate": gettext_lazy("Password set by the person (activated)"),
+    "account.password_change": gettext_lazy("Password changed by the person"),
+    "account.password_reset": gettext_lazy("Password reset by the person"),
+}
+FIELDS = {
+    "username": gettext_lazy("Username"),
+    "full_name": gettext_lazy("Full name"),
+    "email": gettext_lazy("E-mail"),
+    "is_active": gettext_lazy("Active"),
+    "roles": gettext_lazy("Roles"),
+    "issued_at": gettext_lazy("Issued at"),
+    "emailed_to": gettext_lazy("E-mailed to"),
+}
+
+
+def _shown(value: object) -> str:
+    """An audited value as a person reads it: roles by name, yes/no, dates in local time."""
+    if isinstance(value, dict) and "role" in value:
+        bits = [str(dict(Role.choices).get(value["role"], value["role"]))]
+        if value.get("unit"):
+            bits.append(str(value["unit"]))
+        if value.get("area"):
+            bits.append(f"{_('area')} {value['area']}")
+        return " · ".join(bits)
+    if isinstance(value, list):
+        return "; ".join(_shown(v) for v in value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T":
+        moment = parse_datetime(value)
+        if moment is not None:
+            return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
+    return str(value) if value not in ("", None) else "—"
+
+
+def _summary(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    before, after = before or {}, after or {}
+    if "role" in before or "role" in after:
+        return f"− {_shown(before)}" if before else f"+ {_shown(after)}"
+    lines = []
+    for key in dict.fromkeys([*before, *after]):
+        label = FIELDS.get(key, key)
+        if key in before and key in after:
+            lines.append(f"{label}: {_shown(before[key])} → {_shown(after[key])}")
+        else:
+            lines.append(f"{label}: {_shown(after.get(key, before.get(key)))}")
+    return "; ".join(lines)
+
+
 @require_GET
 def detail(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_user_for_admin(request, user_id)
@@ -126,7 +186,14 @@ def _detail_page(
         "expires_at": tokens.expires_at(person),
         "link_valid": person.activation_sent_at is not None
         and tokens.check_token(person, tokens.make_token(person)),
-        "events": events_for(target=person),
+        "history": [
+            {
+                "event": e,
+                "action": ACTIONS.get(e.action, e.action),
+                "summary": _summary(e.before, e.after),
+            }
+            for e in events_for(target=person)
+        ],
         "is_self": person.pk == request.user.pk,
     }
     return render(request, "accounts/detail.html", context, status=status)

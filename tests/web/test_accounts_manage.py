@@ -14,7 +14,7 @@ from parindex.web import access
 
 from .accounts_fixtures import *  # noqa: F403 - fixtures
 from .accounts_fixtures import Province, pending_create
-from .factories import PASSWORD, browse, person
+from .factories import PASSWORD, browse, person, table_rows
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -288,6 +288,16 @@ def test_administrator_cannot_lock_themselves_out(par_admin, admin_client) -> No
 
 
 def test_detail_shows_history(pending: User, admin_client) -> None:
+    admin_client.post(f"/accounts/manage/{pending.pk}/deactivate/", {"reason": "Chuyển công tác"})
     html = admin_client.get(f"/accounts/manage/{pending.pk}/").content.decode()
-    assert "account.create" in html
     assert "Lịch sử thay đổi" in html
+    rows = [r.cells for r in table_rows(html) if "history" in r.attrs.get("class", "")]
+    assert [(r[2], r[3], r[4]) for r in rows] == [
+        (
+            "Tạo tài khoản",
+            "Tên đăng nhập: nguyen.van.a; Họ và tên: Nguyen Van A; Thư điện tử: a@example.vn; "
+            "Đang hoạt động: có; Vai trò: Cán bộ đầu mối của đơn vị · SNV",
+            "",
+        ),
+        ("Đã vô hiệu hóa", "Đang hoạt động: có → không", "Chuyển công tác"),
+    ]
