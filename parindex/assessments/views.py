@@ -89,7 +89,6 @@ def _context(
         "can_submit": access.can_submit(request.user, assessment)
         and assessment.state == State.DRAFT,
         "is_admin": is_par_admin(request.user),
-        "library": list(selectors.unit_library(assessment)) if editable else [],
         "lang": lang(),
     }
 
@@ -155,7 +154,10 @@ def _leaf_response(
     if row is None:
         row = selectors.leaf_row(assessment, leaf, lang())
         _decorate([row])
-    context.update({"row": row, "message": message, "error": error, "conflict": conflict})
+    area = next((a for a in context["page"].areas if row in a.rows), None)
+    context.update(
+        {"row": row, "area": area, "message": message, "error": error, "conflict": conflict}
+    )
     if conflict is not None:
         fw = context["page"].framework
         context["conflict_points"] = services.points_of(fw, leaf, conflict.current.value)
@@ -182,6 +184,8 @@ def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) ->
     if request.method == "GET":
         assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
         node = _leaf_or_404(assessment, leaf_code)
+        if request.GET.get("part") == "library":
+            return _library_part(request, assessment, node)
         if not request.htmx:
             context = _context(request, assessment)
             row = next(r for r in context["page"].rows if r.leaf.code == node.code)
@@ -215,6 +219,18 @@ def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) ->
             request, assessment, node, status=_refusal_status(exc), error=exc.message
         )
     return _leaf_response(request, assessment, node, message=_("Saved."))
+
+
+def _library_part(request: HttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
+    """The unit's library to attach a document from, read when the person opens the form (so
+    a file uploaded on another leaf a moment ago is there); without htmx, the leaf's page."""
+    context = _context(request, assessment)
+    row = next(r for r in context["page"].rows if r.leaf.code == node.code)
+    context.update({"row": row, "library_inline": True})
+    context["library"] = list(selectors.unit_library(assessment)) if context["editable"] else []
+    if request.htmx:
+        return render(request, "assessments/_library_form.html", context)
+    return render(request, "assessments/leaf.html", context)
 
 
 @require_POST
@@ -405,6 +421,7 @@ def submit(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     if request.method == "POST" and not access.can_submit(request.user, assessment):
         raise PermissionDenied
     context = _context(request, assessment)
+    context["library"] = list(selectors.unit_library(assessment))
     context["file_form"] = EvidenceFileForm()
     if request.method == "GET":
         return render(request, "assessments/submit.html", context)

@@ -82,7 +82,7 @@ def test_a_write_after_the_deadline_is_refused_when_the_request_arrives(
     assert not Answer.objects.filter(cycle=opened.cycle).exists()
     # The page itself shows read-only inputs once closed.
     page = client.get(opened.url("page")).content.decode()
-    assert 'type="submit">Lưu<' not in page and "disabled" in page
+    assert 'class="save"' not in page and "disabled" in page
 
 
 def test_an_extension_for_one_unit_lets_only_that_unit_write(

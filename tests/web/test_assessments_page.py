@@ -46,6 +46,7 @@ def test_page_groups_applicable_leaves_by_area_with_an_input_per_rule_type(
     # Choice: a select with its options and their points.
     choice = leaf_html(html, "1.1.1")
     assert '<select name="value"' in choice and 'value="dung_han"' in choice
+    assert 'class="save"' in choice  # editable: each leaf has its own save button
     assert "Chọn một phương án" in choice  # the rule in plain Vietnamese
     # Ratio: numerator and denominator.
     ratio = leaf_html(html, "1.1.2")
