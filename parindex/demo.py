@@ -42,6 +42,7 @@ from parindex.national import demo as national_demo
 from parindex.plans import demo as plans_demo
 from parindex.results.models import Answer
 from parindex.results.services import cycle_compute
+from parindex.surveys import demo as surveys_demo
 from parindex.units.models import Succession, Unit, UnitType
 
 DEMO_FRAMEWORK = "province-internal.yaml"
@@ -315,6 +316,7 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
     accounts_demo.build(log=log)
     evidence_demo.build(log=log)
     assessments_demo.build(log=log, accounts=accounts)
+    surveys_demo.build(log=log)
     tien_giang = national_demo.build(log=log)
     plans_demo.build(log=log, province=tien_giang)
     audit_demo.build(log=log)

@@ -43,6 +43,7 @@ from .survey_arith import GroupSums, hundredths, leaf_value_and_margin, mean_hun
 
 FIXED_COLUMNS = ("response", "group", "unit")
 CHUNK_ROWS = 32768
+PROGRESS_ROWS = 1024  # the row-by-row reader reports progress this often
 _BOM = "\ufeff"
 _INT64_SAFE = 2**62
 
@@ -289,7 +290,7 @@ def check_responses(
                 problems.add(item)
             else:
                 forms += 1
-                if progress is not None and forms % CHUNK_ROWS == 0:
+                if progress is not None and forms % PROGRESS_ROWS == 0:
                     progress(forms)
     except SurveyError as exc:  # a broken CSV file: report what was found before it too
         problems.add(exc)

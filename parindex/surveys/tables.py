@@ -1,0 +1,82 @@
+"""Response files as survey tools export them (CSV, or .xlsx), handed to the core as tables."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from parindex.core.survey import SurveyError
+from parindex.core.survey_aggregate import CsvTable, RowsTable, Table
+
+
+def _csv_lines(path: Path, name: str) -> Iterator[str]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield from handle
+    except UnicodeDecodeError:
+        raise SurveyError(
+            "the file is not UTF-8 text (save it as CSV UTF-8)", source=name
+        ) from None
+
+
+def _text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV export would hold (1.0 is "1")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_rows(path: Path, name: str) -> Iterator[Sequence[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise SurveyError(
+            f"not an Excel .xlsx workbook ({exc.__class__.__name__})", source=name
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            cells = [_text(v) for v in row]
+            while cells and not cells[-1]:  # a sheet's used range pads rows with empty cells
+                cells.pop()
+            yield cells
+    finally:
+        workbook.close()
+
+
+def is_xlsx(name: str) -> bool:
+    return name.lower().endswith(".xlsx")
+
+
+def response_table(path: Path, name: str) -> Table:
+    if is_xlsx(name):
+        return RowsTable(lambda: _xlsx_rows(path, name), name)
+    return CsvTable(lambda: _csv_lines(path, name), name)
+
+
+def count_rows(path: Path, name: str) -> int:
+    """About how many forms the file holds (for the progress bar): lines or sheet rows − 1."""
+    if is_xlsx(name):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True)
+            rows = workbook.worksheets[0].max_row or 0
+            workbook.close()
+        except Exception:  # the import itself reports what is wrong with the file
+            return 0
+        return max(0, rows - 1)
+    lines = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(0, lines - 1)
