@@ -689,7 +689,7 @@ def assessment_reopen(
             actor=actor,
         )
     notify(
-        recipients=_unit_people(locked),
+        recipients=unit_people(locked),
         verb="assessment_reopened",
         message=_("The self-assessment of %(unit)s for %(year)s was reopened: %(reason)s")
         % {"unit": locked.unit.name, "year": locked.cycle.year, "reason": reason.strip()},
@@ -698,7 +698,7 @@ def assessment_reopen(
     return locked
 
 
-def _unit_people(assessment: Assessment) -> list[User]:
+def unit_people(assessment: Assessment) -> list[User]:
     return list(
         User.objects.filter(
             roles__unit_id=assessment.unit_id,

@@ -5,12 +5,15 @@ administrator's calendar page; the countdown on the unit's page."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from parindex.assessments.models import Assessment, Stage, StageExtension, StageWindow
+from parindex.assessments.reminders import self_assessment_due
 from parindex.assessments.services import (
     AssessmentError,
     CalendarError,
@@ -22,6 +25,7 @@ from parindex.assessments.services import (
 )
 from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
+from parindex.notifications.models import Notification
 from parindex.results.models import Answer
 
 from . import assessments_fixtures as fx
@@ -221,3 +225,23 @@ def test_calendar_pages_are_for_administrators_only(
         for persona in ("editor_a", "viewer", "appraiser"):
             assert getattr(visit(persona), method)(url).status_code == 403, (persona, url)
         assert getattr(visit("admin"), method)(url).status_code in (200, 302, 422)
+
+
+def test_reminders_before_the_deadline_go_to_draft_units_people(
+    opened: Open, editor_a, editor_b, admin
+) -> None:
+    now = timezone.now()
+    StageWindow.objects.filter(cycle=opened.cycle, stage=Stage.SELF_ASSESSMENT).update(
+        closes_at=now + 3 * DAY
+    )
+    opened.b.state = "submitted"  # a unit that submitted hears nothing
+    opened.b.save()
+    today = timezone.localdate()
+    due = list(self_assessment_due(today))
+    assert [list(people) for people, *_ in due] == [[editor_a]]
+    _, verb, message, url = due[0]
+    assert verb == "self_assessment_due" and url == opened.url("page")
+    assert "(còn 3 ngày)" in message and "chưa được nộp" in message
+    assert list(self_assessment_due(today + datetime.timedelta(days=1))) == []  # 2 days before
+    call_command("send_reminders", "--date", today.isoformat(), stdout=io.StringIO())
+    assert Notification.objects.filter(recipient=editor_a, verb="self_assessment_due").count() == 1
