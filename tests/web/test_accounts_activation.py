@@ -242,3 +242,25 @@ def test_demo_prints_an_activation_link_that_works(db: None) -> None:
     assert user.roles.get().role == Role.UNIT_EDITOR
     assert set_password(Client(), link).status_code == 302
     assert login("can.bo.xa", "Cai-cach-2025!") == 302
+
+
+def test_pending_list_queries_do_not_grow(province, par_admin, admin_client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get("/accounts/manage/activations/").status_code == 200
+        return len(queries)
+
+    def add(names: range) -> None:
+        for n in names:
+            user = pending_create(
+                par_admin, f"p{n}", email="" if n % 2 else f"p{n}@x.vn", unit=province.unit_a
+            )
+            services.account_activation_send(actor=par_admin, user=user, site_url="http://x")
+
+    add(range(2))
+    few = count()
+    add(range(2, 30))
+    assert count() == few

@@ -123,6 +123,7 @@ def test_password_reset_by_email(db: None) -> None:
     user = person("can.bo", Role.VIEWER)
     User.objects.filter(pk=user.pk).update(email="canbo@example.vn")
     client = Client()
+    assert 'href="/accounts/password/reset/"' in client.get(URL).content.decode()
     assert "Quên mật khẩu?" in client.get("/accounts/password/reset/").content.decode()
     response = client.post("/accounts/password/reset/", {"email": "canbo@example.vn"})
     assert response["Location"] == "/accounts/password/reset/sent/"

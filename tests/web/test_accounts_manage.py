@@ -301,3 +301,13 @@ def test_detail_shows_history(pending: User, admin_client) -> None:
         ),
         ("Đã vô hiệu hóa", "Đang hoạt động: có → không", "Chuyển công tác"),
     ]
+
+
+def test_superusers_are_listed_without_a_link_for_role_administrators(
+    admin, par_admin, admin_client
+) -> None:
+    html = admin_client.get("/accounts/manage/").content.decode()
+    assert f'href="/accounts/manage/{admin.pk}/"' not in html
+    assert "(quản trị hệ thống)" in html
+    own = browse(admin).get("/accounts/manage/").content.decode()
+    assert f'href="/accounts/manage/{admin.pk}/"' in own
