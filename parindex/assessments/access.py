@@ -19,10 +19,10 @@ from parindex.accounts.models import Role, User
 from parindex.cycles.models import Cycle
 from parindex.web.access import (
     LoginRequired,
-    _roles,
     is_par_admin,
     own_unit_ids,
     require_par_admin,
+    roles_of,
     sees_all_results,
 )
 
@@ -38,7 +38,7 @@ def unit_roles(user: User | AnonymousUser, unit_id: int) -> set[str]:
         return set()
     roles = {
         r.role
-        for r in _roles(user)
+        for r in roles_of(user)
         if r.unit_id == unit_id or (r.unit_id is None and r.role not in UNIT_SCOPED)
     }
     if user.is_superuser:

@@ -86,6 +86,9 @@ def _values(fw: Framework, unit: Unit, share: float, rng: random.Random) -> dict
         if rng.random() > share:
             continue
         value = province_demo.answer_for(leaf, rng, quality)
+        # The value maker leaves a few leaves unanswered on purpose; a complete unit retries.
+        while value is None and share >= 1 and leaf.kind == "normal":
+            value = province_demo.answer_for(leaf, rng, quality)
         if value is not None:
             values[leaf.code] = value
     return values
