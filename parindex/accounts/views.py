@@ -151,7 +151,10 @@ def _summary(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str
     if "role" in before or "role" in after:
         return f"− {_shown(before)}" if before else f"+ {_shown(after)}"
     lines = []
-    for key in dict.fromkeys([*before, *after]):
+    # Stored JSON does not keep key order (PostgreSQL's jsonb sorts keys): show a fixed one.
+    keys = [k for k in FIELDS if k in before or k in after]
+    keys += sorted(k for k in {*before, *after} if k not in FIELDS)
+    for key in keys:
         label = FIELDS.get(key, key)
         if key in before and key in after:
             lines.append(f"{label}: {_shown(before[key])} → {_shown(after[key])}")

@@ -56,8 +56,8 @@ def own_unit_ids(user: User | AnonymousUser) -> set[int]:
 
 
 def roles_of(user: User | AnonymousUser) -> list[RoleAssignment]:
-    """The user's role assignments (with their units), read once per request."""
-    return list(_roles(user))
+    """The user's role assignments (with their units) in the order given, read once per request."""
+    return sorted(_roles(user), key=lambda r: r.pk)
 
 
 def has_role(
