@@ -182,7 +182,7 @@ class LossesForm(forms.Form):
     ]
 
     cycle = forms.TypedChoiceField(label=_("Results of"), coerce=int)
-    scope = forms.ChoiceField(label=_("Units"), required=False)
+    scope = forms.ChoiceField(label=_("Scope"), required=False)
     level = forms.ChoiceField(label=_("Level"), choices=LEVELS, required=False)
 
     def __init__(

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Plan(models.Model):
@@ -136,10 +137,10 @@ class Task(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        NOT_STARTED = "not_started", _("Not started")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
+        DRAFT = "draft", pgettext_lazy("task status", "Draft")
+        NOT_STARTED = "not_started", pgettext_lazy("task status", "Not started")
+        IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
+        DONE = "done", pgettext_lazy("task status", "Done")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     area = models.ForeignKey(
