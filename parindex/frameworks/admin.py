@@ -12,6 +12,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
 
 @admin.register(FrameworkVersion)
 class FrameworkVersionAdmin(ReadOnlyAdmin):
@@ -24,6 +27,3 @@ class FrameworkNodeAdmin(ReadOnlyAdmin):
     list_display = ("version", "code", "title_vi", "max", "rule_type", "lead")
     list_filter = ("version", "kind", "rule_type")
     search_fields = ("code", "title_vi")
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

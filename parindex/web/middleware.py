@@ -22,6 +22,12 @@ class LoginRequiredMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, LoginRequired):
+            if getattr(request, "htmx", False):
+                # A fragment request must not swap the login page into part of a page:
+                # htmx follows HX-Redirect with a full navigation instead.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = redirect_to_login(request.get_full_path()).url
+                return response
             return redirect_to_login(request.get_full_path())
         return None
 

@@ -152,6 +152,13 @@ def test_htmx_gets_the_fragment_only(world: World, visit) -> None:
     assert "<svg" in html
 
 
+def test_htmx_request_needing_login_redirects_the_whole_page(world: World, visit) -> None:
+    response = visit("anonymous").get(url(world.current, "?type=commune"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+    assert response.content == b""
+
+
 def test_full_page_has_chart_and_htmx_filter(world: World, visit) -> None:
     html = visit("viewer").get(url(world.current)).content.decode()
     assert '<figure class="chart"' in html
