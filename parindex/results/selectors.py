@@ -11,7 +11,7 @@ from parindex.core import Framework, Node
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 
-from .models import UnitResult
+from .models import Basis, UnitResult
 
 
 @dataclass
@@ -59,23 +59,67 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+def bases_of(cycle: Cycle) -> list[str]:
+    """The bases the cycle has stored results on, final first."""
+    found = set(UnitResult.objects.filter(cycle=cycle).values_list("basis", flat=True).distinct())
+    return [b for b in (Basis.FINAL, Basis.SELF) if b in found]
+
+
+def preferred_basis(cycle: Cycle, requested: str | None = None) -> str:
+    """``requested`` when the cycle has results on it, else final when it has them, else self."""
+    return _choose(bases_of(cycle), requested)
+
+
+def _choose(stored: list[str] | set[str], requested: str | None) -> str:
+    if requested in stored:
+        return str(requested)
+    if Basis.FINAL in stored or not stored:
+        return Basis.FINAL
+    return Basis.SELF
+
+
 def cycle_ranking(
-    cycle: Cycle, *, unit_type: str | None = None, previous: Cycle | None = None
+    cycle: Cycle,
+    *,
+    unit_type: str | None = None,
+    previous: Cycle | None = None,
+    basis: str | None = None,
 ) -> list[RankingGroup]:
-    """The cycle's results grouped as ranked, in listing order, with area indices and change."""
+    """The cycle's results on ``basis`` (by default final when stored, else self) grouped as
+    ranked, in listing order, with area indices and the change since ``previous``."""
+    return ranking_on_basis(cycle, unit_type=unit_type, previous=previous, basis=basis)[0]
+
+
+def ranking_on_basis(
+    cycle: Cycle,
+    *,
+    unit_type: str | None = None,
+    previous: Cycle | None = None,
+    basis: str | None = None,
+) -> tuple[list[RankingGroup], list[str], str]:
+    """The ranking on ``basis`` (as ``cycle_ranking``), the bases stored (final first) and the
+    basis shown. Both bases are read in the same query, so offering the switch costs none; the
+    previous cycle is compared on its final basis where it has one."""
     fw = core_framework(cycle.framework_version)
     area_codes = [a.code for a in areas(fw)]
-    results = UnitResult.objects.filter(cycle=cycle).select_related("unit").order_by("position")
+    rows = UnitResult.objects.filter(cycle=cycle).select_related("unit").order_by("position")
     if unit_type:
-        results = results.filter(unit__type=unit_type)
+        rows = rows.filter(unit__type=unit_type)
+    by_basis: dict[str, list[UnitResult]] = {}
+    for row in rows:
+        by_basis.setdefault(row.basis, []).append(row)
+    stored = [b for b in (Basis.FINAL, Basis.SELF) if b in by_basis]
+    if unit_type and not stored:
+        stored = bases_of(cycle)
+    basis = _choose(stored, basis)
+    results = by_basis.get(basis, [])
     before: dict[int, tuple[Decimal | None, int | None]] = {}
     if previous is not None:
-        before = {
-            unit_id: (index, rank)
-            for unit_id, index, rank in UnitResult.objects.filter(cycle=previous).values_list(
-                "unit_id", "index", "rank"
-            )
-        }
+        for unit_id, row_basis, index, rank in UnitResult.objects.filter(
+            cycle=previous
+        ).values_list("unit_id", "basis", "index", "rank"):
+            if row_basis == Basis.FINAL or unit_id not in before:
+                before[unit_id] = (index, rank)
     groups: dict[str, RankingGroup] = {}
     for result in results:
         group = groups.setdefault(result.group, RankingGroup(result.group))
@@ -86,7 +130,7 @@ def cycle_ranking(
         if result.unit_id in before:
             row.previous_index, row.previous_rank = before[result.unit_id]
         group.rows.append(row)
-    return list(groups.values())
+    return list(groups.values()), stored, basis
 
 
 @dataclass
@@ -97,10 +141,29 @@ class ScorecardLine:
     index: str | None
     leaf: dict[str, str] | None
     missing: bool
+    self_points: str | None = None  # on the self basis, beside a final result
+    appraised_points: str | None = None  # the appraisers' figure of a leaf, before explanation
 
 
-def scorecard_lines(result: UnitResult) -> list[ScorecardLine]:
-    """The node tree of a unit's result, in framework order, nodes that apply only."""
+def self_result_of(result: UnitResult) -> UnitResult | None:
+    """The self-assessed result beside a final one (None for a self result, or when the cycle
+    has no self basis stored)."""
+    if result.basis != Basis.FINAL:
+        return None
+    return UnitResult.objects.filter(
+        cycle_id=result.cycle_id, unit_id=result.unit_id, basis=Basis.SELF
+    ).first()
+
+
+def scorecard_lines(
+    result: UnitResult,
+    *,
+    compare: UnitResult | None = None,
+    appraised: dict[str, str] | None = None,
+) -> list[ScorecardLine]:
+    """The node tree of a unit's result, in framework order, nodes that apply only; with
+    ``compare`` (the self result) and ``appraised`` (leaf code → appraised points), the self,
+    appraised and final points stand side by side."""
     fw = core_framework(result.cycle.framework_version)
     missing = set(result.missing)
     lines = []
@@ -108,6 +171,7 @@ def scorecard_lines(result: UnitResult) -> list[ScorecardLine]:
         figures = result.nodes.get(node.code)
         if figures is None:
             continue
+        own = compare.nodes.get(node.code) if compare is not None else None
         lines.append(
             ScorecardLine(
                 node=node,
@@ -116,6 +180,8 @@ def scorecard_lines(result: UnitResult) -> list[ScorecardLine]:
                 index=figures["index"],
                 leaf=result.leaves.get(node.code),
                 missing=node.code in missing,
+                self_points=own["points"] if own else None,
+                appraised_points=(appraised or {}).get(node.code),
             )
         )
     return lines
@@ -125,9 +191,9 @@ def group_area_means(result: UnitResult, area_codes: list[str]) -> list[Decimal 
     """Mean area index of the unit's ranking group, for the profile chart (display only)."""
     sums: dict[str, Decimal] = {c: Decimal(0) for c in area_codes}
     counts: dict[str, int] = {c: 0 for c in area_codes}
-    for nodes in UnitResult.objects.filter(cycle=result.cycle, group=result.group).values_list(
-        "nodes", flat=True
-    ):
+    for nodes in UnitResult.objects.filter(
+        cycle=result.cycle, group=result.group, basis=result.basis
+    ).values_list("nodes", flat=True):
         for code in area_codes:
             index = nodes.get(code, {}).get("index")
             if index is not None:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from parindex.core import CycleResult, Scorer, UnitInfo, compute
+from parindex.core.compute import APPRAISED_LABEL
 from parindex.core.report import unit_json
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
+from parindex.units.models import Unit
 
-from .models import Answer, UnitResult
+from .models import Answer, AppraisedValue, Basis, ResultSnapshot, UnitResult
+
+if TYPE_CHECKING:
+    from parindex.accounts.models import User
 
 
 def cycle_answers(cycle: Cycle) -> dict[str, dict[str, str]]:
@@ -22,16 +33,77 @@ def cycle_answers(cycle: Cycle) -> dict[str, dict[str, str]]:
     return answers
 
 
-@transaction.atomic
-def cycle_compute(
-    *, cycle: Cycle, progress: Callable[[int, int], None] | None = None
-) -> CycleResult:
-    """Compute every unit in scope with the core and replace the cycle's stored results."""
-    fw = core_framework(cycle.framework_version)
+@dataclass
+class Inputs:
+    """What the core computes a basis from: values as written, and points set directly."""
+
+    answers: dict[str, dict[str, str]]
+    overrides: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+
+
+def cycle_inputs(cycle: Cycle, basis: str = Basis.FINAL) -> Inputs:
+    """The declared values (self basis), overlaid for the final basis by the appraised values:
+    a re-declared figure replaces the declared one, points set directly become an override."""
+    inputs = Inputs(cycle_answers(cycle))
+    if basis == Basis.SELF:
+        return inputs
+    rows = AppraisedValue.objects.filter(cycle=cycle).values_list(
+        "unit__code", "leaf_code", "value", "points"
+    )
+    for unit_code, leaf_code, value, points in rows.iterator(chunk_size=5000):
+        if points is None:
+            inputs.answers.setdefault(unit_code, {})[leaf_code] = value
+        else:
+            inputs.overrides.setdefault(unit_code, {})[leaf_code] = points
+    return inputs
+
+
+def _unit_infos(cycle: Cycle) -> tuple[list[UnitInfo], dict[str, Unit]]:
     units = list(cycle.units.order_by("code"))
     infos = [UnitInfo(u.code, u.name, u.type, u.group or None) for u in units]
-    result = compute(fw, cycle_answers(cycle), infos, scorer=Scorer(fw))
-    by_code = {u.code: u for u in units}
+    return infos, {u.code: u for u in units}
+
+
+def cycle_result(*, cycle: Cycle, basis: str = Basis.FINAL) -> CycleResult:
+    """Compute every unit in scope on ``basis`` with the core, storing nothing."""
+    fw = core_framework(cycle.framework_version)
+    infos, _ = _unit_infos(cycle)
+    inputs = cycle_inputs(cycle, basis)
+    return compute(
+        fw,
+        inputs.answers,
+        infos,
+        scorer=Scorer(fw),
+        overrides=inputs.overrides,
+        override_label=APPRAISED_LABEL,
+    )
+
+
+def _places_of(value: Decimal, places: int) -> str:
+    return f"{value:.{places}f}"
+
+
+@transaction.atomic
+def cycle_compute(
+    *,
+    cycle: Cycle,
+    basis: str = Basis.FINAL,
+    progress: Callable[[int, int], None] | None = None,
+) -> CycleResult:
+    """Compute every unit in scope with the core and replace the cycle's stored results on
+    ``basis`` (final by default: the declared values where nothing was appraised)."""
+    basis = Basis(basis)
+    fw = core_framework(cycle.framework_version)
+    infos, by_code = _unit_infos(cycle)
+    inputs = cycle_inputs(cycle, basis)
+    result = compute(
+        fw,
+        inputs.answers,
+        infos,
+        scorer=Scorer(fw),
+        overrides=inputs.overrides,
+        override_label=APPRAISED_LABEL,
+    )
     places = fw.places
     rows = []
     total = len(result.units)
@@ -41,6 +113,7 @@ def cycle_compute(
             UnitResult(
                 cycle=cycle,
                 unit=by_code[unit_result.unit.code],
+                basis=basis,
                 group=unit_result.unit.group or "",
                 points=unit_result.points,
                 max=unit_result.max,
@@ -54,7 +127,7 @@ def cycle_compute(
                     code: {
                         "value": score.value,
                         "status": score.status,
-                        "points": f"{score.points:.{places}f}",
+                        "points": _places_of(score.points, places),
                         "vi": score.explanation.vi,
                         "en": score.explanation.en or score.explanation.vi,
                     }
@@ -64,8 +137,120 @@ def cycle_compute(
         )
         if progress is not None and (position + 1) % 50 == 0:
             progress(position + 1, total)
-    UnitResult.objects.filter(cycle=cycle).delete()
+    UnitResult.objects.filter(cycle=cycle, basis=basis).delete()
     UnitResult.objects.bulk_create(rows, batch_size=500)
     if progress is not None:
         progress(total, total)
     return result
+
+
+# -- appraised values (the final basis) ---------------------------------------------------------
+
+
+@transaction.atomic
+def appraised_value_set(
+    *,
+    cycle: Cycle,
+    unit_id: int,
+    leaf_code: str,
+    value: str | None = None,
+    points: Decimal | None = None,
+) -> AppraisedValue | None:
+    """Put in force the value (or, with ``points``, the points) of a leaf after appraisal;
+    both None removes it, so the declared value counts again. Only the appraisal services call
+    this, in the transaction that records the appraisal and its audit event."""
+    if value is None and points is None:
+        AppraisedValue.objects.filter(cycle=cycle, unit_id=unit_id, leaf_code=leaf_code).delete()
+        return None
+    if value is not None and points is not None:
+        raise ValueError("an appraised value is a value or points, not both")
+    row, _ = AppraisedValue.objects.update_or_create(
+        cycle=cycle,
+        unit_id=unit_id,
+        leaf_code=leaf_code,
+        defaults={"value": value or "", "points": points},
+    )
+    return row
+
+
+# -- snapshots ----------------------------------------------------------------------------------
+
+
+def inputs_sha256(cycle: Cycle) -> str:
+    """SHA-256 of everything the final results are computed from, in canonical order: the
+    framework version's hash, the units in scope (code, type, group), every declared value and
+    every appraised value or points. Any change of an input changes it; nothing else does."""
+    units = sorted(cycle.units.values_list("code", "type", "group"))
+    answers = sorted(
+        Answer.objects.filter(cycle=cycle).values_list("unit__code", "leaf_code", "value")
+    )
+    appraised = sorted(
+        (unit, leaf, value, None if points is None else f"{points.normalize():f}")
+        for unit, leaf, value, points in AppraisedValue.objects.filter(cycle=cycle).values_list(
+            "unit__code", "leaf_code", "value", "points"
+        )
+    )
+    document = {
+        "framework": cycle.framework_version.sha256,
+        "units": [list(u) for u in units],
+        "answers": [list(a) for a in answers],
+        "appraised": [list(a) for a in appraised],
+    }
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _snapshot_rows(cycle: Cycle) -> list[dict[str, object]]:
+    rows = (
+        UnitResult.objects.filter(cycle=cycle, basis=Basis.FINAL)
+        .select_related("unit")
+        .order_by("position")
+    )
+    return [
+        {
+            "unit": r.unit.code,
+            "name": r.unit.name,
+            "group": r.group,
+            "points": str(r.points),
+            "max": str(r.max),
+            "index": None if r.index is None else str(r.index),
+            "rank": r.rank,
+            "band": r.band,
+            "nodes": r.nodes,
+            "leaves": r.leaves,
+            "missing": r.missing,
+        }
+        for r in rows
+    ]
+
+
+@transaction.atomic
+def snapshot_create(*, cycle: Cycle, actor: User) -> ResultSnapshot:
+    """Freeze the cycle's final results: compute both bases with the core, store them, and keep
+    a copy of every unit's final result with the hash of the inputs. A snapshot still in force
+    is superseded first (the caller records why)."""
+    cycle_compute(cycle=cycle, basis=Basis.SELF)
+    cycle_compute(cycle=cycle, basis=Basis.FINAL)
+    return ResultSnapshot.objects.create(
+        cycle=cycle,
+        basis=Basis.FINAL,
+        results=_snapshot_rows(cycle),
+        inputs_sha256=inputs_sha256(cycle),
+        framework_sha256=cycle.framework_version.sha256,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def snapshot_supersede(*, cycle: Cycle, actor: User, reason: str) -> list[ResultSnapshot]:
+    """Mark the cycle's snapshots in force as superseded (they are kept, never deleted)."""
+    current = list(
+        ResultSnapshot.objects.select_for_update().filter(cycle=cycle, superseded_at=None)
+    )
+    now = timezone.now()
+    for snapshot in current:
+        snapshot.superseded_at = now
+        snapshot.superseded_by = actor
+        snapshot.superseded_reason = reason
+        snapshot.save(update_fields=["superseded_at", "superseded_by", "superseded_reason"])
+    return current

@@ -16,8 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.assessments.models import Assessment
+from parindex.core.workflow import State as WorkflowState
 from parindex.cycles.models import Cycle
-from parindex.results.models import UnitResult
+from parindex.results.models import Basis, UnitResult
 from parindex.units.models import Unit
 
 PROVINCE_WIDE = (Role.PAR_ADMIN, Role.COUNCIL, Role.VIEWER, Role.APPRAISER)
@@ -98,20 +100,53 @@ def get_cycle_for_user(request: HttpRequest, cycle_id: int) -> Cycle:
     raise PermissionDenied
 
 
-def get_unit_result_for_user(request: HttpRequest, cycle_id: int, unit_code: str) -> UnitResult:
-    """A unit's result (scorecard) the user may read: published, province-wide, or own unit."""
-    try:
-        result = UnitResult.objects.select_related("unit", "cycle", "cycle__framework_version").get(
+def result_bases_for(user: User | AnonymousUser, result: UnitResult) -> set[str]:
+    """The bases of a readable result the user may see. A unit's own people do not see the
+    final basis while the appraisers' figures are still hidden from the unit (in appraisal,
+    before the administrator releases the round); everybody else who may read the result sees
+    both."""
+    if result.cycle.is_published or (
+        sees_all_results(user) and result.unit_id not in own_unit_ids(user)
+    ):
+        return {Basis.SELF, Basis.FINAL}
+    state = (
+        Assessment.objects.filter(cycle_id=result.cycle_id, unit_id=result.unit_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    # In appraisal is the only state in which figures exist that the unit may not see yet.
+    if state == WorkflowState.IN_APPRAISAL:
+        return {Basis.SELF}
+    return {Basis.SELF, Basis.FINAL}
+
+
+def get_unit_result_for_user(
+    request: HttpRequest, cycle_id: int, unit_code: str, basis: str | None = None
+) -> UnitResult:
+    """A unit's result (scorecard) the user may read: published, province-wide, or own unit;
+    on ``basis`` when given and visible, else final when visible and stored, else self."""
+    rows = list(
+        UnitResult.objects.select_related("unit", "cycle", "cycle__framework_version").filter(
             cycle_id=cycle_id, unit__code=unit_code
         )
-    except UnitResult.DoesNotExist:
-        raise Http404 from None
+    )
+    if not rows:
+        raise Http404
+    result = rows[0]
     user = request.user
-    if result.cycle.is_published or sees_all_results(user) or result.unit_id in own_unit_ids(user):
-        return result
-    if not user.is_authenticated:
-        raise LoginRequired
-    raise PermissionDenied
+    if not (
+        result.cycle.is_published or sees_all_results(user) or result.unit_id in own_unit_ids(user)
+    ):
+        if not user.is_authenticated:
+            raise LoginRequired
+        raise PermissionDenied
+    visible = result_bases_for(user, result)
+    by_basis = {r.basis: r for r in rows if r.basis in visible}
+    if not by_basis:
+        raise Http404
+    if basis in by_basis:
+        return by_basis[basis]
+    return by_basis.get(Basis.FINAL) or by_basis[Basis.SELF]
 
 
 def require_par_admin(request: HttpRequest) -> None:

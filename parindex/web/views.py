@@ -13,11 +13,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from parindex.appraisals.selectors import appraised_points
 from parindex.core import ParindexError
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
 from parindex.frameworks.services import framework_import
 from parindex.results import selectors as results
+from parindex.results.models import Basis
 from parindex.units.models import UnitType
 
 from . import access, charts
@@ -42,7 +44,9 @@ def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if unit_type not in UnitType.values:
         unit_type = None
     previous = results.previous_cycle(cycle, access.visible_cycles(request.user))
-    groups = results.cycle_ranking(cycle, unit_type=unit_type, previous=previous)
+    groups, bases, basis = results.ranking_on_basis(
+        cycle, unit_type=unit_type, previous=previous, basis=request.GET.get("basis")
+    )
     band_labels = {b.code: b.label(lang()) for b in fw.bands}
     rows = [
         {
@@ -78,6 +82,8 @@ def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "previous": previous,
         "unit_type": unit_type,
         "unit_types": types_present,
+        "basis": basis,
+        "bases": [(b, Basis(b).label) for b in bases],
         "chart": chart,
         "lang": lang(),
     }
@@ -87,7 +93,9 @@ def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
-    result = access.get_unit_result_for_user(request, cycle_id, unit_code)
+    result = access.get_unit_result_for_user(
+        request, cycle_id, unit_code, basis=request.GET.get("basis")
+    )
     cycle = result.cycle
     fw = core_framework(cycle.framework_version)
     area_nodes = [a for a in results.areas(fw) if a.code in result.nodes]
@@ -119,11 +127,16 @@ def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
         )
     )
     band = next((b for b in fw.bands if b.code == result.band), None)
+    compare = results.self_result_of(result)
     context = {
         "result": result,
         "cycle": cycle,
         "framework": fw,
-        "lines": results.scorecard_lines(result),
+        "lines": results.scorecard_lines(
+            result, compare=compare, appraised=appraised_points(result) if compare else None
+        ),
+        "compare": compare,
+        "basis_label": Basis(result.basis).label,
         "band": band.label(lang()) if band else None,
         "areas": area_nodes,
         "chart": chart,

@@ -1,0 +1,159 @@
+"""The explanation round (*giải trình*): the administrator's release (returned, or finished when
+nothing is to explain), the unit's replies (a disagreement needs a reason and supplementary
+evidence, kept apart from the original evidence), sending them, the appraisers' settlement,
+closing the round, another round, and the comments kept per round."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from parindex.appraisals import services
+from parindex.appraisals.models import (
+    AppraisalComment,
+    AppraisalRound,
+    CommentKind,
+    LeafAppraisal,
+    LeafReply,
+    Outcome,
+    ReplyEvidence,
+)
+from parindex.assessments.models import AnswerEvidence
+from parindex.audit.models import AuditEvent
+from parindex.core.workflow import State
+from parindex.results.models import AppraisedValue
+
+from . import appraisals_fixtures as fx
+from . import evidence_samples as samples
+from .appraisals_fixtures import CHOICE_LEAF, RATIO_LEAF, Appraisal
+from .factories import browse
+
+appraisal = fx.appraisal
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_release_returns_the_unit_when_leaves_are_flagged_or_adjusted(appraisal: Appraisal) -> None:
+    ap = appraisal
+    fx.adjust_and_flag(ap)
+    with pytest.raises(services.AppraisalError, match="chưa được thẩm định"):
+        services.assessment_release(assessment=ap.a, actor=ap.admin)
+    fx.accept_all(ap, ap.a)
+    mail.outbox.clear()
+    released = services.assessment_release(assessment=ap.a, actor=ap.admin)
+    assert released.state == State.RETURNED
+    round_ = AppraisalRound.objects.get(assessment=ap.a)
+    assert round_.number == 1
+    comments = AppraisalComment.objects.filter(assessment=ap.a, round=1, kind=CommentKind.APPRAISAL)
+    assert sorted(c.leaf_code for c in comments) == [CHOICE_LEAF, RATIO_LEAF]
+    assert AuditEvent.objects.filter(action="assessment.release", unit_id=ap.a.unit_id).exists()
+    assert {m.to[0] for m in mail.outbox} >= {ap.head_a.email} - {""}
+
+
+def test_release_finishes_when_every_leaf_is_accepted(appraisal: Appraisal) -> None:
+    ap = appraisal
+    fx.accept_all(ap, ap.b)
+    finished = services.assessment_release(assessment=ap.b, actor=ap.admin)
+    assert finished.state == State.APPRAISED
+    assert not AppraisalRound.objects.filter(assessment=ap.b).exists()
+
+
+def test_a_disagreement_needs_a_reason_and_supplementary_evidence(appraisal: Appraisal) -> None:
+    ap = appraisal
+    fx.released(ap)
+    with pytest.raises(services.AppraisalError, match="lý do"):
+        services.reply_save(
+            assessment=ap.a, leaf_code=RATIO_LEAF, agrees=False, reason=" ", actor=ap.editor_a
+        )
+    with pytest.raises(services.AppraisalError, match="tài liệu kiểm chứng bổ sung"):
+        services.reply_save(
+            assessment=ap.a,
+            leaf_code=RATIO_LEAF,
+            agrees=False,
+            reason="Đã hoàn thành.",
+            actor=ap.editor_a,
+        )
+    assert not LeafReply.objects.exists()
+    document = fx.reference_of(ap.a, ap.editor_a)
+    reply = services.reply_save(
+        assessment=ap.a,
+        leaf_code=RATIO_LEAF,
+        agrees=False,
+        reason="Đã hoàn thành.",
+        evidence=[document],
+        actor=ap.editor_a,
+    )
+    # Kept apart: a supplementary link, not an evidence link of the leaf.
+    assert ReplyEvidence.objects.filter(reply=reply, evidence=document).exists()
+    assert not AnswerEvidence.objects.filter(evidence=document).exists()
+
+
+def test_disagree_on_the_page_with_an_uploaded_document(appraisal: Appraisal) -> None:
+    ap = appraisal
+    fx.released(ap)
+    client = browse(ap.editor_a)
+    url = ap.leaf_url("reply", RATIO_LEAF)
+    page = client.get(ap.unit_url())
+    assert page.status_code == 200
+    refused = client.post(url, {"agrees": "no", "reason": "Không đồng ý."})
+    assert refused.status_code == 422
+    assert "tài liệu kiểm chứng bổ sung" in refused.content.decode()
+    upload = SimpleUploadedFile("Báo cáo bổ sung.pdf", samples.pdf(), "application/pdf")
+    done = client.post(
+        url, {"agrees": "no", "reason": "Không đồng ý.", "file": upload, "title": "Báo cáo"}
+    )
+    assert done.status_code == 302
+    reply = LeafReply.objects.get(assessment=ap.a, leaf_code=RATIO_LEAF)
+    assert reply.evidence_links.count() == 1
+
+
+def test_send_settle_and_close(appraisal: Appraisal) -> None:
+    ap = appraisal
+    fx.released(ap)
+    services.reply_save(
+        assessment=ap.a, leaf_code=CHOICE_LEAF, agrees=True, reason="", actor=ap.editor_a
+    )
+    with pytest.raises(services.AppraisalError, match=RATIO_LEAF):
+        services.replies_send(assessment=ap.a, actor=ap.editor_a)
+    services.reply_save(
+        assessment=ap.a,
+        leaf_code=RATIO_LEAF,
+        agrees=False,
+        reason="Đã hoàn thành 100%.",
+        evidence=[fx.reference_of(ap.a, ap.editor_a)],
+        actor=ap.editor_a,
+    )
+    sent = services.replies_send(assessment=ap.a, actor=ap.editor_a)
+    assert sent.state == State.REPLIED
+    # The adjustment the unit agreed with is closed; the flag waits for the appraisers.
+    choice = LeafAppraisal.objects.get(assessment=ap.a, leaf_code=CHOICE_LEAF)
+    assert choice.outcome == Outcome.AGREED
+    assert AppraisedValue.objects.get(unit=ap.a.unit, leaf_code=CHOICE_LEAF).value == "cham"
+    with pytest.raises(services.AppraisalError, match=RATIO_LEAF):
+        services.round_close(assessment=ap.a, actor=ap.appraiser)
+    with pytest.raises(services.AppraisalError, match="lý do"):
+        services.leaf_settle(
+            assessment=ap.a, leaf_code=RATIO_LEAF, outcome="keep", reason="", actor=ap.appraiser
+        )
+    settled = services.leaf_settle(
+        assessment=ap.a,
+        leaf_code=RATIO_LEAF,
+        outcome="unit",
+        reason="Báo cáo bổ sung xác nhận số liệu.",
+        actor=ap.appraiser,
+    )
+    assert settled.outcome == Outcome.UNIT
+    assert not AppraisedValue.objects.filter(unit=ap.a.unit, leaf_code=RATIO_LEAF).exists()
+    closed = services.round_close(assessment=ap.a, actor=ap.appraiser)
+    assert closed.state == State.APPRAISED
+    assert closed.explanation_closed_at is not None
+    kinds = list(
+        AppraisalComment.objects.filter(assessment=ap.a, leaf_code=RATIO_LEAF).values_list(
+            "round", "kind"
+        )
+    )
+    assert kinds == [(1, "appraisal"), (1, "reply"), (1, "settlement")]
