@@ -120,7 +120,7 @@ def ensure_editable(assessment: Assessment, now: datetime.datetime | None = None
 def _lock(assessment: Assessment) -> Assessment:
     """The assessment row, locked until the transaction ends (serialises the unit's writes)."""
     return (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("cycle", "cycle__framework_version", "unit")
         .get(pk=assessment.pk)
     )
@@ -314,7 +314,7 @@ def _answer_write(
 ) -> Saved:
     """Write one checked value under an already locked, editable assessment."""
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(cycle_id=assessment.cycle_id, unit_id=assessment.unit_id, leaf_code=leaf.code)
         .first()

@@ -6,10 +6,12 @@ administrator reopens with a reason."""
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from parindex.assessments.models import AnswerEvidence, Assessment
@@ -251,3 +253,32 @@ def test_submission_email_goes_to_administrators_with_an_address(
     with django_capture_on_commit_callbacks(execute=True):
         assessment_submit(assessment=opened.a, actor=head_a)
     assert [m.to for m in mail.outbox] == [["cchc@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_submit_once(opened: Open, head_a) -> None:
+    """Two requests racing (a double click reaching two server workers): the row lock lets one
+    through; the other waits, then finds the state submitted."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writers")
+    attach_all_required(opened, head_a)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit() -> None:
+        try:
+            barrier.wait()
+            assessment_submit(assessment=Assessment.objects.get(pk=opened.a.pk), actor=head_a)
+            outcomes.append("submitted")
+        except AlreadySubmitted:
+            outcomes.append("already submitted")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already submitted", "submitted"]
+    assert AuditEvent.objects.filter(action="assessment.submit").count() == 1
