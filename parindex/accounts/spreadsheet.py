@@ -170,6 +170,9 @@ def check_rows(
     people: dict[str, PlannedPerson] = {}
     seen_roles: dict[tuple[str, str, str, str], int] = {}
     email_owner: dict[str, tuple[str, int]] = {}
+    # Codes are matched without regard to case ("snv" is SNV) and kept as the register has them.
+    unit_codes = {code.upper(): code for code in lookup.units}
+    area_codes = {code.upper(): code for code in lookup.areas}
 
     def error(row: int, column: str, message: str) -> None:
         errors.append(CellError(sheet, row, column, message))
@@ -251,6 +254,10 @@ def check_rows(
                 % {"value": role_text, "roles": ", ".join(Role.values)},
             )
             row_ok = False
+        if unit_code not in lookup.units:
+            unit_code = unit_codes.get(unit_code.upper(), unit_code)
+        if area_code not in lookup.areas:
+            area_code = area_codes.get(area_code.upper(), area_code)
         if unit_code:
             unit = lookup.units.get(unit_code)
             if unit is None:

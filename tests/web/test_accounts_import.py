@@ -104,6 +104,20 @@ def test_valid_file_preview_then_create(province: Province, par_admin, admin_cli
     assert 'href="/accounts/manage/activations/"' in done
 
 
+def test_codes_are_matched_without_regard_to_case(province, par_admin, admin_client) -> None:
+    rows = [
+        ["vu.f", "Vũ F", "", "unit_editor", "snv", ""],
+        ["vu.f", "Vũ F", "", "appraiser", "", "b"],
+    ]
+    upload(admin_client, xlsx(rows))
+    services.account_import_apply(actor=par_admin, account_import=AccountImport.objects.get())
+    user = User.objects.get(username="vu.f")
+    assert sorted(user.roles.values_list("role", "unit__code", "area")) == [
+        ("appraiser", None, "B"),
+        ("unit_editor", "SNV", ""),
+    ]
+
+
 def test_apply_twice_creates_once(province, admin_client) -> None:
     upload(admin_client, xlsx(VALID))
     account_import = AccountImport.objects.get()
