@@ -123,3 +123,33 @@ def test_import_with_preview_then_print_the_links(
     page.screenshot(path=artifacts / "accounts-activations-print.png", full_page=True)
     expect(page.locator("header.top")).to_be_hidden()
     expect(links.first).to_be_visible()
+
+
+def test_upload_progress_is_shown(page: Page, world: World, tmp_path: Path) -> None:
+    """A large file on a slow line: the bar follows the bytes sent, then the preview opens."""
+    admin_create()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "accounts"
+    sheet.append(["username", "full_name", "email", "role", "unit_code", "area_code"])
+    for n in range(3000):
+        sheet.append([f"cb{n:04d}", f"Cán bộ {n}", "", "viewer", "", ""])
+    big = tmp_path / "lon.xlsx"
+    workbook.save(big)
+
+    log_in(page, "admin", PASSWORD)
+    page.goto("/accounts/manage/import/")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 40_000},
+    )
+    page.set_input_files("#id_file", str(big))
+    page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    bar = page.locator("#import-progress")
+    expect(bar).to_be_visible()
+    page.wait_for_function("document.getElementById('import-progress').value > 0", timeout=10_000)
+    expect(page.locator("#import-progress-text")).to_contain_text("%")
+    expect(page).to_have_url(re.compile(r"/accounts/manage/import/\d+/$"), timeout=30_000)
+    expect(page.locator("main")).to_contain_text("Tệp hợp lệ: sẽ tạo 3000 tài khoản")
