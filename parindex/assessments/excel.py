@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -81,7 +82,9 @@ class ChangedRow:
 
 
 def filename(assessment: Assessment) -> str:
-    return f"tu-danh-gia-{assessment.cycle.year}-{assessment.unit.code}.xlsx"
+    """An ASCII file name safe in a Content-Disposition header, whatever the unit code holds."""
+    code = re.sub(r"[^A-Za-z0-9_-]+", "-", assessment.unit.code).strip("-") or "unit"
+    return f"tu-danh-gia-{assessment.cycle.year}-{code}.xlsx"
 
 
 def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> bytes:

@@ -412,9 +412,19 @@ def evidence_unlink(
 # -- submission --------------------------------------------------------------------------------
 
 
+@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     """The unit head's formal submission (*chốt*), with an optional signed cover document."""
+    limiter = SizeLimitUploadHandler(request, evidence_services.max_bytes())
+    request.upload_handlers.insert(0, limiter)
+    return _submit(request, cycle_id, unit_code, limiter)
+
+
+@csrf_protect
+def _submit(
+    request: HttpRequest, cycle_id: int, unit_code: str, limiter: SizeLimitUploadHandler
+) -> HttpResponse:
     assessment = access.get_assessment_for_user(
         request, cycle_id, unit_code, write=request.method == "POST"
     )
@@ -425,6 +435,10 @@ def submit(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     context["file_form"] = EvidenceFileForm()
     if request.method == "GET":
         return render(request, "assessments/submit.html", context)
+    request.FILES  # noqa: B018 - parse the body now, so the size limiter has had its say
+    if limiter.skipped:
+        context["error"] = evidence_services.too_large_message(evidence_services.max_bytes())
+        return render(request, "assessments/submit.html", context, status=422)
     try:
         with transaction.atomic():
             cover = _cover_document(request, assessment)

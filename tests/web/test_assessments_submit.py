@@ -282,3 +282,17 @@ def test_two_simultaneous_submissions_submit_once(opened: Open, head_a) -> None:
         thread.join()
     assert sorted(outcomes) == ["already submitted", "submitted"]
     assert AuditEvent.objects.filter(action="assessment.submit").count() == 1
+
+
+def test_an_oversized_cover_document_is_refused_and_nothing_is_submitted(
+    opened: Open, head_a, settings
+) -> None:
+    settings.PARINDEX_EVIDENCE_MAX_BYTES = 1000
+    attach_all_required(opened, head_a)
+    big = SimpleUploadedFile(
+        "cong-van.pdf", samples.pdf("x" * 5000), content_type="application/pdf"
+    )
+    response = browse(head_a).post(opened.url("submit"), {"file": big})
+    assert response.status_code == 422
+    opened.a.refresh_from_db()
+    assert opened.a.state == "draft" and opened.a.cover_evidence is None
