@@ -14,7 +14,7 @@ from parindex.core import NodeResult, UnitInfo
 from parindex.core.analysis import UnitNodes
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
-from parindex.results.models import UnitResult
+from parindex.results.models import Basis, UnitResult
 from parindex.units.models import Unit
 
 from .models import Plan, ProgressReport, Task
@@ -113,12 +113,17 @@ def plan_cycles(plan: Plan, visible: QuerySet[Cycle]) -> QuerySet[Cycle]:
 
 
 def cycle_unit_nodes(cycle: Cycle) -> tuple[UnitNodes, ...]:
-    """The stored per-node figures of a cycle's results, as core values."""
+    """The stored per-node figures of a cycle's final results (after appraisal), as core
+    values."""
 
     def decimal(text: str | None) -> Decimal | None:
         return None if text is None else Decimal(text)
 
-    rows = UnitResult.objects.filter(cycle=cycle).select_related("unit").order_by("position")
+    rows = (
+        UnitResult.objects.filter(cycle=cycle, basis=Basis.FINAL)
+        .select_related("unit")
+        .order_by("position")
+    )
     units = []
     for row in rows:
         nodes = {

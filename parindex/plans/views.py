@@ -22,7 +22,8 @@ from parindex.core.analysis import in_scope, points_lost
 from parindex.core.whatif import Target, project
 from parindex.evidence.access import can_read_evidence
 from parindex.frameworks.selectors import core_framework
-from parindex.results.services import cycle_answers
+from parindex.results.models import Basis
+from parindex.results.services import cycle_inputs
 from parindex.units.models import UnitType
 from parindex.web import access as web_access
 from parindex.web.charts import render_svg
@@ -511,13 +512,15 @@ def whatif_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     if chosen:
         targets = [Target(code, share) for code in dict.fromkeys(chosen)]
         infos = [UnitInfo(u.code, u.name, u.type, u.group or None) for u in setup["units"]]
+        inputs = cycle_inputs(cycle, Basis.FINAL)  # appraised points stay in force
         try:
             projection = project(
                 fw,
-                cycle_answers(cycle),
+                inputs.answers,
                 infos,
                 targets,
                 scope=None if scope == "all" else [scope[5:]],
+                overrides=inputs.overrides,
             )
         except ParindexError as exc:
             errors = str(exc).splitlines()

@@ -135,3 +135,23 @@ def test_anonymous_sees_what_if_of_a_published_plan_on_published_results(
     page = f"/plans/{published.plan.pk}/what-if/"
     assert client.get(f"{page}?cycle={world.published.pk}&nodes=1.1").status_code == 200
     assert client.get(f"{page}?cycle={world.current.pk}&nodes=1.1").status_code == 302
+
+
+def test_appraised_points_stay_in_force(pw: fx.PlanWorld, world: World, visit) -> None:
+    """The projection starts from the final results: points the appraisers set are kept."""
+    from parindex.results.models import AppraisedValue, Basis, UnitResult
+    from parindex.results.services import cycle_compute
+
+    AppraisedValue.objects.create(
+        cycle=world.current, unit=world.unit_b, leaf_code="1.4", points=Decimal("0")
+    )
+    cycle_compute(cycle=world.current)
+    final = UnitResult.objects.get(cycle=world.current, unit=world.unit_b, basis=Basis.FINAL)
+    html = (
+        visit("viewer")
+        .get(f"/plans/{pw.plan.pk}/what-if/?cycle={world.current.pk}&scope=unit:STP&nodes=2")
+        .content.decode()
+    )
+    shown = html.split('id="projected-index">')[1].split("</dd>")[0]
+    assert final.index is not None
+    assert shown.startswith(f"{vi(final.index.quantize(Decimal('0.01')))} → ")
