@@ -21,10 +21,11 @@ from parindex.core import (
     compute,
     score_leaf,
 )
+from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.frameworks.selectors import core_framework
-from parindex.results.models import Answer, UnitResult
+from parindex.results.models import Answer, Basis, UnitResult
 
 from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow, effective_close
 from .services import evidence_required
@@ -163,7 +164,18 @@ def previous_answers(
     old_fw = core_framework(before.framework_version)
     codes = [c for c in codes if c in old_fw.by_code and old_fw.by_code[c].is_leaf]
     found: dict[str, Previous] = {}
-    result = UnitResult.objects.filter(cycle=before, unit_id=assessment.unit_id).first()
+    stored = {
+        r.basis: r for r in UnitResult.objects.filter(cycle=before, unit_id=assessment.unit_id)
+    }
+    # The points that counted (final basis), unless the appraisers' figures of that cycle are
+    # still hidden from the unit (in appraisal): then its own self-assessed points.
+    state = (
+        Assessment.objects.filter(cycle=before, unit_id=assessment.unit_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    result = stored.get(Basis.SELF) if state == State.IN_APPRAISAL else None
+    result = result or stored.get(Basis.FINAL) or stored.get(Basis.SELF)
     if result is not None:
         for code in codes:
             leaf = result.leaves.get(code)
