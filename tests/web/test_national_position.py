@@ -46,6 +46,16 @@ def test_demo_plan_252(demo: Plan) -> None:
     national = {(t.year, t.band, t.rank) for t in plan.targets.filter(scope="national")}
     assert national == {(2018, "B", None), (2019, "B", 53), (2020, "B", 47)}
     assert sum(t.reports.count() for t in tasks) >= len(tasks)
+    # Merged on 1/7/2025: Tiền Giang is closed, linked to the new Đồng Tháp, results kept.
+    tien_giang = Unit.objects.get(code="TIEN-GIANG")
+    assert tien_giang.valid_to is not None and tien_giang.valid_to.isoformat() == "2025-06-30"
+    successor = Succession.objects.get(predecessor=tien_giang).successor
+    assert successor.code == "DONG-THAP-2025"
+    assert {s.predecessor.code for s in Succession.objects.filter(successor=successor)} == {
+        "TIEN-GIANG",
+        "DONG-THAP",
+    }
+    assert tien_giang.national_results.count() >= 4
 
 
 def test_position_page(demo: Plan, visit) -> None:
@@ -67,18 +77,6 @@ def test_position_page(demo: Plan, visit) -> None:
     assert "Đồng Tháp (từ 01/7/2025)" in html and "01/07/2025" in html
 
 
-def test_merger_keeps_history(demo: Plan) -> None:
-    tien_giang = Unit.objects.get(code="TIEN-GIANG")
-    assert tien_giang.valid_to is not None and tien_giang.valid_to.isoformat() == "2025-06-30"
-    successor = Succession.objects.get(predecessor=tien_giang).successor
-    assert successor.code == "DONG-THAP-2025"
-    assert {s.predecessor.code for s in Succession.objects.filter(successor=successor)} == {
-        "TIEN-GIANG",
-        "DONG-THAP",
-    }
-    assert tien_giang.national_results.count() >= 4
-
-
 def test_targets_of_an_unpublished_plan_are_hidden_from_the_public(demo: Plan, visit) -> None:
     Plan.objects.filter(pk=demo.pk).update(published=False)
     public = visit("anonymous").get("/national/TIEN-GIANG/").content.decode()
@@ -98,8 +96,5 @@ def test_year_table_and_unknown_province(demo: Plan, visit) -> None:
     assert client.get("/national/SNV/").status_code == 404
     assert client.get("/national/NOPE/").status_code == 404
     assert client.get("/national/?year=abc").status_code == 404
-
-
-def test_plan_page_links_to_the_position(demo: Plan, visit) -> None:
-    html = visit("anonymous").get(f"/plans/{demo.pk}/").content.decode()
-    assert "/national/TIEN-GIANG/" in html
+    # The plan's page links to the province's position.
+    assert "/national/TIEN-GIANG/" in client.get(f"/plans/{demo.pk}/").content.decode()
