@@ -40,7 +40,7 @@ def log_in(page: Page, username: str, next_url: str) -> None:
 
 
 def test_editor_fills_leaves_uploads_evidence_and_the_head_submits(
-    page: Page, world: World, browser, live_server, artifacts: Path
+    page: Page, world: World, browser, live_server, artifacts: Path, tmp_path: Path
 ) -> None:
     admin = admin_create()
     editor = person("editor.a", Role.UNIT_EDITOR, world.unit_a)
@@ -106,9 +106,9 @@ def test_editor_fills_leaves_uploads_evidence_and_the_head_submits(
     expect(page.locator(".missing-evidence")).to_contain_text("1.1.1")
     leaf = page.locator('article[data-leaf="1.1.2"]')
     leaf.locator("summary", has_text="Thêm tài liệu kiểm chứng").click()
-    files = tmp = artifacts / "ke-hoach-2025.pdf"
-    tmp.write_bytes(pdf("Ke hoach CCHC 2025"))
-    leaf.locator('input[type="file"]').set_input_files(str(files))
+    document = tmp_path / "ke-hoach-2025.pdf"
+    document.write_bytes(pdf("Ke hoach CCHC 2025"))
+    leaf.locator('input[type="file"]').set_input_files(str(document))
     leaf.locator("button", has_text="Tải lên và gắn").click()
     leaf = page.locator('article[data-leaf="1.1.2"]')
     expect(leaf.locator(".evidence-links")).to_contain_text("ke-hoach-2025.pdf")
