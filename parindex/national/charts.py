@@ -51,19 +51,18 @@ def index_spec(
                 "data": {"values": rows},
                 "mark": {"type": "line", "point": True},
                 "encoding": {
-                    "x": {"field": "year", "type": "ordinal", "title": year_label},
+                    "x": {
+                        "field": "year",
+                        "type": "ordinal",
+                        "title": year_label,
+                        "axis": {"labelAngle": 0},
+                    },
                     "y": y,
                     "color": {
                         "field": "series",
                         "type": "nominal",
                         "title": series_label,
                         "scale": {"domain": series, "range": ["#0b5cad", "#8c959f", "#1a7f37"]},
-                    },
-                    "strokeDash": {
-                        "field": "series",
-                        "type": "nominal",
-                        "scale": {"domain": series, "range": [[1, 0], [1, 0], [5, 3]]},
-                        "legend": None,
                     },
                     "tooltip": [{"field": "year"}, {"field": "series"}, {"field": "index"}],
                 },
@@ -92,7 +91,12 @@ def rank_spec(
         "data": {"values": rows},
         "mark": {"type": "line", "point": {"size": 60}},
         "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": year_label},
+            "x": {
+                "field": "year",
+                "type": "ordinal",
+                "title": year_label,
+                "axis": {"labelAngle": 0},
+            },
             "y": {
                 "field": "rank",
                 "type": "quantitative",
@@ -104,12 +108,6 @@ def rank_spec(
                 "type": "nominal",
                 "title": None,
                 "scale": {"domain": series, "range": ["#0b5cad", "#1a7f37"]},
-            },
-            "strokeDash": {
-                "field": "series",
-                "type": "nominal",
-                "scale": {"domain": series, "range": [[1, 0], [5, 3]]},
-                "legend": None,
             },
             "tooltip": [{"field": "year"}, {"field": "series"}, {"field": "rank"}],
         },
