@@ -76,6 +76,7 @@ class Appraisal:
     appraiser_2: User  # area 2
     conflicted: User  # area 1, and editor of unit A
     council: User
+    viewer: User
 
     def leaf(self, code: str) -> Node:
         return self.world.fw.by_code[code]
@@ -180,6 +181,7 @@ def build_appraisal(world: World, admin: User) -> Appraisal:
         appraiser_2=appraiser_2,
         conflicted=conflicted,
         council=council,
+        viewer=person("viewer", Role.VIEWER),
     )
 
 
@@ -284,8 +286,8 @@ def appraised(ap: Appraisal) -> Assessment:
         assessment=ap.a,
         leaf_code=RATIO_LEAF,
         outcome="new",
-        value="90/100",
-        reason="Báo cáo bổ sung cho thấy 90% nhiệm vụ hoàn thành.",
+        value="75/100",
+        reason="Báo cáo bổ sung cho thấy 75% nhiệm vụ hoàn thành.",
         actor=ap.appraiser,
     )
     return services.round_close(assessment=ap.a, actor=ap.appraiser)
