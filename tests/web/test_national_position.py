@@ -98,3 +98,13 @@ def test_year_table_and_unknown_province(demo: Plan, visit) -> None:
     assert client.get("/national/?year=abc").status_code == 404
     # The plan's page links to the province's position.
     assert "/national/TIEN-GIANG/" in client.get(f"/plans/{demo.pk}/").content.decode()
+
+
+def test_national_pages_read_in_a_few_queries(
+    demo: Plan, visit, django_assert_max_num_queries
+) -> None:
+    client = visit("viewer")
+    with django_assert_max_num_queries(12):
+        assert client.get("/national/?year=2021").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get("/national/TIEN-GIANG/").status_code == 200

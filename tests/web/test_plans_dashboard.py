@@ -87,3 +87,26 @@ def test_send_reminders_notifies_the_lead_agency(
     }
     call_command("send_reminders", stdout=StringIO())
     assert Notification.objects.filter(recipient=editor_a).count() == 2  # once a day
+
+
+def test_dashboard_queries_do_not_grow_with_tasks(
+    pw: fx.PlanWorld, world: World, visit, django_assert_max_num_queries
+) -> None:
+    client = visit("viewer")
+    client.get(f"/plans/{pw.plan.pk}/")
+    with django_assert_max_num_queries(14):
+        few = client.get(f"/plans/{pw.plan.pk}/")
+    for n in range(10):
+        Task.objects.create(
+            plan=pw.plan,
+            area=pw.task_b.area,
+            title=f"Nhiệm vụ {n}",
+            lead_agency=world.unit_b,
+            start_date=pw.task_b.start_date,
+            deadline=pw.task_b.deadline,
+        ).coordinating_agencies.add(world.unit_a)
+    with django_assert_max_num_queries(14):
+        many = client.get(f"/plans/{pw.plan.pk}/")
+    assert few.status_code == many.status_code == 200
+    tasks = table_rows(many.content.decode().split('class="tasks"')[1])
+    assert len(tasks) == 14
