@@ -20,6 +20,7 @@ from django.db import transaction
 
 from parindex.accounts import demo as accounts_demo
 from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.appraisals import demo as appraisals_demo
 from parindex.assessments import demo as assessments_demo
 from parindex.audit import demo as audit_demo
 from parindex.core import Framework, Node
@@ -316,6 +317,7 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
     accounts_demo.build(log=log)
     evidence_demo.build(log=log)
     assessments_demo.build(log=log, accounts=accounts)
+    appraisals_demo.build(log=log, accounts=accounts)
     surveys_demo.build(log=log)
     tien_giang = national_demo.build(log=log)
     plans_demo.build(log=log, province=tien_giang)
