@@ -46,6 +46,14 @@ from parindex.audit.verify import verify_chain  # noqa: E402
 
 
 def peak_mib() -> float:
+    """The process's peak resident memory. On Linux from VmHWM, which starts afresh at exec;
+    ``ru_maxrss`` would still count the parent's memory copied by fork."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
