@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F
 
 from parindex.accounts.models import User
 from parindex.plans.access import visible_plans
@@ -71,7 +72,7 @@ def year_table(year: int) -> list[NationalResult]:
     return list(
         NationalResult.objects.filter(year=year)
         .select_related("unit")
-        .order_by("rank", "-index", "unit__name")
+        .order_by(F("rank").asc(nulls_last=True), F("index").desc(nulls_last=True), "unit__name")
     )
 
 
