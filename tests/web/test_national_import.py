@@ -174,3 +174,15 @@ def test_only_the_administrator_imports(world: World, visit, persona: str, statu
     response = upload(client, GOOD)
     assert response.status_code == (302 if persona == "admin" else status)
     assert NationalResult.objects.exists() == (persona == "admin")
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "viewer", "editor_a", "admin"])
+def test_national_pages_are_public(world: World, visit, persona: str) -> None:
+    """Published national figures: everyone reads the year table and a province's position."""
+    national_results_import(text=GOOD, source_name="good.csv")
+    client = visit(persona)
+    assert client.get("/national/").status_code == 200
+    assert client.get("/national/?year=2019").status_code == 200
+    assert client.get("/national/TIEN-GIANG/").status_code == 200
+    import_link = "/national/import/" in client.get("/national/").content.decode()
+    assert import_link == (persona == "admin")
