@@ -295,7 +295,7 @@ def results_refresh(cycle: Cycle) -> None:
     cycle_compute(cycle=cycle, basis=Basis.FINAL)
 
 
-def _unit_people(unit_id: int) -> list[User]:
+def unit_people(unit_id: int) -> list[User]:
     return list(
         User.objects.filter(
             roles__unit_id=unit_id,
@@ -632,7 +632,7 @@ def assessment_release(
     if refresh:
         results_refresh(locked.cycle)
     notify(
-        recipients=_unit_people(locked.unit_id),
+        recipients=unit_people(locked.unit_id),
         verb="appraisal_released",
         message=message
         % {"unit": locked.unit.name, "year": locked.cycle.year, "count": len(open_leaves)},
@@ -975,7 +975,7 @@ def round_close(
         round_.save(update_fields=["closed_at"])
     results_refresh(locked.cycle)
     notify(
-        recipients=_unit_people(locked.unit_id),
+        recipients=unit_people(locked.unit_id),
         verb="explanation_closed",
         message=_("The explanation round of %(unit)s for %(year)s is closed.")
         % {"unit": locked.unit.name, "year": locked.cycle.year},
@@ -1018,7 +1018,7 @@ def round_return(
         ]
     )
     notify(
-        recipients=_unit_people(locked.unit_id),
+        recipients=unit_people(locked.unit_id),
         verb="appraisal_returned",
         message=_("%(unit)s is asked for another explanation (round %(round)d): %(reason)s")
         % {"unit": locked.unit.name, "round": number, "reason": reason.strip()},

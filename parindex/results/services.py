@@ -87,12 +87,23 @@ def _places_of(value: Decimal, places: int) -> str:
 def cycle_compute(
     *,
     cycle: Cycle,
-    basis: str = Basis.FINAL,
+    basis: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CycleResult:
     """Compute every unit in scope with the core and replace the cycle's stored results on
-    ``basis`` (final by default: the declared values where nothing was appraised)."""
-    basis = Basis(basis)
+    ``basis``. Without one: the final basis (the declared values where nothing was appraised),
+    and the self basis too when the cycle has it stored, so a recomputation after new answers
+    (e.g. the survey's) leaves no basis behind. Returns the computation of ``basis`` (final)."""
+    if basis is None:
+        if UnitResult.objects.filter(cycle=cycle, basis=Basis.SELF).exists():
+            _cycle_compute(cycle=cycle, basis=Basis.SELF, progress=None)
+        return _cycle_compute(cycle=cycle, basis=Basis.FINAL, progress=progress)
+    return _cycle_compute(cycle=cycle, basis=Basis(basis), progress=progress)
+
+
+def _cycle_compute(
+    *, cycle: Cycle, basis: Basis, progress: Callable[[int, int], None] | None
+) -> CycleResult:
     fw = core_framework(cycle.framework_version)
     infos, by_code = _unit_infos(cycle)
     inputs = cycle_inputs(cycle, basis)

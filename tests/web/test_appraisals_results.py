@@ -10,7 +10,7 @@ from decimal import Decimal
 from parindex.appraisals import services
 from parindex.core import UnitInfo, compute
 from parindex.core.compute import APPRAISED_LABEL
-from parindex.results.models import Basis, UnitResult
+from parindex.results.models import Answer, Basis, UnitResult
 from parindex.results.services import cycle_answers, cycle_compute, cycle_result
 
 from . import appraisals_fixtures as fx
@@ -117,3 +117,17 @@ def test_the_units_page_shows_the_three_figures(appraisal: Appraisal) -> None:
     )
     assert row.cells[2:5] == ["1.00", "0.50", "0.50"]
     assert "final-total" in html
+
+
+def test_a_recomputation_without_basis_keeps_both_bases_current(appraisal: Appraisal) -> None:
+    """New answers (e.g. the survey's) recomputed with ``cycle_compute(cycle=...)`` reach the
+    self basis as well as the final one."""
+    ap = appraisal
+    fx.appraised(ap)
+    Answer.objects.filter(cycle=ap.cycle, unit=ap.b.unit, leaf_code=DEDUCTION_LEAF).update(
+        value="4"
+    )
+    cycle_compute(cycle=ap.cycle)
+    for basis in (Basis.SELF, Basis.FINAL):
+        stored = UnitResult.objects.get(cycle=ap.cycle, unit=ap.b.unit, basis=basis)
+        assert stored.leaves[DEDUCTION_LEAF]["points"] == "0.00", basis
