@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from parindex.demo import build_demo, demo_exists
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
                 "(use `manage.py demo --reset` to start again)."
             )
             return
-        accounts = build_demo(log=self.stdout.write)
+        # The demo's people are fictitious: its notifications stay in the app (the bell) and
+        # their e-mails go nowhere, rather than flooding the console of `make run`.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            accounts = build_demo(log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo province ready at http://127.0.0.1:8000/"))
         self.stdout.write(
             "Accounts (passwords are shown only now; change them with "
