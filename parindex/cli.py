@@ -162,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser(
-        "validate", help="check a framework file and print a one-line summary",
+        "validate",
+        help="check a framework file and print a one-line summary",
         epilog="example:\n  parindex validate frameworks/province-internal.yaml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -170,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
 
     comp = sub.add_parser(
-        "compute", help="compute points, index, rank and band per unit",
+        "compute",
+        help="compute points, index, rank and band per unit",
         epilog="examples:\n  parindex compute fw.yaml scores.csv\n"
         "  parindex compute fw.yaml scores.csv --units units.csv --format json",
         formatter_class=argparse.RawDescriptionHelpFormatter,

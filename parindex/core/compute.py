@@ -88,8 +88,10 @@ class CycleResult:
         """Positions of units in listing order (group, rank, code)."""
         infos = self.unit_infos
         return tuple(
-            sorted(range(len(infos)),
-                   key=lambda u: listing_key(infos[u].group, self.ranks[u], infos[u].code))
+            sorted(
+                range(len(infos)),
+                key=lambda u: listing_key(infos[u].group, self.ranks[u], infos[u].code),
+            )
         )
 
     def unit(self, position: int) -> UnitResult:
@@ -289,8 +291,16 @@ def compute(
     normal_leaf = np.array([leaf.kind == "normal" for leaf in leaves], dtype=np.bool_)
     missing_mask = leaf_applies & ~answered & normal_leaf
 
-    return _aggregate(fw, infos, leaf_points, leaf_max, leaf_applies, missing_mask,
-                      tuple(leaf_scores), tuple(warnings))
+    return _aggregate(
+        fw,
+        infos,
+        leaf_points,
+        leaf_max,
+        leaf_applies,
+        missing_mask,
+        tuple(leaf_scores),
+        tuple(warnings),
+    )
 
 
 def _override_score(
@@ -383,9 +393,18 @@ def _aggregate(
     )
     ranks = tuple(ranks_by_position[p] for p in range(n_units))
     return CycleResult(
-        framework=fw, unit_infos=infos, node_points=node_points, node_max=node_max,
-        node_applies=node_applies, node_index=node_index, total=total, total_max=total_max,
-        total_index=total_index, ranks=ranks, missing_mask=missing_mask, leaf_scores=leaf_scores,
+        framework=fw,
+        unit_infos=infos,
+        node_points=node_points,
+        node_max=node_max,
+        node_applies=node_applies,
+        node_index=node_index,
+        total=total,
+        total_max=total_max,
+        total_index=total_index,
+        ranks=ranks,
+        missing_mask=missing_mask,
+        leaf_scores=leaf_scores,
         warnings=warnings,
     )
 

@@ -45,12 +45,29 @@ SOURCES = ("self", "survey")
 NA_POLICIES = ("rescale", "full")
 _FRAMEWORK_CODE = re.compile(r"[a-z0-9-]+")
 _TOP_KEYS = {
-    "format", "code", "version", "title", "legal_basis", "unit_types", "rounding",
-    "not_applicable", "bands", "nodes",
+    "format",
+    "code",
+    "version",
+    "title",
+    "legal_basis",
+    "unit_types",
+    "rounding",
+    "not_applicable",
+    "bands",
+    "nodes",
 }
 _NODE_KEYS = {
-    "code", "title", "max", "children", "rule", "kind", "lead", "evidence", "allow_na",
-    "applies_to", "source",
+    "code",
+    "title",
+    "max",
+    "children",
+    "rule",
+    "kind",
+    "lead",
+    "evidence",
+    "allow_na",
+    "applies_to",
+    "source",
 }
 _RULE_PARAMS: dict[str, set[str]] = {
     "points": {"step"},
@@ -210,17 +227,30 @@ class _Reader:
             self.error("nodes must be a non-empty list", y.line_of(nodes_value))
         else:
             built = [
-                self.node(item, depth=0, parent=None, inherited=_Inherited(), rounding=rounding,
-                          unit_types=unit_types)
+                self.node(
+                    item,
+                    depth=0,
+                    parent=None,
+                    inherited=_Inherited(),
+                    rounding=rounding,
+                    unit_types=unit_types,
+                )
                 for item in nodes_value
             ]
             nodes = tuple(n for n in built if n is not None)
         self.problems.raise_if_any()
         assert code is not None and version is not None and title is not None
         return Framework(
-            code=code, version=version, title=title, legal_basis=legal_basis,
-            unit_types=unit_types, rounding=rounding, not_applicable=na_policy, bands=bands,
-            nodes=nodes, source=self.source,
+            code=code,
+            version=version,
+            title=title,
+            legal_basis=legal_basis,
+            unit_types=unit_types,
+            rounding=rounding,
+            not_applicable=na_policy,
+            bands=bands,
+            nodes=nodes,
+            source=self.source,
         )
 
     # -- small readers ------------------------------------------------------------------------
@@ -238,7 +268,7 @@ class _Reader:
                 self.error(f"missing key '{key}'", m.line, node)
             return None
         if not isinstance(value, y.Scalar) or value.kind != "str":
-            hint = f" (quote it: \"{value}\")" if isinstance(value, y.Scalar) else ""
+            hint = f' (quote it: "{value}")' if isinstance(value, y.Scalar) else ""
             self.error(f"{key} must be a string{hint}", y.line_of(value), node)
             return None
         if not value.strip():
@@ -381,8 +411,11 @@ class _Reader:
         code = self.code_text(value, "code", parent, required=True)
         if code is not None:
             if code in self.seen_codes:
-                self.error(f"code '{code}' is used twice (first at line {self.seen_codes[code]})",
-                           value.key_lines["code"], code)
+                self.error(
+                    f"code '{code}' is used twice (first at line {self.seen_codes[code]})",
+                    value.key_lines["code"],
+                    code,
+                )
             else:
                 self.seen_codes[code] = value.key_lines["code"]
         label = code or parent
@@ -392,8 +425,9 @@ class _Reader:
         kind = inherited.kind
         if "kind" in value:
             if depth > 0:
-                self.error("kind may be set on top-level nodes only", value.key_lines["kind"],
-                           label)
+                self.error(
+                    "kind may be set on top-level nodes only", value.key_lines["kind"], label
+                )
             kind = self.choice(value, "kind", KINDS, label) or "normal"
         lead = self.plain_text(value, "lead", label) or inherited.lead
         evidence = self.choice(value, "evidence", EVIDENCE, label) or inherited.evidence
@@ -403,8 +437,11 @@ class _Reader:
         if own_types is not None:
             for t in own_types:
                 if unit_types and t not in unit_types:
-                    self.error(f"applies_to type '{t}' is not in unit_types",
-                               value.key_lines["applies_to"], label)
+                    self.error(
+                        f"applies_to type '{t}' is not in unit_types",
+                        value.key_lines["applies_to"],
+                        label,
+                    )
             own = frozenset(own_types)
             applies_to = own if applies_to is None else applies_to & own
         cap = self.decimal(value, "max", label)
@@ -412,8 +449,11 @@ class _Reader:
             if cap <= 0:
                 self.error("max must be greater than 0", value.key_lines["max"], label)
             elif not is_multiple(cap, rounding):
-                self.error(f"max must be a multiple of rounding {format_decimal(rounding)}",
-                           value.key_lines["max"], label)
+                self.error(
+                    f"max must be a multiple of rounding {format_decimal(rounding)}",
+                    value.key_lines["max"],
+                    label,
+                )
         has_children, has_rule = "children" in value, "rule" in value
         if has_children == has_rule:
             self.error("a node has either children or a rule (exactly one)", value.line, label)
@@ -425,15 +465,31 @@ class _Reader:
             if cap is None and "max" not in value:
                 self.error("a leaf needs 'max'", line, label)
             if allow_na and kind != "normal":
-                self.error("allow_na is only for leaves of normal nodes",
-                           value.key_lines["allow_na"], label)
+                self.error(
+                    "allow_na is only for leaves of normal nodes",
+                    value.key_lines["allow_na"],
+                    label,
+                )
             rule = self.rule(value["rule"], cap, rounding, label)
             if code is None or title is None or cap is None or rule is None or cap <= 0:
                 return None
             return Node(
-                code=code, title=title, max=cap, rule=rule, children=(), kind=kind, lead=lead,
-                evidence=evidence, allow_na=allow_na, applies_to=applies_to, source=source,
-                depth=depth, parent=parent, line=line, framework_rounding=rounding, full_max=cap,
+                code=code,
+                title=title,
+                max=cap,
+                rule=rule,
+                children=(),
+                kind=kind,
+                lead=lead,
+                evidence=evidence,
+                allow_na=allow_na,
+                applies_to=applies_to,
+                source=source,
+                depth=depth,
+                parent=parent,
+                line=line,
+                framework_rounding=rounding,
+                full_max=cap,
             )
 
         if "allow_na" in value:
@@ -444,8 +500,14 @@ class _Reader:
             return None
         child_inherited = _Inherited(kind, lead, evidence, applies_to, source)
         built = [
-            self.node(c, depth=depth + 1, parent=code, inherited=child_inherited, rounding=rounding,
-                      unit_types=unit_types)
+            self.node(
+                c,
+                depth=depth + 1,
+                parent=code,
+                inherited=child_inherited,
+                rounding=rounding,
+                unit_types=unit_types,
+            )
             for c in children_value
         ]
         children = tuple(c for c in built if c is not None)
@@ -456,13 +518,27 @@ class _Reader:
             self.error(
                 f"max {format_decimal(cap)} exceeds the children's sum "
                 f"{format_decimal(children_sum)}",
-                value.key_lines["max"], label,
+                value.key_lines["max"],
+                label,
             )
         full_max = children_sum if cap is None else min(cap, children_sum)
         return Node(
-            code=code, title=title, max=cap, rule=None, children=children, kind=kind, lead=lead,
-            evidence=evidence, allow_na=False, applies_to=applies_to, source=source, depth=depth,
-            parent=parent, line=line, framework_rounding=rounding, full_max=full_max,
+            code=code,
+            title=title,
+            max=cap,
+            rule=None,
+            children=children,
+            kind=kind,
+            lead=lead,
+            evidence=evidence,
+            allow_na=False,
+            applies_to=applies_to,
+            source=source,
+            depth=depth,
+            parent=parent,
+            line=line,
+            framework_rounding=rounding,
+            full_max=full_max,
         )
 
     def rule(
@@ -473,8 +549,11 @@ class _Reader:
             return None
         kind = value.get("type")
         if not isinstance(kind, y.Scalar) or kind not in RULE_TYPES:
-            self.error(f"rule type must be one of {', '.join(RULE_TYPES)}",
-                       value.key_lines.get("type", value.line), node)
+            self.error(
+                f"rule type must be one of {', '.join(RULE_TYPES)}",
+                value.key_lines.get("type", value.line),
+                node,
+            )
             return None
         self.check_keys(value, {"type"} | _RULE_PARAMS[kind], node)
         top = cap if cap is not None and cap > 0 else None
@@ -483,12 +562,16 @@ class _Reader:
             if points is None:
                 return False
             if top is not None and points > top:
-                self.error(f"{what} {format_decimal(points)} exceeds the leaf's max "
-                           f"{format_decimal(top)}", line, node)
+                self.error(
+                    f"{what} {format_decimal(points)} exceeds the leaf's max {format_decimal(top)}",
+                    line,
+                    node,
+                )
                 return False
             if not is_multiple(points, rounding):
-                self.error(f"{what} must be a multiple of rounding {format_decimal(rounding)}",
-                           line, node)
+                self.error(
+                    f"{what} must be a multiple of rounding {format_decimal(rounding)}", line, node
+                )
                 return False
             return True
 
@@ -504,8 +587,11 @@ class _Reader:
                 self.error(f"{key} must be greater than 0", value.key_lines[key], node)
                 return None
             if not is_multiple(amount, rounding):
-                self.error(f"{key} must be a multiple of rounding {format_decimal(rounding)}",
-                           value.key_lines[key], node)
+                self.error(
+                    f"{key} must be a multiple of rounding {format_decimal(rounding)}",
+                    value.key_lines[key],
+                    node,
+                )
                 return None
             return amount
 

@@ -9,9 +9,9 @@ over thousands of units stay exact and fast.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 # ASCII digits only: Python's \d would also take Arabic-Indic or full-width digits.
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")

@@ -52,16 +52,37 @@ def to_csv(result: CycleResult) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     codes = [n.code for n in fw.all_nodes]
-    writer.writerow(["unit", "name", "type", "group", "points", "max", "index", "rank", "band",
-                     "missing", *(f"points_{c}" for c in codes)])
+    writer.writerow(
+        [
+            "unit",
+            "name",
+            "type",
+            "group",
+            "points",
+            "max",
+            "index",
+            "rank",
+            "band",
+            "missing",
+            *(f"points_{c}" for c in codes),
+        ]
+    )
     for u in result.units:
-        writer.writerow([
-            u.unit.code, u.unit.name or "", u.unit.type or "", u.unit.group or "",
-            _fixed(u.points, places), _fixed(u.max, places), _fixed(u.index, places) or "",
-            u.rank if u.rank is not None else "", u.band.code if u.band else "",
-            ";".join(u.missing),
-            *((_fixed(u.nodes[c].points, places) if c in u.nodes else "") for c in codes),
-        ])
+        writer.writerow(
+            [
+                u.unit.code,
+                u.unit.name or "",
+                u.unit.type or "",
+                u.unit.group or "",
+                _fixed(u.points, places),
+                _fixed(u.max, places),
+                _fixed(u.index, places) or "",
+                u.rank if u.rank is not None else "",
+                u.band.code if u.band else "",
+                ";".join(u.missing),
+                *((_fixed(u.nodes[c].points, places) if c in u.nodes else "") for c in codes),
+            ]
+        )
     return out.getvalue()
 
 
@@ -71,17 +92,19 @@ def to_table(result: CycleResult) -> str:
     header = ["group", "rank", "unit", "name", "points", "max", "index", "band", "missing"]
     rows = [header]
     for u in result.units:
-        rows.append([
-            u.unit.group or "-",
-            str(u.rank) if u.rank is not None else "-",
-            u.unit.code,
-            u.unit.name or "",
-            _fixed(u.points, places) or "",
-            _fixed(u.max, places) or "",
-            _fixed(u.index, places) or "-",
-            u.band.code if u.band else "-",
-            str(len(u.missing)) if u.missing else "",
-        ])
+        rows.append(
+            [
+                u.unit.group or "-",
+                str(u.rank) if u.rank is not None else "-",
+                u.unit.code,
+                u.unit.name or "",
+                _fixed(u.points, places) or "",
+                _fixed(u.max, places) or "",
+                _fixed(u.index, places) or "-",
+                u.band.code if u.band else "-",
+                str(len(u.missing)) if u.missing else "",
+            ]
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     numeric = {1, 4, 5, 6, 8}
     lines = [f"{fw.title} — {fw.code} {fw.version} (max {format_decimal(fw.max_total)})"]

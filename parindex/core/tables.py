@@ -31,8 +31,15 @@ class _ScoreRow:
     value: str
 
     def error(self, message: str, column: str | None = None) -> InputError:
-        return InputError(message, source=self.source, line=self.line, column=column,
-                          unit=self.unit or None, node=self.item or None, value=self.value)
+        return InputError(
+            message,
+            source=self.source,
+            line=self.line,
+            column=column,
+            unit=self.unit or None,
+            node=self.item or None,
+            value=self.value,
+        )
 
 
 @dataclass(frozen=True)
@@ -56,21 +63,28 @@ def _rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]
                 continue
             rows.append((reader.line_num, row))
     except csv.Error as exc:
-        raise InputError(f"not a valid CSV file: {exc}", source=source,
-                         line=reader.line_num) from None
+        raise InputError(
+            f"not a valid CSV file: {exc}", source=source, line=reader.line_num
+        ) from None
     if header is None:
         raise InputError("the file is empty (expected a header line)", source=source, line=1)
     return header, rows
 
 
-def _columns(header: list[str], required: tuple[str, ...], allowed: tuple[str, ...],
-             source: str) -> dict[str, int]:
+def _columns(
+    header: list[str], required: tuple[str, ...], allowed: tuple[str, ...], source: str
+) -> dict[str, int]:
     problems = Collector()
     seen: dict[str, int] = {}
     for position, name in enumerate(header):
         if name not in allowed:
-            problems.add(InputError(
-                f"unknown column '{name}' (allowed: {', '.join(allowed)})", source=source, line=1))
+            problems.add(
+                InputError(
+                    f"unknown column '{name}' (allowed: {', '.join(allowed)})",
+                    source=source,
+                    line=1,
+                )
+            )
         elif name in seen:
             problems.add(InputError(f"column '{name}' appears twice", source=source, line=1))
         seen[name] = position
@@ -87,8 +101,9 @@ def _cell(row: list[str], position: int | None) -> str:
     return row[position]
 
 
-def read_units(text: str, source: str = "<units>",
-               framework: Framework | None = None) -> tuple[list[UnitInfo], tuple[str, ...]]:
+def read_units(
+    text: str, source: str = "<units>", framework: Framework | None = None
+) -> tuple[list[UnitInfo], tuple[str, ...]]:
     """Read a units file: header ``unit`` plus any of ``name,type,group``."""
     header, rows = _rows(text, source)
     columns = _columns(header, ("unit",), UNIT_COLUMNS, source)
@@ -99,28 +114,44 @@ def read_units(text: str, source: str = "<units>",
     for line, row in rows:
         code = _cell(row, columns["unit"]).strip()
         if len(row) > len(header):
-            problems.add(InputError("the row has more cells than the header", source=source,
-                                    line=line))
+            problems.add(
+                InputError("the row has more cells than the header", source=source, line=line)
+            )
         if not code:
-            problems.add(InputError("the unit code is empty", source=source, line=line,
-                                    column="unit"))
+            problems.add(
+                InputError("the unit code is empty", source=source, line=line, column="unit")
+            )
             continue
         if code in first_line:
-            problems.add(InputError(f"duplicate unit (first at line {first_line[code]})",
-                                    source=source, line=line, unit=code))
+            problems.add(
+                InputError(
+                    f"duplicate unit (first at line {first_line[code]})",
+                    source=source,
+                    line=line,
+                    unit=code,
+                )
+            )
             continue
         first_line[code] = line
         unit_type = _cell(row, columns.get("type")).strip() or None
-        if (framework is not None and unit_type is not None and framework.unit_types
-                and unit_type not in framework.unit_types):
-            warnings.append(f"{source}:{line}: unit {code}: type '{unit_type}' is not among the "
-                            f"framework's unit_types ({', '.join(framework.unit_types)})")
-        units.append(UnitInfo(
-            code=code,
-            name=_cell(row, columns.get("name")).strip() or None,
-            type=unit_type,
-            group=_cell(row, columns.get("group")).strip() or None,
-        ))
+        if (
+            framework is not None
+            and unit_type is not None
+            and framework.unit_types
+            and unit_type not in framework.unit_types
+        ):
+            warnings.append(
+                f"{source}:{line}: unit {code}: type '{unit_type}' is not among the "
+                f"framework's unit_types ({', '.join(framework.unit_types)})"
+            )
+        units.append(
+            UnitInfo(
+                code=code,
+                name=_cell(row, columns.get("name")).strip() or None,
+                type=unit_type,
+                group=_cell(row, columns.get("group")).strip() or None,
+            )
+        )
     problems.raise_if_any()
     return units, tuple(warnings)
 
@@ -142,8 +173,13 @@ def read_scores(
     first_line: dict[tuple[str, str], int] = {}
     unknown_units: set[str] = set()
     for line, row in rows:
-        cell = _ScoreRow(source, line, _cell(row, columns["unit"]).strip(),
-                         _cell(row, columns["item"]).strip(), _cell(row, columns["value"]))
+        cell = _ScoreRow(
+            source,
+            line,
+            _cell(row, columns["unit"]).strip(),
+            _cell(row, columns["item"]).strip(),
+            _cell(row, columns["value"]),
+        )
         unit, item, value = cell.unit, cell.item, cell.value
         if len(row) > len(header):
             problems.add(cell.error("the row has more cells than the header"))
@@ -162,13 +198,19 @@ def read_scores(
         leaf = framework.by_code.get(item)
         if leaf is None or not leaf.is_leaf:
             what = "a branch, not a leaf" if leaf is not None else "not a node"
-            problems.add(cell.error(
-                f"the item is {what} of framework {framework.code} {framework.version}", "item"))
+            problems.add(
+                cell.error(
+                    f"the item is {what} of framework {framework.code} {framework.version}", "item"
+                )
+            )
             continue
         key = (unit, item)
         if key in first_line:
-            problems.add(cell.error(
-                f"duplicate row for this unit and item (first at line {first_line[key]})"))
+            problems.add(
+                cell.error(
+                    f"duplicate row for this unit and item (first at line {first_line[key]})"
+                )
+            )
             continue
         first_line[key] = line
         try:
@@ -181,8 +223,10 @@ def read_scores(
         unit_type = units[unit].type if units is not None else None
         if not leaf.applies(unit_type):
             if score.status != "missing":  # an empty cell is no value: nothing to ignore
-                warnings.append(f"{source}:{line}: unit {unit}, item {item}: does not apply to "
-                                f"type {unit_type}; value ignored")
+                warnings.append(
+                    f"{source}:{line}: unit {unit}, item {item}: does not apply to "
+                    f"type {unit_type}; value ignored"
+                )
             continue
         answers.setdefault(unit, {})[item] = value
     problems.raise_if_any()

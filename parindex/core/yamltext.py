@@ -87,8 +87,7 @@ def _convert(
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, line)
     if id(node) in open_nodes:
-        raise error("an alias (*name) refers to a node that contains it", source=source,
-                    line=line)
+        raise error("an alias (*name) refers to a node that contains it", source=source, line=line)
     open_nodes.add(id(node))
     try:
         return _collection(node, source, error, open_nodes, line)
