@@ -54,12 +54,26 @@ C,Xã An Phú,commune,Xã,0.00,1.00,0.00,1,D,,0.00,0.00,
 """
 
 
-def unit_json(code: str, name: str, type_: str, group: str, nodes: dict[str, tuple[str, str, str]],
-              rank: int, band: str) -> dict[str, object]:
+def unit_json(
+    code: str,
+    name: str,
+    type_: str,
+    group: str,
+    nodes: dict[str, tuple[str, str, str]],
+    rank: int,
+    band: str,
+) -> dict[str, object]:
     top = nodes["1"]
     return {
-        "unit": code, "name": name, "type": type_, "group": group,
-        "points": top[0], "max": top[1], "index": top[2], "rank": rank, "band": band,
+        "unit": code,
+        "name": name,
+        "type": type_,
+        "group": group,
+        "points": top[0],
+        "max": top[1],
+        "index": top[2],
+        "rank": rank,
+        "band": band,
         "nodes": {c: {"points": p, "max": m, "index": i} for c, (p, m, i) in nodes.items()},
         "missing": [],
     }
@@ -68,14 +82,41 @@ def unit_json(code: str, name: str, type_: str, group: str, nodes: dict[str, tup
 JSON = {
     "framework": {"code": "demo", "version": "2024"},
     "units": [
-        unit_json("E", "Sở Tư pháp", "department", "Sở", {
-            "1": ("2.35", "2.50", "94.00"), "1.1": ("1.00", "1.00", "100.00"),
-            "1.2": ("1.35", "1.50", "90.00")}, 1, "A"),
-        unit_json("D", "Sở Nội vụ", "department", "Sở", {
-            "1": ("2.00", "2.50", "80.00"), "1.1": ("1.00", "1.00", "100.00"),
-            "1.2": ("1.00", "1.50", "66.67")}, 2, "B"),
-        unit_json("C", "Xã An Phú", "commune", "Xã", {
-            "1": ("0.00", "1.00", "0.00"), "1.1": ("0.00", "1.00", "0.00")}, 1, "D"),
+        unit_json(
+            "E",
+            "Sở Tư pháp",
+            "department",
+            "Sở",
+            {
+                "1": ("2.35", "2.50", "94.00"),
+                "1.1": ("1.00", "1.00", "100.00"),
+                "1.2": ("1.35", "1.50", "90.00"),
+            },
+            1,
+            "A",
+        ),
+        unit_json(
+            "D",
+            "Sở Nội vụ",
+            "department",
+            "Sở",
+            {
+                "1": ("2.00", "2.50", "80.00"),
+                "1.1": ("1.00", "1.00", "100.00"),
+                "1.2": ("1.00", "1.50", "66.67"),
+            },
+            2,
+            "B",
+        ),
+        unit_json(
+            "C",
+            "Xã An Phú",
+            "commune",
+            "Xã",
+            {"1": ("0.00", "1.00", "0.00"), "1.1": ("0.00", "1.00", "0.00")},
+            1,
+            "D",
+        ),
     ],
 }
 
@@ -113,21 +154,25 @@ def failed(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
 def test_m40_validate_summary_line(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """M40: demo 2024: valid — 3 nodes, 2 leaves, max 2.5."""
     assert run(capsys, "validate", "fw.yaml") == (
-        0, "demo 2024: valid — 3 nodes, 2 leaves, max 2.5\n", ""
+        0,
+        "demo 2024: valid — 3 nodes, 2 leaves, max 2.5\n",
+        "",
     )
 
 
 def test_m40_compute_table_is_the_default(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """M40: the readable table, listed by group then rank (M41)."""
     assert run(capsys, "compute", "fw.yaml", "scores.csv", "--units", "units.csv") == (0, TABLE, "")
-    assert run(capsys, "compute", "fw.yaml", "scores.csv", "--units", "units.csv",
-               "--format", "table") == (0, TABLE, "")
+    assert run(
+        capsys, "compute", "fw.yaml", "scores.csv", "--units", "units.csv", "--format", "table"
+    ) == (0, TABLE, "")
 
 
 def test_m38_compute_json(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """M38: the JSON document, exactly."""
-    code, out, err = run(capsys, "compute", "fw.yaml", "scores.csv", "--units", "units.csv",
-                         "--format", "json")
+    code, out, err = run(
+        capsys, "compute", "fw.yaml", "scores.csv", "--units", "units.csv", "--format", "json"
+    )
     assert (code, err) == (0, "")
     assert json.loads(out) == JSON
     assert out == json.dumps(JSON, ensure_ascii=False, indent=1) + "\n"
@@ -135,8 +180,9 @@ def test_m38_compute_json(files: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 def test_m39_compute_csv(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """M39: the CSV document, exactly."""
-    assert run(capsys, "compute", "fw.yaml", "scores.csv", "--units", "units.csv",
-               "--format", "csv") == (0, CSV, "")
+    assert run(
+        capsys, "compute", "fw.yaml", "scores.csv", "--units", "units.csv", "--format", "csv"
+    ) == (0, CSV, "")
 
 
 def test_compute_without_units_file(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,7 +191,9 @@ def test_compute_without_units_file(files: Path, capsys: pytest.CaptureFixture[s
     units = json.loads(out)["units"]
     assert code == 0
     assert [(u["unit"], u["index"], u["rank"], u["missing"]) for u in units] == [
-        ("E", "94.00", 1, []), ("D", "80.00", 2, []), ("C", "0.00", 3, ["1.2"])
+        ("E", "94.00", 1, []),
+        ("D", "80.00", 2, []),
+        ("C", "0.00", 3, ["1.2"]),
     ]
 
 
@@ -154,8 +202,9 @@ def test_m42_warnings_go_to_stderr_with_exit_0(
 ) -> None:
     """M36/M42: a value for a leaf that does not apply is a warning on stderr; exit 0."""
     (files / "warn.csv").write_text("unit,item,value\nC,1.2,2/3\nC,1.1,yes\n", encoding="utf-8")
-    code, out, err = run(capsys, "compute", "fw.yaml", "warn.csv", "--units", "units.csv",
-                         "--format", "csv")
+    code, out, err = run(
+        capsys, "compute", "fw.yaml", "warn.csv", "--units", "units.csv", "--format", "csv"
+    )
     assert code == 0
     assert err == (
         "warning: warn.csv:2: unit C, item 1.2: does not apply to type commune; value ignored\n"
@@ -210,8 +259,9 @@ def test_m42_bad_framework_lists_every_problem(
     files: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """M42: an invalid framework: one error line per problem, each naming file, line and node."""
-    bad = FRAMEWORK.replace("max: 1,", "max: 1e1,").replace("applies_to: [department]",
-                                                           "applies_to: [district]")
+    bad = FRAMEWORK.replace("max: 1,", "max: 1e1,").replace(
+        "applies_to: [department]", "applies_to: [district]"
+    )
     (files / "bad.yaml").write_text(bad, encoding="utf-8")
     assert failed(capsys, "validate", "bad.yaml") == [
         "error: bad.yaml:15, node 1.1: max exponents are not allowed: write the number out in full",
@@ -222,12 +272,15 @@ def test_m42_bad_framework_lists_every_problem(
 
 def test_m42_bad_scores_rows(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """M35/M42: every bad row is reported, each with file, line, unit, item and value."""
-    (files / "bad.csv").write_text("unit,item,value\nD,1.1,maybe\nD,9.9,1\nD,1,1\nD,1.2,2/3\n"
-                                   "D,1.2,1/2\n", encoding="utf-8")
+    (files / "bad.csv").write_text(
+        "unit,item,value\nD,1.1,maybe\nD,9.9,1\nD,1,1\nD,1.2,2/3\nD,1.2,1/2\n", encoding="utf-8"
+    )
     lines = failed(capsys, "compute", "fw.yaml", "bad.csv")
     assert len(lines) == 4
-    assert lines[0] == ("error: bad.csv:2, column value, unit D, node 1.1, value 'maybe': yes_no "
-                        "rule: must be yes/no, có/không, true/false or 1/0")
+    assert lines[0] == (
+        "error: bad.csv:2, column value, unit D, node 1.1, value 'maybe': yes_no "
+        "rule: must be yes/no, có/không, true/false or 1/0"
+    )
     assert lines[1].startswith("error: bad.csv:3, column item, unit D, node 9.9, value '1'")
     assert lines[2].startswith("error: bad.csv:4, column item, unit D, node 1, value '1'")
     assert lines[3].startswith("error: bad.csv:6, unit D, node 1.2, value '1/2': duplicate row")
@@ -266,16 +319,29 @@ def test_m42_usage_errors(files: Path, capsys: pytest.CaptureFixture[str], argv:
 
 def test_m42_real_process_exit_status_and_no_traceback(files: Path) -> None:
     """M42: through the real entry point: exit 2, errors on stderr, no traceback."""
-    (files / "loop.yaml").write_text(FRAMEWORK.replace("nodes:\n", "nodes: &x [*x]\nx-old:\n"),
-                                     encoding="utf-8")
+    (files / "loop.yaml").write_text(
+        FRAMEWORK.replace("nodes:\n", "nodes: &x [*x]\nx-old:\n"), encoding="utf-8"
+    )
     for argv in (["validate", "loop.yaml"], ["compute", "fw.yaml", "scores.csv", "--format", "x"]):
-        done = subprocess.run([sys.executable, "-m", "parindex.cli", *argv], capture_output=True,
-                              text=True, encoding="utf-8", check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "parindex.cli", *argv],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
         assert done.returncode == 2, done.stderr
         assert done.stdout == ""
         assert "error" in done.stderr and "Traceback" not in done.stderr
-    done = subprocess.run([sys.executable, "-m", "parindex.cli", "validate", "fw.yaml"],
-                          capture_output=True, text=True, encoding="utf-8", check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "parindex.cli", "validate", "fw.yaml"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     assert (done.returncode, done.stdout, done.stderr) == (
-        0, "demo 2024: valid — 3 nodes, 2 leaves, max 2.5\n", ""
+        0,
+        "demo 2024: valid — 3 nodes, 2 leaves, max 2.5\n",
+        "",
     )

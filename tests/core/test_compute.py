@@ -155,9 +155,7 @@ def test_m24_compute_ignores_values_of_non_applicable_leaves_with_a_warning() ->
     fw = load(M24, M24_HEAD)
     result = compute(fw, {"C": {"1.1": "yes", "1.2": "2/3"}}, UNITS_24)
     assert summary(result.by_unit("C")) == ("1.00", "1.00", "100.00")
-    assert result.warnings == (
-        "unit C, node 1.2: does not apply to type commune; value ignored",
-    )
+    assert result.warnings == ("unit C, node 1.2: does not apply to type commune; value ignored",)
     quiet = compute(fw, {"C": {"1.1": "yes", "1.2": ""}}, UNITS_24)
     assert quiet.warnings == ()  # D7
 
@@ -210,8 +208,11 @@ M26 = """
 def test_m26_capped_branch_max() -> None:
     """M26: department min(2, 2.5) = 2.00; commune min(2, 1) = 1.00; department n/a 1.00."""
     fw = load(M26, M24_HEAD)
-    units = [UnitInfo("D", type="department"), UnitInfo("C", type="commune"),
-             UnitInfo("E", type="department")]
+    units = [
+        UnitInfo("D", type="department"),
+        UnitInfo("C", type="commune"),
+        UnitInfo("E", type="department"),
+    ]
     result = compute(fw, {"E": {"1.2": "n/a"}}, units)
     assert node(result.by_unit("D"), "1")[1] == "2.00"
     assert node(result.by_unit("C"), "1")[1] == "1.00"

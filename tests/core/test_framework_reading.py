@@ -412,7 +412,10 @@ def test_m7_decreasing_bands_are_valid() -> None:
     """M7: A 90, B 80, C 70, D 0."""
     fw = one_leaf("{type: yes_no}", head=BANDS)
     assert [(b.code, b.min) for b in fw.bands] == [
-        ("A", Decimal(90)), ("B", Decimal(80)), ("C", Decimal(70)), ("D", Decimal(0))
+        ("A", Decimal(90)),
+        ("B", Decimal(80)),
+        ("C", Decimal(70)),
+        ("D", Decimal(0)),
     ]
 
 
@@ -425,8 +428,11 @@ def test_m7_band_mins_must_strictly_decrease() -> None:
 
 def test_m7_band_needs_code_and_min() -> None:
     head = "bands:\n  - {code: A}\n  - {min: 10}\n"
-    found = errors_of(lambda: load_framework(
-        fw_text('- {code: "1", title: L, max: 1, rule: {type: yes_no}}', head), "fw.yaml"))
+    found = errors_of(
+        lambda: load_framework(
+            fw_text('- {code: "1", title: L, max: 1, rule: {type: yes_no}}', head), "fw.yaml"
+        )
+    )
     assert any("min" in str(e) for e in found) and any("code" in str(e) for e in found)
 
 
@@ -646,8 +652,10 @@ def test_m9_lead_and_evidence_are_inherited() -> None:
             "{min: 0, points: 0}]}",
             "bracket mins must strictly decrease",
         ),
-        ("{type: ratio, brackets: [{min: 80, points: 1}, {min: 10, points: 0}]}",
-         "the last bracket's min must be 0"),
+        (
+            "{type: ratio, brackets: [{min: 80, points: 1}, {min: 10, points: 0}]}",
+            "the last bracket's min must be 0",
+        ),
         ("{type: ratio, brackets: [{min: 0, points: 2}]}", "exceeds the leaf's max 1"),
         ("{type: count, per_item: 0}", "per_item must be greater than 0"),
         ("{type: deduction, per_item: 0}", "per_item must be greater than 0"),

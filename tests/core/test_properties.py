@@ -140,8 +140,11 @@ def decimals(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
 
 @st.composite
 def rules(draw: st.DrawFn, quantum: Decimal, top: Decimal) -> RuleSpec:
-    kind = draw(st.sampled_from(
-        ["points", "choice", "yes_no", "ratio", "proportional", "count", "deduction", "survey"]))
+    kind = draw(
+        st.sampled_from(
+            ["points", "choice", "yes_no", "ratio", "proportional", "count", "deduction", "survey"]
+        )
+    )
     steps_in_max = int(top / quantum)
     multiple = st.integers(0, steps_in_max).map(lambda k: k * quantum)
     if kind == "points":
@@ -212,8 +215,14 @@ def leaves(draw: st.DrawFn, code: str, kind: str, quantum: Decimal) -> NodeSpec:
     top = draw(st.integers(1, 40)) * quantum
     applies = draw(st.none() | st.sampled_from([("department",), ("commune",), UNIT_TYPES]))
     allow_na = kind == "normal" and draw(st.booleans())
-    return NodeSpec(code, max=top, rule=draw(rules(quantum, top)), kind=kind, applies_to=applies,
-                    allow_na=allow_na)
+    return NodeSpec(
+        code,
+        max=top,
+        rule=draw(rules(quantum, top)),
+        kind=kind,
+        applies_to=applies,
+        allow_na=allow_na,
+    )
 
 
 @st.composite
@@ -263,12 +272,17 @@ def cycles(draw: st.DrawFn) -> tuple[FrameworkSpec, list[UnitSpec]]:
             elif choice == "empty":
                 answers[leaf.code] = Answer(draw(st.sampled_from(["", "  "])), "empty")
             elif choice == "na" and leaf.allow_na:
-                answers[leaf.code] = Answer(padded(draw, cased(draw, draw(st.sampled_from(NA)))),
-                                            "na")
-        units.append(UnitSpec(
-            f"U{i}", draw(st.sampled_from([None, *UNIT_TYPES])),
-            draw(st.sampled_from([None, "g1", "g2"])), answers,
-        ))
+                answers[leaf.code] = Answer(
+                    padded(draw, cased(draw, draw(st.sampled_from(NA)))), "na"
+                )
+        units.append(
+            UnitSpec(
+                f"U{i}",
+                draw(st.sampled_from([None, *UNIT_TYPES])),
+                draw(st.sampled_from([None, "g1", "g2"])),
+                answers,
+            )
+        )
     return fw, units
 
 
@@ -331,8 +345,9 @@ def oracle_unit(fw: FrameworkSpec, unit: UnitSpec) -> dict[str, object]:
                 result = OracleNode(Decimal(0), node.max, True)
             elif answer.kind == "na":
                 full = fw.na_policy == "full"
-                result = OracleNode(node.max if full else Decimal(0),
-                                    node.max if full else Decimal(0), True)
+                result = OracleNode(
+                    node.max if full else Decimal(0), node.max if full else Decimal(0), True
+                )
             else:
                 result = OracleNode(oracle_points(node, answer, q), node.max, True)
         else:
@@ -362,7 +377,8 @@ def oracle_unit(fw: FrameworkSpec, unit: UnitSpec) -> dict[str, object]:
         "index": index(total, maximum),
         "nodes": {
             code: (n.points, n.max, index(n.points, n.max) if kinds[code] == "normal" else None)
-            for code, n in nodes.items() if n.applies
+            for code, n in nodes.items()
+            if n.applies
         },
         "missing": missing,
     }
@@ -379,8 +395,10 @@ def oracle_cycle(fw: FrameworkSpec, units: list[UnitSpec]) -> dict[str, dict[str
             mine["rank"] = None
         else:
             better = [
-                u for u in units
-                if u.group == unit.group and results[u.code]["index"] is not None
+                u
+                for u in units
+                if u.group == unit.group
+                and results[u.code]["index"] is not None
                 and results[u.code]["index"] > index  # type: ignore[operator]
             ]
             mine["rank"] = 1 + len(better)
@@ -396,8 +414,9 @@ def oracle_cycle(fw: FrameworkSpec, units: list[UnitSpec]) -> dict[str, dict[str
 
 @st.composite
 def single_leaves(draw: st.DrawFn) -> tuple[FrameworkSpec, NodeSpec, Answer]:
-    quantum = draw(st.sampled_from([Decimal("1"), Decimal("0.1"), Decimal("0.01"),
-                                    Decimal("0.001")]))
+    quantum = draw(
+        st.sampled_from([Decimal("1"), Decimal("0.1"), Decimal("0.01"), Decimal("0.001")])
+    )
     leaf = draw(leaves("1", "normal", quantum))
     leaf.applies_to = None
     spec = FrameworkSpec(quantum, "rescale", [], [leaf])
@@ -456,8 +475,9 @@ LEAF_20 = HEAD + 'rounding: "1"\nnodes:\n  - {code: "1", title: L, max: 20, rule
 
 @FAST
 @given(
-    st.lists(st.tuples(st.integers(0, 20), st.sampled_from([None, "a", "b"])), min_size=1,
-             max_size=12),
+    st.lists(
+        st.tuples(st.integers(0, 20), st.sampled_from([None, "a", "b"])), min_size=1, max_size=12
+    ),
     st.randoms(use_true_random=False),
 )
 def test_ranking_is_independent_of_input_order(
@@ -493,9 +513,10 @@ def test_ties_share_a_rank_and_the_next_rank_skips(indices: list[int | None]) ->
 
 
 @FAST
-@given(st.integers(-10**9, 10**9), st.integers(1, 10**6), st.integers(0, 4))
-def test_half_up_matches_decimal_round_half_up(numerator: int, denominator: int,
-                                               places: int) -> None:
+@given(st.integers(-(10**9), 10**9), st.integers(1, 10**6), st.integers(0, 4))
+def test_half_up_matches_decimal_round_half_up(
+    numerator: int, denominator: int, places: int
+) -> None:
     """M22: round_half_up equals Decimal's ROUND_HALF_UP (away from zero) on the exact value."""
     with localcontext() as ctx:
         ctx.prec = 80

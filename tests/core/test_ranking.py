@@ -26,7 +26,10 @@ def test_m32_ranks_in_compute() -> None:
     answers = {"P": {"1": "225"}, "Q": {"1": "212.5"}, "R": {"1": "212.5"}, "S": {"1": "200"}}
     result = compute(load(LEAF_250), answers)
     assert [(u.unit.code, f"{u.index}", u.rank) for u in result.units] == [
-        ("P", "90.00", 1), ("Q", "85.00", 2), ("R", "85.00", 2), ("S", "80.00", 4)
+        ("P", "90.00", 1),
+        ("Q", "85.00", 2),
+        ("R", "85.00", 2),
+        ("S", "80.00", 4),
     ]
 
 
@@ -41,8 +44,12 @@ def test_m32_ties_on_the_rounded_index() -> None:
 
 def test_m32_groups_rank_separately() -> None:
     """M32: the same index in different groups is rank 1 in each group."""
-    units = [UnitInfo("D1", group="department"), UnitInfo("C1", group="commune"),
-             UnitInfo("C2", group="commune"), UnitInfo("N1")]
+    units = [
+        UnitInfo("D1", group="department"),
+        UnitInfo("C1", group="commune"),
+        UnitInfo("C2", group="commune"),
+        UnitInfo("N1"),
+    ]
     answers = {"D1": {"1": "200"}, "C1": {"1": "200"}, "C2": {"1": "225"}, "N1": {"1": "100"}}
     result = compute(load(LEAF_250), answers, units)
     assert {u.unit.code: u.rank for u in result.units} == {"D1": 1, "C2": 1, "C1": 2, "N1": 1}
@@ -81,8 +88,13 @@ def test_m33_no_bands_no_band() -> None:
 
 def test_m41_listing_order() -> None:
     """M41: A2, Z9, a2 (group Huyện), then b1 (group Sở), then A1 (no group)."""
-    units = [UnitInfo("b1", group="Sở"), UnitInfo("Z9", group="Huyện"), UnitInfo("A1"),
-             UnitInfo("a2", group="Huyện"), UnitInfo("A2", group="Huyện")]
+    units = [
+        UnitInfo("b1", group="Sở"),
+        UnitInfo("Z9", group="Huyện"),
+        UnitInfo("A1"),
+        UnitInfo("a2", group="Huyện"),
+        UnitInfo("A2", group="Huyện"),
+    ]
     answers = {u.code: {"1": "125"} for u in units}
     result = compute(load(LEAF_250), answers, units)
     assert [u.unit.code for u in result.units] == ["A2", "Z9", "a2", "b1", "A1"]
@@ -95,4 +107,3 @@ def test_m41_rank_before_code_and_unranked_last() -> None:
         key=lambda k: listing_key(*k),
     )
     assert keys == [("f", 3, "x"), ("g", 1, "Z"), ("g", 2, "A"), ("g", None, "0"), (None, 1, "a")]
-

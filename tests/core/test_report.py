@@ -43,11 +43,20 @@ def test_m38_json_entry_of_department_d() -> None:
     out = to_json(result)
     assert out["framework"] == {"code": "demo", "version": "2024"}
     assert out["units"][0] == {
-        "unit": "D", "name": "Sở Nội vụ", "type": "department", "group": None,
-        "points": "2.00", "max": "2.50", "index": "80.00", "rank": 1, "band": "B",
-        "nodes": {"1": {"points": "2.00", "max": "2.50", "index": "80.00"},
-                  "1.1": {"points": "1.00", "max": "1.00", "index": "100.00"},
-                  "1.2": {"points": "1.00", "max": "1.50", "index": "66.67"}},
+        "unit": "D",
+        "name": "Sở Nội vụ",
+        "type": "department",
+        "group": None,
+        "points": "2.00",
+        "max": "2.50",
+        "index": "80.00",
+        "rank": 1,
+        "band": "B",
+        "nodes": {
+            "1": {"points": "2.00", "max": "2.50", "index": "80.00"},
+            "1.1": {"points": "1.00", "max": "1.00", "index": "100.00"},
+            "1.2": {"points": "1.00", "max": "1.50", "index": "66.67"},
+        },
         "missing": [],
     }
     assert list(out["units"][0]["nodes"]) == ["1", "1.1", "1.2"]  # framework order
@@ -88,7 +97,11 @@ def test_m38_nulls_for_max_zero_and_bonus_nodes() -> None:
     """)
     entry = to_json(compute(fw, {"U": {"1": "n/a", "B.1": "yes"}}))["units"][0]
     assert (entry["points"], entry["max"], entry["index"], entry["rank"], entry["band"]) == (
-        "1.00", "0.00", None, None, None
+        "1.00",
+        "0.00",
+        None,
+        None,
+        None,
     )
     assert entry["nodes"]["1"] == {"points": "0.00", "max": "0.00", "index": None}
     assert entry["nodes"]["B"] == {"points": "1.00", "max": "1.00", "index": None}
@@ -110,7 +123,16 @@ def test_m39_csv_missing_joined_and_quoted_names() -> None:
     units = units_of(fw, 'unit,name,type,group\nD,"Sở Tư pháp, tỉnh",department,Sở\n')
     rows = list(csv.reader(io.StringIO(to_csv(compute(fw, {}, units)))))
     assert rows[1][:10] == [
-        "D", "Sở Tư pháp, tỉnh", "department", "Sở", "0.00", "2.50", "0.00", "1", "D", "1.1;1.2"
+        "D",
+        "Sở Tư pháp, tỉnh",
+        "department",
+        "Sở",
+        "0.00",
+        "2.50",
+        "0.00",
+        "1",
+        "D",
+        "1.1;1.2",
     ]
 
 

@@ -58,8 +58,9 @@ def test_m11_empty_cell_is_no_value(value: str | None) -> None:
 # -- M12 points ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [("1.5", "1.50"), ("1.50", "1.50"), ("0", "0.00"),
-                                                 ("2", "2.00")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1.5", "1.50"), ("1.50", "1.50"), ("0", "0.00"), ("2", "2.00")]
+)
 def test_m12_points_with_step(value: str, expected: str) -> None:
     """M12: max 2, step 0.5: 1.5 → 1.50."""
     assert points(one_leaf("{type: points, step: 0.5}", max="2"), value) == expected
@@ -67,8 +68,13 @@ def test_m12_points_with_step(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("1.25", "must be a multiple of 0.5"), ("2.5", "must lie in [0, 2]"),
-     ("-1", "must not be negative"), ("abc", "is not a number"), ("1e0", "exponents")],
+    [
+        ("1.25", "must be a multiple of 0.5"),
+        ("2.5", "must lie in [0, 2]"),
+        ("-1", "must not be negative"),
+        ("abc", "is not a number"),
+        ("1e0", "exponents"),
+    ],
 )
 def test_m12_points_refused(value: str, message: str) -> None:
     """M12: 1.25, 2.5 and -1 are refused at max 2, step 0.5."""
@@ -103,8 +109,18 @@ def test_m13_choice_keys_match_exactly() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("Có", "1.50"), ("TRUE", "1.50"), ("KHÔNG", "0.00"), ("0", "0.00"), ("yes", "1.50"),
-     ("No", "0.00"), ("1", "1.50"), ("false", "0.00"), ("CÓ", "1.50"), ("không", "0.00")],
+    [
+        ("Có", "1.50"),
+        ("TRUE", "1.50"),
+        ("KHÔNG", "0.00"),
+        ("0", "0.00"),
+        ("yes", "1.50"),
+        ("No", "0.00"),
+        ("1", "1.50"),
+        ("false", "0.00"),
+        ("CÓ", "1.50"),
+        ("không", "0.00"),
+    ],
 )
 def test_m14_yes_no(value: str, expected: str) -> None:
     """M14: max 1.5: Có → 1.50, TRUE → 1.50, KHÔNG → 0.00, 0 → 0.00."""
@@ -135,9 +151,14 @@ def test_m15_ratio_at_or_above_100(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("1.2", "a plain ratio must lie in [0, 1]"), ("0/0", "the denominator must be greater than 0"),
-     ("-1/2", "must not be negative"), ("85,5%", "write 85.5"), ("abc", "is not a number"),
-     ("1/2/3", "is not a number")],
+    [
+        ("1.2", "a plain ratio must lie in [0, 1]"),
+        ("0/0", "the denominator must be greater than 0"),
+        ("-1/2", "must not be negative"),
+        ("85,5%", "write 85.5"),
+        ("abc", "is not a number"),
+        ("1/2/3", "is not a number"),
+    ],
 )
 def test_m15_ratio_refused(value: str, message: str) -> None:
     """M15: 1.2, 0/0 and -1/2 are refused."""
@@ -198,8 +219,10 @@ def test_m17_proportional_rounds_once(value: str, expected: str) -> None:
 # -- M18 count ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [("3", "1.50"), ("5", "2.00"), ("0", "0.00"),
-                                                 (" 4 ", "2.00"), ("007", "2.00")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("3", "1.50"), ("5", "2.00"), ("0", "0.00"), (" 4 ", "2.00"), ("007", "2.00")],
+)
 def test_m18_count(value: str, expected: str) -> None:
     """M18: per_item 0.5, max 2: 3 → 1.50; 5 → 2.5 capped → 2.00; 0 → 0.00."""
     assert points(one_leaf("{type: count, per_item: 0.5}", max="2"), value) == expected
@@ -215,8 +238,9 @@ def test_m18_count_digits_only(value: str) -> None:
 # -- M19 deduction ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [("1", "1.25"), ("2", "0.50"), ("3", "0.00"),
-                                                 ("0", "2.00")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1", "1.25"), ("2", "0.50"), ("3", "0.00"), ("0", "2.00")]
+)
 def test_m19_deduction(value: str, expected: str) -> None:
     """M19: per_item 0.75, max 2: 1 → 1.25; 2 → 0.50; 3 → 0.00."""
     assert points(one_leaf("{type: deduction, per_item: 0.75}", max="2"), value) == expected
@@ -232,8 +256,14 @@ def test_m19_deduction_counts_digits_only() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("73.5", "2.21"), ("73.5%", "2.21"), ("73.5 %", "2.21"), ("100", "3.00"), ("0.5", "0.02"),
-     ("0", "0.00")],
+    [
+        ("73.5", "2.21"),
+        ("73.5%", "2.21"),
+        ("73.5 %", "2.21"),
+        ("100", "3.00"),
+        ("0.5", "0.02"),
+        ("0", "0.00"),
+    ],
 )
 def test_m20_survey(value: str, expected: str) -> None:
     """M20: max 3: 73.5 → 2.205 → 2.21; 100 → 3.00; 0.5 (%) → 0.015 → 0.02."""
@@ -242,8 +272,12 @@ def test_m20_survey(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("100.5", "must lie in [0, 100]"), ("101%", "must lie in [0, 100]"),
-     ("-1", "must not be negative"), ("73,5", "write 73.5")],
+    [
+        ("100.5", "must lie in [0, 100]"),
+        ("101%", "must lie in [0, 100]"),
+        ("-1", "must not be negative"),
+        ("73,5", "write 73.5"),
+    ],
 )
 def test_m20_survey_refused(value: str, message: str) -> None:
     """M20: 100.5 is refused."""
@@ -254,8 +288,17 @@ def test_m20_survey_refused(value: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["n/a", "N/A", "KAD", "kad", "Không áp dụng", "KHÔNG ÁP DỤNG", " n/a ",
-              "Kho\u0302ng a\u0301p du\u0323ng"],
+    "value",
+    [
+        "n/a",
+        "N/A",
+        "KAD",
+        "kad",
+        "Không áp dụng",
+        "KHÔNG ÁP DỤNG",
+        " n/a ",
+        "Kho\u0302ng a\u0301p du\u0323ng",
+    ],
 )
 def test_m21_na_words(value: str) -> None:
     """M21: N/A, KAD, Không áp dụng, KHÔNG ÁP DỤNG are n/a on a leaf with allow_na."""
@@ -263,16 +306,18 @@ def test_m21_na_words(value: str) -> None:
     assert result.status == "na"
 
 
-@pytest.mark.parametrize("rule", ["{type: yes_no}", RATIO_15, "{type: count, per_item: 0.5}",
-                                  "{type: points}"])
+@pytest.mark.parametrize(
+    "rule", ["{type: yes_no}", RATIO_15, "{type: count, per_item: 0.5}", "{type: points}"]
+)
 def test_m21_na_refused_without_allow_na(rule: str) -> None:
     """M21: on a leaf without allow_na, n/a is refused with this leaf does not allow n/a."""
     error = refused(one_leaf(rule, max="1.5"), "n/a")
     assert "this leaf does not allow n/a" in str(error)
 
 
-@pytest.mark.parametrize("rule", ["{type: proportional}", "{type: survey}", CHOICE,
-                                  "{type: deduction, per_item: 0.5}"])
+@pytest.mark.parametrize(
+    "rule", ["{type: proportional}", "{type: survey}", CHOICE, "{type: deduction, per_item: 0.5}"]
+)
 def test_m21_every_rule_type_takes_na_with_allow_na(rule: str) -> None:
     """M21: any leaf with allow_na: true also takes n/a."""
     assert score(one_leaf(rule, extra=", allow_na: true"), "KAD").status == "na"

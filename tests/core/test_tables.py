@@ -180,8 +180,10 @@ def test_m37_units_file_errors() -> None:
 def test_m37_type_outside_unit_types_warns() -> None:
     """M37: a type the framework does not list is a warning (the unit gets only untyped nodes)."""
     _, warnings = read_units("unit,type\nX,district\n", "units.csv", fw24())
-    assert warnings == ("units.csv:2: unit X: type 'district' is not among the framework's "
-                        "unit_types (department, commune)",)
+    assert warnings == (
+        "units.csv:2: unit X: type 'district' is not among the framework's "
+        "unit_types (department, commune)",
+    )
 
 
 def test_m37_unit_not_in_units_file() -> None:
