@@ -1159,7 +1159,16 @@ def cycle_reopen(
         raise AppraisalError(_("None of the chosen units is approved."))
     for assessment in reopened:
         _set_state(assessment, Action.REOPEN, actor, roles={Role.COUNCIL}, reason=reason)
-    snapshot_supersede(cycle=locked, actor=actor, reason=reason)
+    for snapshot in snapshot_supersede(cycle=locked, actor=actor, reason=reason):
+        audit_record(
+            actor=actor,
+            action="results.snapshot_superseded",
+            target=snapshot,
+            before={"inputs_sha256": snapshot.inputs_sha256, "in_force": True},
+            after={"in_force": False},
+            reason=reason,
+            cycle_id=locked.pk,
+        )
     _cycle_state(locked, Cycle.State.IN_PROGRESS, actor, reason=reason)
     notify(
         recipients=[*par_admins(), *_role_holders(Role.COUNCIL)],

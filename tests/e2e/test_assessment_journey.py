@@ -186,6 +186,7 @@ def test_the_assessment_journey(
     expect(editor_page.locator(f'article[data-leaf="{RATIO}"]')).to_contain_text(
         "Danh sách nhiệm vụ hoàn thành"
     )
+    editor_page.screenshot(path=artifacts / "explanation-round.png", full_page=True)
     editor_page.get_by_role("button", name="Gửi giải trình").click()
     expect(editor_page.locator(".message")).to_contain_text("đã được gửi")
     expect(editor_page.locator(".state").first).to_have_text("Đã giải trình")
@@ -215,6 +216,7 @@ def test_the_assessment_journey(
     expect(council.locator(".message")).to_contain_text("đã được phê duyệt")
     snapshot = ResultSnapshot.objects.get(cycle=cycle)
     expect(council.locator("table.snapshots")).to_contain_text(snapshot.inputs_sha256)
+    council.screenshot(path=artifacts / "council.png", full_page=True)
     council.locator("#id_decision").fill("Quyết định số 12/QĐ-UBND ngày 15/01/2026")
     council.locator('button[name="publish"]').click()
     expect(council.locator(".message")).to_contain_text("đã được công bố")

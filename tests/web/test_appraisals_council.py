@@ -119,6 +119,8 @@ def test_reopening_needs_the_council_and_a_reason(appraisal: Appraisal) -> None:
     assert response.status_code == 302
     snapshot = ResultSnapshot.objects.get(cycle=ap.cycle)
     assert snapshot.superseded_at is not None and snapshot.superseded_reason == "Sai số liệu"
+    superseded = AuditEvent.objects.get(action="results.snapshot_superseded")
+    assert superseded.reason == "Sai số liệu" and superseded.actor == ap.council
     ap.refresh()
     assert ap.a.state == State.APPRAISED and ap.b.state == State.APPROVED
     assert ap.cycle.state == Cycle.State.IN_PROGRESS
