@@ -88,7 +88,7 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
-    unit = forms.ChoiceField(label=_("Units"), required=False, choices=[])
+    unit = forms.ChoiceField(label=_("Units to reopen"), required=False, choices=[])
 
     def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
