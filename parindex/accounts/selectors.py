@@ -10,7 +10,7 @@ from django.utils import timezone
 from parindex.frameworks.models import FrameworkNode
 from parindex.units.models import Unit
 
-from .models import AccountImport, RoleAssignment, User
+from .models import AccountImport, Role, RoleAssignment, User
 from .spreadsheet import Lookup, UnitRef
 
 STATUSES = ("active", "pending", "inactive")
@@ -58,6 +58,16 @@ def account_roles(user: User) -> list[RoleAssignment]:
         RoleAssignment.objects.filter(user=user)
         .select_related("unit")
         .order_by("role", "unit__code", "area")
+    )
+
+
+def par_admins() -> list[User]:
+    """The active PAR administrators (a role, or a superuser account), by id: whom to tell when
+    something waits for the administrator."""
+    return list(
+        User.objects.filter(Q(roles__role=Role.PAR_ADMIN) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("pk")
     )
 
 

@@ -17,10 +17,10 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.selectors import par_admins
 from parindex.core import Framework, Node
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
@@ -136,11 +136,7 @@ def build(*, log: Callable[[str], None] = print, accounts: Any = None) -> Cycle:
     made here are added to its passwords (shown once).
     """
     passwords: dict[str, str] | None = getattr(accounts, "passwords", None)
-    admin = (
-        User.objects.filter(Q(roles__role=Role.PAR_ADMIN) | Q(is_superuser=True))
-        .order_by("pk")
-        .first()
-    )
+    admin = next(iter(par_admins()), None)
     version = (
         FrameworkVersion.objects.filter(cycles__year=YEAR - 1).order_by("-pk").first()
         or FrameworkVersion.objects.order_by("-pk").first()

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import Role, User
+from parindex.accounts.selectors import par_admins
 from parindex.audit.services import audit_record
 from parindex.core import Framework, Node, ParindexError, ValueRuleError, score_leaf
 from parindex.core.rules import normalize_value
@@ -556,15 +556,6 @@ def missing_evidence(assessment: Assessment, fw: Framework | None = None) -> lis
         and evidence_required(leaf, values.get(leaf.code, ""))
         and leaf.code not in linked
     ]
-
-
-def par_admins() -> list[User]:
-    """Everybody holding the PAR administrator role (and active superusers)."""
-    return list(
-        User.objects.filter(Q(roles__role=Role.PAR_ADMIN) | Q(is_superuser=True), is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def assessment_url(assessment: Assessment) -> str:

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.selectors import par_admins
 
 from .models import Task
 
@@ -28,14 +29,6 @@ def _lead_people(unit_ids: set[int]) -> dict[int, list[User]]:
     ).select_related("user"):
         people[role.unit_id].append(role.user)  # type: ignore[index]
     return people
-
-
-def _admins() -> list[User]:
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(roles__role=Role.PAR_ADMIN) | Q(is_superuser=True))
-        .distinct()
-    )
 
 
 def task_reminders(today: datetime.date) -> Iterator[tuple[list[User], str, str, str]]:
@@ -72,7 +65,7 @@ def task_reminders(today: datetime.date) -> Iterator[tuple[list[User], str, str,
             if (late - 1) % OVERDUE_EVERY:
                 continue
             if admins is None:
-                admins = _admins()
+                admins = par_admins()
             message = (
                 _(
                     "Task “%(title)s” of plan %(plan)s (lead: %(lead)s) was due on %(deadline)s "

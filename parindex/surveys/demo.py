@@ -7,9 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from django.db.models import Q
-
-from parindex.accounts.models import Role, User
+from parindex.accounts.selectors import par_admins
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 
@@ -74,11 +72,7 @@ def _answer(rng: random.Random, quality: float) -> str:
 
 
 def build(*, log: Callable[[str], None] = print) -> None:
-    admin = (
-        User.objects.filter(Q(roles__role=Role.PAR_ADMIN) | Q(is_superuser=True))
-        .order_by("pk")
-        .first()
-    )
+    admin = next(iter(par_admins()), None)
     cycle = (
         Cycle.objects.filter(year=YEAR, framework_version__code="province-internal")
         .order_by("pk")
