@@ -181,36 +181,28 @@ def account_deactivate(*, actor: User, user: User, reason: str = "") -> User:
     """The person can no longer log in; their roles and history stay (reactivate to undo)."""
     if user.pk == actor.pk:
         raise AccountError(_("You cannot deactivate your own account."))
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if not user.is_active:
-            return user
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        audit_record(
-            actor=actor,
-            action="account.deactivate",
-            target=user,
-            before={"is_active": True},
-            after={"is_active": False},
-            reason=reason,
-        )
-    return user
+    return _active_set(actor=actor, user=user, active=False, reason=reason)
 
 
 def account_reactivate(*, actor: User, user: User, reason: str = "") -> User:
+    return _active_set(actor=actor, user=user, active=True, reason=reason)
+
+
+def _active_set(*, actor: User, user: User, active: bool, reason: str) -> User:
+    """Set the account's active flag under a row lock, with its audit event; setting the flag it
+    already has changes nothing and records nothing."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        if user.is_active:
+        if user.is_active == active:
             return user
-        user.is_active = True
+        user.is_active = active
         user.save(update_fields=["is_active"])
         audit_record(
             actor=actor,
-            action="account.reactivate",
+            action="account.reactivate" if active else "account.deactivate",
             target=user,
-            before={"is_active": False},
-            after={"is_active": True},
+            before={"is_active": not active},
+            after={"is_active": active},
             reason=reason,
         )
     return user
