@@ -2,19 +2,24 @@
 
 - the audit log (every event) is for the PAR administrator;
 - a leaf's history in a unit is for the PAR administrator, the province-wide roles, and the
-  unit's own editors and heads.
+  unit's own editors and heads; the unit's own people read the appraisers' entries only once
+  the administrator has released the round to the unit (``sees_appraisal_entries``).
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from parindex.accounts.models import User
+from parindex.assessments.models import Assessment
+from parindex.core.workflow import VISIBLE_APPRAISAL
 from parindex.cycles.models import Cycle
 from parindex.units.models import Unit
 from parindex.web.access import LoginRequired, own_unit_ids, require_par_admin, sees_all_results
 
-__all__ = ["get_leaf_scope_for_user", "require_par_admin"]
+__all__ = ["get_leaf_scope_for_user", "require_par_admin", "sees_appraisal_entries"]
 
 
 def get_leaf_scope_for_user(
@@ -32,3 +37,18 @@ def get_leaf_scope_for_user(
     if sees_all_results(user) or unit.pk in own_unit_ids(user):
         return cycle, unit
     raise PermissionDenied
+
+
+def sees_appraisal_entries(user: User | AnonymousUser, cycle: Cycle, unit: Unit) -> bool:
+    """May ``user`` read the appraisers' entries (``appraisal.*``) of the unit's history now?
+
+    The rule of the appraisal pages and the scorecard: after the release (or the publication)
+    everybody who reads the history; before it, province-wide readers who are not the unit's
+    own people. Otherwise the history would show a unit its appraised points and the
+    appraisers' reasons before the administrator releases them."""
+    if cycle.is_published or (sees_all_results(user) and unit.pk not in own_unit_ids(user)):
+        return True
+    state = (
+        Assessment.objects.filter(cycle=cycle, unit=unit).values_list("state", flat=True).first()
+    )
+    return state in VISIBLE_APPRAISAL

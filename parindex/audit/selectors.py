@@ -10,19 +10,24 @@ from parindex.cycles.models import Cycle
 from parindex.units.models import Unit
 
 
+APPRAISAL_PREFIX = "appraisal."  # the appraisers' decisions on a leaf: appraisal.adjusted, …
+
+
 def _events() -> QuerySet[AuditEvent]:
     # Only the actor is joined: a filter on cycle or unit would turn their join into an inner
     # one and hide events whose cycle or unit has since been deleted.
     return AuditEvent.objects.select_related("actor")
 
 
-def events_for_leaf(*, cycle_id: int, unit_id: int, leaf_code: str) -> QuerySet[AuditEvent]:
-    """A leaf's history in one unit and cycle, oldest first."""
-    return (
-        _events()
-        .filter(cycle_id=cycle_id, unit_id=unit_id, leaf_code=leaf_code)
-        .order_by("sequence")
-    )
+def events_for_leaf(
+    *, cycle_id: int, unit_id: int, leaf_code: str, appraisal: bool = True
+) -> QuerySet[AuditEvent]:
+    """A leaf's history in one unit and cycle, oldest first; without the appraisers' entries
+    when ``appraisal`` is false."""
+    events = _events().filter(cycle_id=cycle_id, unit_id=unit_id, leaf_code=leaf_code)
+    if not appraisal:
+        events = events.exclude(action__startswith=APPRAISAL_PREFIX)
+    return events.order_by("sequence")
 
 
 def events_for(*, target: models.Model) -> QuerySet[AuditEvent]:

@@ -29,7 +29,12 @@ def leaf_history(
     if node is None:
         raise Http404
     events = list(
-        selectors.events_for_leaf(cycle_id=cycle.pk, unit_id=unit.pk, leaf_code=leaf_code)
+        selectors.events_for_leaf(
+            cycle_id=cycle.pk,
+            unit_id=unit.pk,
+            leaf_code=leaf_code,
+            appraisal=access.sees_appraisal_entries(request.user, cycle, unit),
+        )
     )
     context = {
         "cycle": cycle,
