@@ -9,6 +9,7 @@ redirects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -278,9 +279,22 @@ def _link_evidence(
     )
 
 
-def _check_open_for_writes(assessment: Assessment) -> None:
-    """Refuse before storing anything when the unit may not write any more."""
-    services.ensure_editable(assessment, timezone.now())
+def _store_and_link(
+    request: HttpRequest, assessment: Assessment, node: Node, store: Callable[[], Evidence]
+) -> HttpResponse:
+    """Put a new document in the unit's library (``store`` calls the evidence store) and link it
+    to the leaf, in one transaction. Refused before anything is stored when the unit may not
+    write any more; a document the store refuses leaves nothing behind."""
+    try:
+        services.ensure_editable(assessment, timezone.now())
+        with transaction.atomic():
+            return _link_evidence(request, assessment, node, store())
+    except evidence_services.EvidenceRejected as refusal:
+        return _leaf_response(request, assessment, node, status=422, error=refusal.message)
+    except services.AssessmentError as exc:
+        return _leaf_response(
+            request, assessment, node, status=_refusal_status(exc), error=exc.message
+        )
 
 
 @require_POST
@@ -336,22 +350,17 @@ def _evidence_upload(
         return _leaf_response(
             request, assessment, node, status=422, error=_("Choose a file to upload.")
         )
-    try:
-        _check_open_for_writes(assessment)
-        with transaction.atomic():
-            evidence = evidence_services.evidence_upload(
-                file=form.cleaned_data["file"],
-                unit=assessment.unit,
-                user=request.user,  # type: ignore[arg-type]
-                title=form.cleaned_data["title"],
-            )
-            return _link_evidence(request, assessment, node, evidence)
-    except evidence_services.EvidenceRejected as refusal:
-        return _leaf_response(request, assessment, node, status=422, error=refusal.message)
-    except services.AssessmentError as exc:
-        return _leaf_response(
-            request, assessment, node, status=_refusal_status(exc), error=exc.message
-        )
+    return _store_and_link(
+        request,
+        assessment,
+        node,
+        lambda: evidence_services.evidence_upload(
+            file=form.cleaned_data["file"],
+            unit=assessment.unit,
+            user=request.user,  # type: ignore[arg-type]
+            title=form.cleaned_data["title"],
+        ),
+    )
 
 
 @require_POST
@@ -365,21 +374,16 @@ def evidence_reference(
     if not form.is_valid():
         problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _leaf_response(request, assessment, node, status=422, error=problems)
-    try:
-        _check_open_for_writes(assessment)
-        with transaction.atomic():
-            evidence = evidence_services.evidence_reference(
-                unit=assessment.unit,
-                user=request.user,  # type: ignore[arg-type]
-                **form.cleaned_data,
-            )
-            return _link_evidence(request, assessment, node, evidence)
-    except evidence_services.EvidenceRejected as refusal:
-        return _leaf_response(request, assessment, node, status=422, error=refusal.message)
-    except services.AssessmentError as exc:
-        return _leaf_response(
-            request, assessment, node, status=_refusal_status(exc), error=exc.message
-        )
+    return _store_and_link(
+        request,
+        assessment,
+        node,
+        lambda: evidence_services.evidence_reference(
+            unit=assessment.unit,
+            user=request.user,  # type: ignore[arg-type]
+            **form.cleaned_data,
+        ),
+    )
 
 
 @require_POST
@@ -604,10 +608,19 @@ def calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-def _admin_assessment(request: HttpRequest, cycle: Cycle, unit_code: str) -> Assessment:
+def _posted_assessment(
+    request: HttpRequest, cycle: Cycle, form: ExtensionForm | ReopenForm
+) -> Assessment | None:
+    """The assessment of the unit a calendar form names (404 if the cycle has none), or None
+    once the form's errors are in the messages."""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return None
     try:
         return Assessment.objects.select_related("cycle", "unit").get(
-            cycle=cycle, unit__code=unit_code
+            cycle=cycle, unit__code=form.cleaned_data["unit"]
         )
     except Assessment.DoesNotExist:
         raise Http404 from None
@@ -618,12 +631,9 @@ def extend(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Extend (or reopen) one unit's stage with a reason; the other units keep the calendar."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
     form = ExtensionForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    assessment = _posted_assessment(request, cycle, form)
+    if assessment is None:
         return redirect("assessments:calendar", cycle_id=cycle.pk)
-    assessment = _admin_assessment(request, cycle, form.cleaned_data["unit"])
     try:
         services.stage_extend(
             assessment=assessment,
@@ -654,12 +664,9 @@ def reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Reopen one unit's submitted self-assessment, with a reason."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
     form = ReopenForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    assessment = _posted_assessment(request, cycle, form)
+    if assessment is None:
         return redirect("assessments:calendar", cycle_id=cycle.pk)
-    assessment = _admin_assessment(request, cycle, form.cleaned_data["unit"])
     try:
         services.assessment_reopen(
             assessment=assessment,
