@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import Role, User
-from parindex.assessments.access import get_assessment_for_user
+from parindex.assessments.access import get_assessment_for_user, get_cycle_for_admin
 from parindex.assessments.models import Assessment
 from parindex.core import Node
 from parindex.core.workflow import VISIBLE_APPRAISAL
@@ -34,12 +34,11 @@ from parindex.web.access import (
     has_role,
     is_par_admin,
     own_unit_ids,
-    require_par_admin,
     sees_all_results,
 )
 
 from .models import AppraiserAssignment, LeafAppraisal
-from .services import appraisable, area_of
+from .services import appraisable, area_of, assigned_areas
 
 
 def _login(request: HttpRequest) -> User:
@@ -56,13 +55,7 @@ def _cycle(cycle_id: int) -> Cycle:
 
 
 def user_areas(user: User | AnonymousUser, cycle: Cycle) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return set(
-        AppraiserAssignment.objects.filter(cycle=cycle, user=user).values_list(
-            "area_code", flat=True
-        )
-    )
+    return assigned_areas(user, cycle) if user.is_authenticated else set()
 
 
 def get_cycle_for_appraiser(request: HttpRequest, cycle_id: int) -> tuple[Cycle, set[str]]:
@@ -128,9 +121,15 @@ def get_unit_for_user(
     return get_assessment_for_user(request, cycle_id, unit_code, write=write)
 
 
-def get_cycle_for_admin(request: HttpRequest, cycle_id: int) -> Cycle:
-    require_par_admin(request)
-    return _cycle(cycle_id)
+def get_unit_for_admin(request: HttpRequest, cycle_id: int, unit_code: str) -> Assessment:
+    """A unit's assessment in a cycle the administrator manages; else login / 403 / 404."""
+    cycle = get_cycle_for_admin(request, cycle_id)
+    try:
+        return Assessment.objects.select_related("cycle", "cycle__framework_version", "unit").get(
+            cycle=cycle, unit__code=unit_code
+        )
+    except Assessment.DoesNotExist:
+        raise Http404 from None
 
 
 def can_read_council(user: User | AnonymousUser) -> bool:

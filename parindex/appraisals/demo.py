@@ -29,6 +29,7 @@ from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer
 
 from . import services
+from .leaves import declared_value
 
 YEAR = 2025
 DAY = datetime.timedelta(days=1)
@@ -106,15 +107,6 @@ def _lower_value(leaf: Node, declared: str) -> str:
     return "70/100" if declared != "70/100" else "60/100"
 
 
-def _declared(assessment: Assessment, code: str) -> str:
-    return (
-        Answer.objects.filter(cycle=assessment.cycle, unit=assessment.unit, leaf_code=code)
-        .values_list("value", flat=True)
-        .first()
-        or ""
-    )
-
-
 def _appraise(
     fw: Framework,
     assessment: Assessment,
@@ -132,7 +124,7 @@ def _appraise(
             assessment=assessment,
             leaf_code=leaves[0].code,
             decision="adjusted",
-            value=_lower_value(leaves[0], _declared(assessment, leaves[0].code)),
+            value=_lower_value(leaves[0], declared_value(assessment, leaves[0].code)),
             reason="Tài liệu kiểm chứng không chứng minh được mức đã kê khai.",
             actor=appraisers[areas[leaves[0].code]],
         )

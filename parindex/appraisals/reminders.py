@@ -24,12 +24,13 @@ from parindex.assessments.models import (
     StageWindow,
     effective_close,
 )
+from parindex.assessments.services import unit_people
 from parindex.core.workflow import State
 from parindex.frameworks.selectors import core_framework
 from parindex.notifications.reminders import Reminder
 
 from .models import AppraiserAssignment, LeafAppraisal
-from .services import appraisable, area_of, unit_page_url, unit_people
+from .services import appraisable, area_of, unit_page_url
 
 DAYS_BEFORE = (3, 1, 0)
 
@@ -60,7 +61,7 @@ def explanation_due(today: datetime.date) -> Iterator[Reminder]:
         closes = effective_close(windows.get(assessment.cycle_id), extensions[assessment.pk])
         if closes is None or _days_left(closes, today) not in DAYS_BEFORE:
             continue
-        people = unit_people(assessment.unit_id)
+        people = unit_people(assessment)
         if not people:
             continue
         message = _(

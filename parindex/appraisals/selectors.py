@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.assessments.models import AnswerEvidence, Assessment
-from parindex.core import Framework, LeafScore, Node, Scorer, ValueRuleError
+from parindex.core import Framework, LeafScore, Node
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
@@ -20,6 +20,7 @@ from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer, Basis, ResultSnapshot, UnitResult
 from parindex.results.services import cycle_result
 
+from .leaves import Points, appraisable, appraised_figure, area_of, in_force
 from .models import (
     AppraisalComment,
     AppraisalRound,
@@ -30,7 +31,6 @@ from .models import (
     Outcome,
     ReplyEvidence,
 )
-from .services import appraisable, area_of, in_force
 
 QUEUE_STATES = (State.SUBMITTED, State.IN_APPRAISAL, State.REPLIED)
 """Assessments an appraiser works on: submitted, in appraisal, and replied (to settle)."""
@@ -52,24 +52,9 @@ def leaf_status(la: LeafAppraisal | None, reply: LeafReply | None) -> str:
     return str(la.decision)
 
 
-class Points:
-    """Scores values on one framework through the core, once per distinct value."""
-
-    def __init__(self, fw: Framework) -> None:
-        self.fw = fw
-        self.scorer = Scorer(fw)
-
-    def score(self, leaf: Node, value: str) -> LeafScore | None:
-        try:
-            return self.scorer(leaf, value or None)
-        except ValueRuleError:
-            return None
-
-    def text(self, leaf: Node, value: str, points: Decimal | None = None) -> str:
-        if points is not None:
-            return f"{points:.{self.fw.places}f}"
-        score = self.score(leaf, value)
-        return "" if score is None else f"{score.points:.{self.fw.places}f}"
+def leaf_dom_id(unit_code: str, leaf_code: str) -> str:
+    """The id of a leaf's block on the pages, the anchor a redirect returns to."""
+    return f"leaf-{unit_code}-{leaf_code}".replace(".", "-")
 
 
 @dataclass
@@ -98,7 +83,7 @@ class LeafFigures:
 
     @property
     def dom_id(self) -> str:
-        return f"leaf-{self.assessment.unit.code}-{self.leaf.code}".replace(".", "-")
+        return leaf_dom_id(self.assessment.unit.code, self.leaf.code)
 
     @property
     def changed(self) -> bool:
@@ -116,10 +101,10 @@ def figures(
 ) -> LeafFigures:
     score = points.score(leaf, declared)
     self_points = points.text(leaf, declared)
-    appraised_value, appraised_points = declared, self_points
-    if la is not None and la.decision == Decision.ADJUSTED:
-        appraised_value = la.value
-        appraised_points = points.text(leaf, la.value, la.points)
+    appraised_value = appraised_points = ""
+    if la is not None:
+        appraised_value, set_points = appraised_figure(la, declared)
+        appraised_points = points.text(leaf, appraised_value, set_points)
     final_value, final_points = declared, self_points
     if la is not None:
         value, set_points = in_force(la)
@@ -135,8 +120,8 @@ def figures(
         self_score=score,
         appraisal=la,
         status=leaf_status(la, reply),
-        appraised_value=appraised_value if la else "",
-        appraised_points=appraised_points if la else "",
+        appraised_value=appraised_value,
+        appraised_points=appraised_points,
         final_value=final_value,
         final_points=final_points,
         reply=reply,
@@ -390,10 +375,9 @@ def appraised_points(result: UnitResult) -> dict[str, str]:
         leaf = fw.by_code.get(la.leaf_code)
         if leaf is None:
             continue
-        if la.decision == Decision.ADJUSTED:
-            found[la.leaf_code] = points.text(leaf, la.value, la.points)
-        else:
-            found[la.leaf_code] = points.text(leaf, declared.get(la.leaf_code, ""))
+        found[la.leaf_code] = points.text(
+            leaf, *appraised_figure(la, declared.get(la.leaf_code, ""))
+        )
     return found
 
 

@@ -30,15 +30,16 @@ from parindex.assessments.services import (
     par_admins,
     self_leaf,
     stage_is_open,
+    unit_people,
 )
 from parindex.audit.services import audit_record
-from parindex.core import Framework, Node, ParindexError, ValueRuleError, score_leaf
+from parindex.core import Framework, Node, ParindexError, ValueRuleError
 from parindex.core.workflow import Action, State, WorkflowError, transition
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.frameworks.selectors import core_framework
 from parindex.notifications.services import notify
-from parindex.results.models import Answer, Basis, ResultSnapshot
+from parindex.results.models import Basis, ResultSnapshot
 from parindex.results.services import (
     appraised_value_set,
     cycle_compute,
@@ -49,6 +50,7 @@ from parindex.results.services import (
 from parindex.units.models import Unit
 from parindex.web.access import is_par_admin, own_unit_ids
 
+from .leaves import appraisable, area_of, declared_value, in_force, points_text
 from .models import (
     AppraisalComment,
     AppraisalRound,
@@ -93,16 +95,6 @@ APPRAISAL_STATES = frozenset({State.SUBMITTED, State.IN_APPRAISAL})
 # -- framework helpers -------------------------------------------------------------------------
 
 
-def area_of(fw: Framework) -> dict[str, str]:
-    """Leaf code → the code of its area (the top-level node above it)."""
-    return {node.code: top.code for top in fw.nodes for node in top.walk() if node.is_leaf}
-
-
-def appraisable(fw: Framework, unit_type: str | None) -> list[Node]:
-    """The leaves appraised for a unit: those it declares itself (applicable, not survey)."""
-    return [leaf for leaf in fw.leaves if leaf.applies(unit_type) and leaf.source != "survey"]
-
-
 def check_points(fw: Framework, leaf: Node, text: str | Decimal) -> Decimal:
     """Points set directly: a decimal within [0, max], a multiple of the framework's rounding."""
     assert leaf.max is not None
@@ -119,16 +111,6 @@ def check_points(fw: Framework, leaf: Node, text: str | Decimal) -> Decimal:
             _("Points must be a multiple of %(step)s.") % {"step": f"{fw.rounding.normalize():f}"}
         )
     return points
-
-
-def points_text(fw: Framework, leaf: Node, value: str | None, points: Decimal | None) -> str:
-    """The points a figure earns, scored by the core (a value) or as set (points)."""
-    if points is not None:
-        return f"{points:.{fw.places}f}"
-    try:
-        return f"{score_leaf(fw, leaf, value or None).points:.{fw.places}f}"
-    except ValueRuleError:
-        return ""
 
 
 def _figure(
@@ -251,18 +233,6 @@ def _value_of(la: LeafAppraisal | None) -> dict[str, object]:
     }
 
 
-def in_force(la: LeafAppraisal) -> tuple[str | None, Decimal | None]:
-    """The figure that replaces the declared one after appraisal, as (value, points); (None,
-    None) when the declared value counts."""
-    if la.outcome == Outcome.UNIT:
-        return None, None
-    if la.outcome == Outcome.NEW:
-        return (la.settled_value or None), la.settled_points
-    if la.decision == Decision.ADJUSTED:
-        return (la.value or None), la.points
-    return None, None
-
-
 def _final_sync(assessment: Assessment, la: LeafAppraisal) -> None:
     value, points = in_force(la)
     appraised_value_set(
@@ -271,17 +241,6 @@ def _final_sync(assessment: Assessment, la: LeafAppraisal) -> None:
         leaf_code=la.leaf_code,
         value=value,
         points=points,
-    )
-
-
-def _declared(assessment: Assessment, leaf_code: str) -> str:
-    return (
-        Answer.objects.filter(
-            cycle_id=assessment.cycle_id, unit_id=assessment.unit_id, leaf_code=leaf_code
-        )
-        .values_list("value", flat=True)
-        .first()
-        or ""
     )
 
 
@@ -295,26 +254,34 @@ def results_refresh(cycle: Cycle) -> None:
     cycle_compute(cycle=cycle, basis=Basis.FINAL)
 
 
-def unit_people(unit_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            roles__unit_id=unit_id,
-            roles__role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def _role_holders(role: str) -> list[User]:
     return list(User.objects.filter(roles__role=role, is_active=True).distinct().order_by("pk"))
+
+
+def _tell_council(cycle: Cycle, verb: str, message: str) -> None:
+    """Notify the administrators and the council members, with a link to the council page."""
+    notify(
+        recipients=[*par_admins(), *_role_holders(Role.COUNCIL)],
+        verb=verb,
+        message=message,
+        url=reverse("appraisals:council", kwargs={"cycle_id": cycle.pk}),
+    )
 
 
 def unit_page_url(assessment: Assessment) -> str:
     return reverse(
         "appraisals:unit",
         kwargs={"cycle_id": assessment.cycle_id, "unit_code": assessment.unit.code},
+    )
+
+
+def _tell_unit(assessment: Assessment, verb: str, message: str) -> None:
+    """Notify the unit's editors and heads, with a link to its appraisal page."""
+    notify(
+        recipients=unit_people(assessment),
+        verb=verb,
+        message=message,
+        url=unit_page_url(assessment),
     )
 
 
@@ -404,6 +371,19 @@ def _leaf_for(locked: Assessment, fw: Framework, leaf_code: str) -> Node:
         raise AppraisalError(exc.message) from None
 
 
+def _appraiser_leaf(
+    assessment: Assessment, leaf_code: str, actor: User
+) -> tuple[Assessment, Framework, Node, str]:
+    """The assessment locked, its framework, the leaf and its area, once ``actor`` is checked
+    as an appraiser of that area."""
+    locked = _lock(assessment)
+    fw = core_framework(locked.cycle.framework_version)
+    leaf = _leaf_for(locked, fw, leaf_code)
+    area = area_of(fw)[leaf.code]
+    check_appraiser(actor, locked, area)
+    return locked, fw, leaf, area
+
+
 def _check_decision_time(locked: Assessment, now: datetime.datetime) -> None:
     if locked.state not in APPRAISAL_STATES:
         raise AppraisalError(
@@ -435,11 +415,7 @@ def leaf_appraise(
     stale one is refused with :class:`AppraisalConflict`."""
     now = now or timezone.now()
     decision = Decision(decision)
-    locked = _lock(assessment)
-    fw = core_framework(locked.cycle.framework_version)
-    leaf = _leaf_for(locked, fw, leaf_code)
-    area = area_of(fw)[leaf.code]
-    check_appraiser(actor, locked, area)
+    locked, fw, leaf, area = _appraiser_leaf(assessment, leaf_code, actor)
     _check_decision_time(locked, now)
     reason = reason.strip()
     new_value, new_points = "", None
@@ -447,7 +423,7 @@ def leaf_appraise(
         if not reason:
             raise AppraisalError(_("An adjustment needs a reason."))
         new_value, new_points = _figure(fw, leaf, value, points)
-        if new_points is None and new_value == _declared(locked, leaf.code):
+        if new_points is None and new_value == declared_value(locked, leaf.code):
             raise AppraisalError(
                 _("This is the declared value: accept the leaf instead of adjusting it.")
             )
@@ -473,7 +449,7 @@ def leaf_appraise(
     la.version += 1
     la.save()
     _final_sync(locked, la)
-    declared = _declared(locked, leaf.code)
+    declared = declared_value(locked, leaf.code)
     audit_record(
         actor=actor,
         action=f"appraisal.{decision.value}",
@@ -631,12 +607,10 @@ def assessment_release(
         )
     if refresh:
         results_refresh(locked.cycle)
-    notify(
-        recipients=unit_people(locked.unit_id),
-        verb="appraisal_released",
-        message=message
-        % {"unit": locked.unit.name, "year": locked.cycle.year, "count": len(open_leaves)},
-        url=unit_page_url(locked),
+    _tell_unit(
+        locked,
+        "appraisal_released",
+        message % {"unit": locked.unit.name, "year": locked.cycle.year, "count": len(open_leaves)},
     )
     return locked
 
@@ -866,10 +840,7 @@ def leaf_settle(
     outcome = Outcome(outcome)
     if outcome == Outcome.AGREED:
         raise AppraisalError(_("Only the unit agrees with an appraisal."))
-    locked = _lock(assessment)
-    fw = core_framework(locked.cycle.framework_version)
-    leaf = _leaf_for(locked, fw, leaf_code)
-    check_appraiser(actor, locked, area_of(fw)[leaf.code])
+    locked, fw, leaf, _area = _appraiser_leaf(assessment, leaf_code, actor)
     la = (
         LeafAppraisal.objects.select_for_update()
         .filter(assessment=locked, leaf_code=leaf.code)
@@ -929,7 +900,7 @@ def leaf_settle(
         after={
             **_value_of(la),
             "final_points": points_text(
-                fw, leaf, final_value or _declared(locked, leaf.code), final_points
+                fw, leaf, final_value or declared_value(locked, leaf.code), final_points
             ),
         },
         reason=reason,
@@ -974,12 +945,11 @@ def round_close(
         round_.closed_at = now
         round_.save(update_fields=["closed_at"])
     results_refresh(locked.cycle)
-    notify(
-        recipients=unit_people(locked.unit_id),
-        verb="explanation_closed",
-        message=_("The explanation round of %(unit)s for %(year)s is closed.")
+    _tell_unit(
+        locked,
+        "explanation_closed",
+        _("The explanation round of %(unit)s for %(year)s is closed.")
         % {"unit": locked.unit.name, "year": locked.cycle.year},
-        url=unit_page_url(locked),
     )
     return locked
 
@@ -1017,12 +987,11 @@ def round_return(
             for la in waiting
         ]
     )
-    notify(
-        recipients=unit_people(locked.unit_id),
-        verb="appraisal_returned",
-        message=_("%(unit)s is asked for another explanation (round %(round)d): %(reason)s")
+    _tell_unit(
+        locked,
+        "appraisal_returned",
+        _("%(unit)s is asked for another explanation (round %(round)d): %(reason)s")
         % {"unit": locked.unit.name, "round": number, "reason": reason.strip()},
-        url=unit_page_url(locked),
     )
     return locked
 
@@ -1124,11 +1093,10 @@ def cycle_approve(
         cycle_id=locked.pk,
     )
     _cycle_state(locked, Cycle.State.APPROVED, actor)
-    notify(
-        recipients=[*par_admins(), *_role_holders(Role.COUNCIL)],
-        verb="results_approved",
-        message=_("The council approved the results of %(cycle)s.") % {"cycle": locked.title},
-        url=reverse("appraisals:council", kwargs={"cycle_id": locked.pk}),
+    _tell_council(
+        locked,
+        "results_approved",
+        _("The council approved the results of %(cycle)s.") % {"cycle": locked.title},
     )
     return snapshot
 
@@ -1170,12 +1138,11 @@ def cycle_reopen(
             cycle_id=locked.pk,
         )
     _cycle_state(locked, Cycle.State.IN_PROGRESS, actor, reason=reason)
-    notify(
-        recipients=[*par_admins(), *_role_holders(Role.COUNCIL)],
-        verb="results_reopened",
-        message=_("The council reopened the results of %(cycle)s: %(reason)s")
+    _tell_council(
+        locked,
+        "results_reopened",
+        _("The council reopened the results of %(cycle)s: %(reason)s")
         % {"cycle": locked.title, "reason": reason},
-        url=reverse("appraisals:council", kwargs={"cycle_id": locked.pk}),
     )
     return reopened
 

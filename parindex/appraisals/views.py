@@ -9,8 +9,10 @@ redirects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -25,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.assessments.models import Assessment
+from parindex.assessments.selectors import unit_library
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.evidence import services as evidence_services
@@ -59,6 +62,10 @@ def _status(exc: services.AppraisalError) -> int:
     if isinstance(exc, services.ConflictOfInterest | services.NotYourArea | services.StageClosed):
         return 403
     return 422
+
+
+def _form_problems(form: forms.Form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _next_or(request: HttpRequest, fallback: str) -> str:
@@ -116,21 +123,31 @@ def _queue_filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
-@require_GET
-def queue(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle, areas = access.get_cycle_for_appraiser(request, cycle_id)
-    filters = _queue_filters(request)
-    found = selectors.appraiser_queue(
+def _queue_of(
+    request: HttpRequest, cycle: Cycle, areas: set[str], filters: dict[str, str], status: str
+) -> selectors.Queue:
+    return selectors.appraiser_queue(
         cycle,
         request.user,  # type: ignore[arg-type]
         areas,
         own_unit_ids(request.user),
         unit_code=filters["unit"],
-        status=filters["status"],
+        status=status,
         area=filters["area"],
     )
+
+
+def _query(filters: dict[str, str]) -> str:
+    return urlencode({k: v for k, v in filters.items() if v})
+
+
+@require_GET
+def queue(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle, areas = access.get_cycle_for_appraiser(request, cycle_id)
+    filters = _queue_filters(request)
+    found = _queue_of(request, cycle, areas, filters, filters["status"])
     page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in filters.items() if v})
+    query = _query(filters)
     context = {
         "cycle": cycle,
         "queue": found,
@@ -161,17 +178,9 @@ def accept_untouched(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Accept as declared every untouched leaf the queue shows with the current filters."""
     cycle, areas = access.get_cycle_for_appraiser(request, cycle_id)
     filters = _queue_filters(request)
-    found = selectors.appraiser_queue(
-        cycle,
-        request.user,  # type: ignore[arg-type]
-        areas,
-        own_unit_ids(request.user),
-        unit_code=filters["unit"],
-        status="untouched",
-        area=filters["area"],
-    )
+    found = _queue_of(request, cycle, areas, filters, "untouched")
     back = reverse("appraisals:queue", kwargs={"cycle_id": cycle.pk})
-    query = urlencode({k: v for k, v in filters.items() if v})
+    query = _query(filters)
     back = f"{back}?{query}" if query else back
     try:
         count = services.leaves_accept_untouched(
@@ -271,6 +280,32 @@ def _leaf_reply(
     return render(request, "appraisals/leaf.html", context, status=status)
 
 
+def _leaf_write(
+    request: HttpRequest,
+    target: access.LeafTarget,
+    data: dict[str, Any],
+    write: Callable[..., object],
+    done: str,
+    **choice: object,
+) -> HttpResponse:
+    """Write a decision or a settlement (``write`` with the ``choice`` made): both carry a
+    figure, a reason and the version the page showed."""
+    try:
+        write(
+            assessment=target.assessment,
+            leaf_code=target.leaf.code,
+            value=data["value"],
+            points=data["points"] or None,
+            reason=data["reason"],
+            version=data["version"],
+            actor=request.user,
+            **choice,
+        )
+    except services.AppraisalError as exc:
+        return _leaf_reply(request, target, status=_status(exc), error=exc.message)
+    return _leaf_reply(request, target, message=done)
+
+
 @require_POST
 def leaf_decide(
     request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
@@ -280,26 +315,15 @@ def leaf_decide(
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _leaf_reply(request, target, status=422, error=_("Choose what to do with the leaf."))
-    data = form.cleaned_data
-    try:
-        services.leaf_appraise(
-            assessment=target.assessment,
-            leaf_code=target.leaf.code,
-            decision=data["decision"],
-            value=data["value"],
-            points=data["points"] or None,
-            reason=data["reason"],
-            version=data["version"],
-            actor=request.user,  # type: ignore[arg-type]
-        )
-    except services.AppraisalError as exc:
-        return _leaf_reply(request, target, status=_status(exc), error=exc.message)
+    decision = Decision(form.cleaned_data["decision"])
     done = {
         Decision.ACCEPTED: _("Accepted as declared."),
         Decision.ADJUSTED: _("Adjusted."),
         Decision.FLAGGED: _("Flagged for explanation."),
-    }[Decision(data["decision"])]
-    return _leaf_reply(request, target, message=done)
+    }[decision]
+    return _leaf_write(
+        request, target, form.cleaned_data, services.leaf_appraise, done, decision=decision
+    )
 
 
 @require_POST
@@ -310,30 +334,18 @@ def leaf_settle(
     target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
     form = SettleForm(request.POST)
     if not form.is_valid():
-        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        return _leaf_reply(request, target, status=422, error=problems)
+        return _leaf_reply(request, target, status=422, error=_form_problems(form))
     data = form.cleaned_data
-    try:
-        services.leaf_settle(
-            assessment=target.assessment,
-            leaf_code=target.leaf.code,
-            outcome=data["outcome"],
-            value=data["value"],
-            points=data["points"] or None,
-            reason=data["reason"],
-            version=data["version"],
-            actor=request.user,  # type: ignore[arg-type]
-        )
-    except services.AppraisalError as exc:
-        return _leaf_reply(request, target, status=_status(exc), error=exc.message)
-    return _leaf_reply(request, target, message=_("Settled."))
+    return _leaf_write(
+        request, target, data, services.leaf_settle, _("Settled."), outcome=data["outcome"]
+    )
 
 
 # -- a unit's appraisal page -------------------------------------------------------------------
 
 
 def _library(assessment: Assessment) -> list[Evidence]:
-    return list(Evidence.objects.filter(unit_id=assessment.unit_id).order_by("-uploaded_at")[:200])
+    return list(unit_library(assessment)[:200])
 
 
 def _unit_context(request: HttpRequest, assessment: Assessment, **extra: Any) -> dict[str, Any]:
@@ -372,6 +384,14 @@ def unit(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     return render(request, "appraisals/unit.html", _unit_context(request, assessment))
 
 
+def _unit_refusal(
+    request: HttpRequest, assessment: Assessment, error: str, status: int, leaf_code: str = ""
+) -> HttpResponse:
+    """The unit's page again, with what was refused (next to the leaf, when there is one)."""
+    context = _unit_context(request, assessment, error=error, error_leaf=leaf_code)
+    return render(request, "appraisals/unit.html", context, status=status)
+
+
 def _unit_url(assessment: Assessment, anchor: str = "") -> str:
     url = reverse(
         "appraisals:unit",
@@ -405,13 +425,12 @@ def _reply(
     )
 
     def refuse(message: str, status: int = 422) -> HttpResponse:
-        context = _unit_context(request, assessment, error=message, error_leaf=leaf_code)
-        return render(request, "appraisals/unit.html", context, status=status)
+        return _unit_refusal(request, assessment, message, status, leaf_code)
 
     if limiter.skipped:
         return refuse(evidence_services.too_large_message(evidence_services.max_bytes()))
     if not form.is_valid():
-        return refuse(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        return refuse(_form_problems(form))
     data = form.cleaned_data
     chosen = [e for e in library if e.pk in set(data["evidence"])]
     try:
@@ -438,11 +457,7 @@ def _reply(
     except services.AppraisalError as exc:
         return refuse(exc.message, _status(exc))
     messages.success(request, _("Reply saved. Send your replies when every leaf has one."))
-    return redirect(_unit_url(assessment, selectors_dom_id(assessment, leaf_code)))
-
-
-def selectors_dom_id(assessment: Assessment, leaf_code: str) -> str:
-    return f"leaf-{assessment.unit.code}-{leaf_code}".replace(".", "-")
+    return redirect(_unit_url(assessment, selectors.leaf_dom_id(assessment.unit.code, leaf_code)))
 
 
 @require_POST
@@ -460,10 +475,10 @@ def reply_evidence_unlink(
     try:
         services.reply_evidence_unlink(link=link, actor=request.user)  # type: ignore[arg-type]
     except services.AppraisalError as exc:
-        context = _unit_context(request, assessment, error=exc.message)
-        return render(request, "appraisals/unit.html", context, status=_status(exc))
+        return _unit_refusal(request, assessment, exc.message, _status(exc))
     messages.success(request, _("Document removed from the reply."))
-    return redirect(_unit_url(assessment, selectors_dom_id(assessment, link.reply.leaf_code)))
+    anchor = selectors.leaf_dom_id(assessment.unit.code, link.reply.leaf_code)
+    return redirect(_unit_url(assessment, anchor))
 
 
 @require_POST
@@ -473,8 +488,7 @@ def send(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     try:
         services.replies_send(assessment=assessment, actor=request.user)  # type: ignore[arg-type]
     except services.AppraisalError as exc:
-        context = _unit_context(request, assessment, error=exc.message)
-        return render(request, "appraisals/unit.html", context, status=_status(exc))
+        return _unit_refusal(request, assessment, exc.message, _status(exc))
     messages.success(request, _("Your replies were sent to the appraisers."))
     return redirect(_unit_url(assessment))
 
@@ -488,8 +502,7 @@ def close(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     try:
         services.round_close(assessment=assessment, actor=request.user)  # type: ignore[arg-type]
     except services.AppraisalError as exc:
-        context = _unit_context(request, assessment, error=exc.message)
-        return render(request, "appraisals/unit.html", context, status=_status(exc))
+        return _unit_refusal(request, assessment, exc.message, _status(exc))
     messages.success(request, _("The explanation round is closed."))
     return redirect(_unit_url(assessment))
 
@@ -497,22 +510,10 @@ def close(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
 # -- the administrator -------------------------------------------------------------------------
 
 
-def _admin_assessment(request: HttpRequest, cycle_id: int, unit_code: str) -> Assessment:
-    cycle = access.get_cycle_for_admin(request, cycle_id)
-    assessment = (
-        Assessment.objects.select_related("cycle", "cycle__framework_version", "unit")
-        .filter(cycle=cycle, unit__code=unit_code)
-        .first()
-    )
-    if assessment is None:
-        raise Http404
-    return assessment
-
-
 @require_POST
 def release(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     """Release one unit's appraisal (returned for explanation, or finished)."""
-    assessment = _admin_assessment(request, cycle_id, unit_code)
+    assessment = access.get_unit_for_admin(request, cycle_id, unit_code)
     fallback = reverse("appraisals:tracking", kwargs={"cycle_id": cycle_id})
     try:
         released = services.assessment_release(
@@ -561,7 +562,7 @@ def release_all(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_POST
 def return_again(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
-    assessment = _admin_assessment(request, cycle_id, unit_code)
+    assessment = access.get_unit_for_admin(request, cycle_id, unit_code)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for another round."))
