@@ -72,8 +72,7 @@ def get_plan_for_user(request: HttpRequest, plan_id: int) -> Plan:
 def get_plan_for_manager(request: HttpRequest, plan_id: int) -> Plan:
     """A plan the person may change (the administrator only)."""
     plan = get_plan_for_user(request, plan_id)
-    if not can_manage_plans(request.user):
-        _deny(request)
+    require_plan_manager(request)
     return plan
 
 
@@ -108,6 +107,5 @@ def get_task_for_update(request: HttpRequest, task_id: int) -> Task:
 def get_task_for_manager(request: HttpRequest, task_id: int) -> Task:
     """A task the person may edit in full (the administrator only)."""
     task = get_task_for_user(request, task_id)
-    if not can_manage_plans(request.user):
-        _deny(request)
+    require_plan_manager(request)
     return task

@@ -262,13 +262,15 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     return render(request, "plans/task_form.html", {"plan": task.plan, "form": form, "task": task})
 
 
-def _task_context(
+def _task_page(
     request: HttpRequest,
     task: Task,
     *,
     report_form: ReportForm | None = None,
     status_form: StatusForm | None = None,
-) -> dict[str, Any]:
+    status: int = 200,
+) -> HttpResponse:
+    """The task's page; a refused form comes back with its errors (status 400)."""
     today = timezone.localdate()
     reports = list(task.reports.select_related("author"))
     evidence = selectors.report_evidence(reports)
@@ -278,7 +280,7 @@ def _task_context(
         node = fw.by_code.get(code) if fw else None
         nodes.append((code, node.title.get(lang()) if node else None))
     can_update = access.can_update_task(request.user, task)
-    return {
+    context = {
         "task": task,
         "plan": task.plan,
         "nodes": nodes,
@@ -298,12 +300,13 @@ def _task_context(
         "report_form": report_form or (ReportForm(task=task) if can_update else None),
         "status_form": status_form or StatusForm(initial={"status": task.status}),
     }
+    return render(request, "plans/task_detail.html", context, status=status)
 
 
 @require_GET
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access.get_task_for_user(request, task_id)
-    return render(request, "plans/task_detail.html", _task_context(request, task))
+    return _task_page(request, task)
 
 
 @require_POST
@@ -318,12 +321,7 @@ def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Status saved."))
         return redirect("plans:task", task_id=task.pk)
-    return render(
-        request,
-        "plans/task_detail.html",
-        _task_context(request, task, status_form=form),
-        status=400,
-    )
+    return _task_page(request, task, status_form=form, status=400)
 
 
 @require_POST
@@ -347,12 +345,7 @@ def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Progress reported."))
             return redirect("plans:task", task_id=task.pk)
-    return render(
-        request,
-        "plans/task_detail.html",
-        _task_context(request, task, report_form=form),
-        status=400,
-    )
+    return _task_page(request, task, report_form=form, status=400)
 
 
 # -- points lost and what-if -----------------------------------------------------------------
@@ -383,6 +376,8 @@ def _analysis_setup(request: HttpRequest, plan: Plan, data: Any) -> dict[str, An
     level = data.get("level") or "leaf"
     if level not in {"leaf", "criterion", "area"}:
         level = "leaf"
+    # Final figures, except for a unit's own people while one of their units is in appraisal.
+    bases = web_access.ranking_bases_for(request.user, cycle)
     form = LossesForm(
         initial={"cycle": cycle.pk, "scope": scope, "level": level},
         cycles=cycles,
@@ -397,6 +392,7 @@ def _analysis_setup(request: HttpRequest, plan: Plan, data: Any) -> dict[str, An
         "level": level,
         "form": form,
         "fw": core_framework(cycle.framework_version),
+        "basis": Basis.FINAL if Basis.FINAL in bases else Basis.SELF,
     }
 
 
@@ -419,7 +415,9 @@ def points_lost_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     if setup["cycle"] is None:
         return render(request, "plans/points_lost.html", context)
     cycle, fw = setup["cycle"], setup["fw"]
-    units = in_scope(selectors.cycle_unit_nodes(cycle), **_scope_filter(setup["scope"]))
+    units = in_scope(
+        selectors.cycle_unit_nodes(cycle, setup["basis"]), **_scope_filter(setup["scope"])
+    )
     losses = points_lost(fw, units, level=setup["level"])
     can_manage = access.can_manage_plans(request.user)
     if request.method == "POST":
@@ -501,7 +499,7 @@ def whatif_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     scope = setup["scope"]
     if scope.startswith("type:"):
         scope = "all"  # a what-if is for one unit or for the province
-    units = in_scope(selectors.cycle_unit_nodes(cycle), **_scope_filter(scope))
+    units = in_scope(selectors.cycle_unit_nodes(cycle, setup["basis"]), **_scope_filter(scope))
     candidates = points_lost(fw, units, level="leaf")[:MAX_CHART_NODES]
     chosen = [c for c in request.GET.getlist("nodes") if c]
     chosen += split_codes(request.GET.get("more", ""))
@@ -512,7 +510,7 @@ def whatif_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     if chosen:
         targets = [Target(code, share) for code in dict.fromkeys(chosen)]
         infos = [UnitInfo(u.code, u.name, u.type, u.group or None) for u in setup["units"]]
-        inputs = cycle_inputs(cycle, Basis.FINAL)  # appraised points stay in force
+        inputs = cycle_inputs(cycle, setup["basis"])  # appraised points stay in force
         try:
             projection = project(
                 fw,
