@@ -7,6 +7,11 @@ from typing import Any
 from parindex.web.charts import SCHEMA, _config
 
 
+def _year_axis(label: str) -> dict[str, Any]:
+    """The years along the bottom, one label each, upright: the same on both charts."""
+    return {"field": "year", "type": "ordinal", "title": label, "axis": {"labelAngle": 0}}
+
+
 def index_spec(
     rows: list[dict[str, Any]],
     thresholds: list[dict[str, Any]],
@@ -51,12 +56,7 @@ def index_spec(
                 "data": {"values": rows},
                 "mark": {"type": "line", "point": True},
                 "encoding": {
-                    "x": {
-                        "field": "year",
-                        "type": "ordinal",
-                        "title": year_label,
-                        "axis": {"labelAngle": 0},
-                    },
+                    "x": _year_axis(year_label),
                     "y": y,
                     "color": {
                         "field": "series",
@@ -91,12 +91,7 @@ def rank_spec(
         "data": {"values": rows},
         "mark": {"type": "line", "point": {"size": 60}},
         "encoding": {
-            "x": {
-                "field": "year",
-                "type": "ordinal",
-                "title": year_label,
-                "axis": {"labelAngle": 0},
-            },
+            "x": _year_axis(year_label),
             "y": {
                 "field": "rank",
                 "type": "quantitative",

@@ -80,9 +80,17 @@ def province_code(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "-", text.upper()).strip("-")
 
 
-def _read(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read(
+    text: str,
+    source: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    *,
+    areas: bool,
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and data rows, each with its physical line number; comment lines before the
-    header and blank lines are skipped."""
+    header and blank lines are skipped. A header with unknown, repeated or missing columns is
+    refused with every problem on the header's line."""
     text = text.removeprefix("\ufeff")
     lines = text.splitlines()
     start = 0
@@ -103,6 +111,9 @@ def _read(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]
         raise NationalImportError(
             [Problem(source, start + reader.line_num, None, None, str(exc))]
         ) from None
+    problems = _check_header(header, required, optional, source, start + 1, areas=areas)
+    if problems:
+        raise NationalImportError(problems)
     return header, rows
 
 
@@ -220,17 +231,8 @@ class _ResultRow:
 
 
 def _parse_results(text: str, source: str) -> list[_ResultRow]:
-    header, rows = _read(text, source)
-    header_line = next(
-        n
-        for n, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1)
-        if line.strip() and not line.startswith("#")
-    )
-    problems = _check_header(
-        header, RESULT_REQUIRED, RESULT_OPTIONAL, source, header_line, areas=True
-    )
-    if problems:
-        raise NationalImportError(problems)
+    header, rows = _read(text, source, RESULT_REQUIRED, RESULT_OPTIONAL, areas=True)
+    problems: list[Problem] = []
     parsed: list[_ResultRow] = []
     first: dict[tuple[str, int], int] = {}
     this_year = datetime.date.today().year
@@ -340,17 +342,8 @@ def national_results_import(*, text: str, source_name: str) -> ImportSummary:
 @transaction.atomic
 def national_years_import(*, text: str, source_name: str) -> ImportSummary:
     """Import a years file (national average, provinces ranked, bands) whole, or nothing."""
-    header, rows = _read(text, source_name)
-    header_line = next(
-        n
-        for n, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1)
-        if line.strip() and not line.startswith("#")
-    )
-    problems = _check_header(
-        header, YEAR_REQUIRED, YEAR_OPTIONAL, source_name, header_line, areas=False
-    )
-    if problems:
-        raise NationalImportError(problems)
+    header, rows = _read(text, source_name, YEAR_REQUIRED, YEAR_OPTIONAL, areas=False)
+    problems: list[Problem] = []
     parsed = []
     seen: dict[int, int] = {}
     this_year = datetime.date.today().year
