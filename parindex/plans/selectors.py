@@ -112,15 +112,15 @@ def plan_cycles(plan: Plan, visible: QuerySet[Cycle]) -> QuerySet[Cycle]:
     return cycles.order_by("-year")
 
 
-def cycle_unit_nodes(cycle: Cycle) -> tuple[UnitNodes, ...]:
-    """The stored per-node figures of a cycle's final results (after appraisal), as core
-    values."""
+def cycle_unit_nodes(cycle: Cycle, basis: str = Basis.FINAL) -> tuple[UnitNodes, ...]:
+    """The stored per-node figures of a cycle's results on ``basis`` (final: after
+    appraisal), as core values."""
 
     def decimal(text: str | None) -> Decimal | None:
         return None if text is None else Decimal(text)
 
     rows = (
-        UnitResult.objects.filter(cycle=cycle, basis=Basis.FINAL)
+        UnitResult.objects.filter(cycle=cycle, basis=basis)
         .select_related("unit")
         .order_by("position")
     )

@@ -120,6 +120,25 @@ def result_bases_for(user: User | AnonymousUser, result: UnitResult) -> set[str]
     return {Basis.SELF, Basis.FINAL}
 
 
+def ranking_bases_for(user: User | AnonymousUser, cycle: Cycle) -> set[str]:
+    """The bases of a readable cycle's ranking the user may see. The rule of
+    ``result_bases_for``, applied to every unit of the ranking: a person who is one of a unit's
+    people (a province-wide reader may be one too) does not see the final basis while that
+    unit is in appraisal, or the ranking would show the unit's appraised figures before the
+    administrator releases them."""
+    if cycle.is_published:
+        return {Basis.SELF, Basis.FINAL}
+    own = own_unit_ids(user)
+    if (
+        own
+        and Assessment.objects.filter(
+            cycle=cycle, unit_id__in=own, state=WorkflowState.IN_APPRAISAL
+        ).exists()
+    ):
+        return {Basis.SELF}
+    return {Basis.SELF, Basis.FINAL}
+
+
 def get_unit_result_for_user(
     request: HttpRequest, cycle_id: int, unit_code: str, basis: str | None = None
 ) -> UnitResult:

@@ -44,9 +44,14 @@ def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if unit_type not in UnitType.values:
         unit_type = None
     previous = results.previous_cycle(cycle, access.visible_cycles(request.user))
+    allowed = access.ranking_bases_for(request.user, cycle)
+    requested = request.GET.get("basis") if Basis.FINAL in allowed else Basis.SELF
     groups, bases, basis = results.ranking_on_basis(
-        cycle, unit_type=unit_type, previous=previous, basis=request.GET.get("basis")
+        cycle, unit_type=unit_type, previous=previous, basis=requested
     )
+    bases = [b for b in bases if b in allowed]
+    if basis not in allowed:
+        groups = []
     band_labels = {b.code: b.label(lang()) for b in fw.bands}
     rows = [
         {

@@ -3,6 +3,8 @@ is refused now."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.test import Client
 
@@ -10,10 +12,12 @@ from parindex.accounts.models import User
 from parindex.assessments.models import Assessment
 from parindex.audit.services import audit_record
 from parindex.core.workflow import State
+from parindex.results.models import Basis, UnitResult
 
 from . import appraisals_fixtures as ap_fx
 from .appraisals_fixtures import CHOICE_LEAF, Appraisal, build_appraisal
 from .factories import World, browse
+from .plans_fixtures import plan_world_build
 
 ADJUST_REASON = "Kế hoạch ban hành ngày 20/01, quá hạn."  # adjust_and_flag's reason
 
@@ -56,3 +60,63 @@ def test_leaf_history_hides_the_appraisal_from_the_unit_until_it_is_released(
     ap_fx.services.assessment_release(assessment=ap.a, actor=admin)
     for own in (ap.editor_a, ap.head_a, ap.conflicted):
         assert ADJUST_REASON in history(browse(own), ap)
+
+
+def appraised_in_hiding(world: World, admin: User) -> Appraisal:
+    """Unit A adjusted and still in appraisal; unit B released, which recomputes the cycle's
+    final results (unit A's appraised figures among them)."""
+    ap = build_appraisal(world, admin)
+    ap_fx.adjust_and_flag(ap)
+    ap_fx.accept_all(ap, ap.b)
+    ap_fx.services.assessment_release(assessment=ap.b, actor=admin)
+    ap.refresh()
+    assert (ap.a.state, ap.b.state) == (State.IN_APPRAISAL, State.APPRAISED)
+    return ap
+
+
+def test_ranking_keeps_a_units_appraisal_from_its_own_people(world: World, admin: User) -> None:
+    """The conflicted appraiser (a province-wide reader and an editor of unit A) got unit A's
+    scorecard on the self basis only, but the ranking's final basis showed its appraised
+    index before the release."""
+    ap = appraised_in_hiding(world, admin)
+    indices = dict(
+        UnitResult.objects.filter(cycle=ap.cycle, unit=ap.a.unit).values_list("basis", "index")
+    )
+    assert indices[Basis.FINAL] != indices[Basis.SELF]
+    url = f"/cycles/{ap.cycle.pk}/?basis=final"
+
+    def unit_a_index(user: User) -> tuple[str, object]:
+        context = browse(user).get(url).context
+        row = next(r for g in context["groups"] for r in g.rows if r.result.unit_id == ap.a.unit_id)
+        return context["basis"], row.result.index
+
+    assert unit_a_index(ap.conflicted) == (Basis.SELF, indices[Basis.SELF])
+    assert unit_a_index(ap.appraiser) == (Basis.FINAL, indices[Basis.FINAL])
+    assert unit_a_index(ap.viewer) == (Basis.FINAL, indices[Basis.FINAL])
+
+
+def test_points_lost_and_what_if_keep_a_units_appraisal_from_its_own_people(
+    world: World, admin: User
+) -> None:
+    """Same hole on the plan's analysis pages, which read the final basis."""
+    ap = appraised_in_hiding(world, admin)
+    plan = plan_world_build(world, published=False).plan
+    lost = f"/plans/{plan.pk}/points-lost/?cycle={ap.cycle.pk}&scope=unit:SNV&level=leaf"
+    whatif = f"/plans/{plan.pk}/what-if/?cycle={ap.cycle.pk}&scope=unit:SNV&nodes=1.2"
+
+    def lost_on_choice_leaf(user: User) -> object:
+        losses = browse(user).get(lost).context["losses"]
+        return next((x.lost for x in losses if x.code == CHOICE_LEAF), 0)
+
+    assert lost_on_choice_leaf(ap.appraiser) == Decimal("0.5")  # adjusted to "cham"
+    assert lost_on_choice_leaf(ap.conflicted) == 0
+
+    def points_before(user: User) -> object:
+        return browse(user).get(whatif).context["focus"]["p"].before.points
+
+    assert points_before(ap.conflicted) == indices_points(ap, Basis.SELF)
+    assert points_before(ap.appraiser) == indices_points(ap, Basis.FINAL)
+
+
+def indices_points(ap: Appraisal, basis: str) -> Decimal:
+    return UnitResult.objects.get(cycle=ap.cycle, unit=ap.a.unit, basis=basis).points
