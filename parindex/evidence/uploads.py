@@ -1,14 +1,23 @@
-"""An upload handler that stops reading a file once it passes the evidence size limit.
+"""Reading uploads, for the evidence store and the apps' import forms.
 
-Django writes uploads larger than ``FILE_UPLOAD_MAX_MEMORY_SIZE`` to a temporary file and has no
-cap of its own; without this handler a huge upload would fill the temporary directory before the
+``SizeLimitUploadHandler`` stops reading a file once it passes the evidence size limit. Django
+writes uploads larger than ``FILE_UPLOAD_MAX_MEMORY_SIZE`` to a temporary file and has no cap of
+its own; without this handler a huge upload would fill the temporary directory before the
 service could refuse it. The reverse proxy should cap request bodies as well.
+
+``TextFileForm`` reads a small text file to import (a questionnaire, a CSV table) as UTF-8.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+TEXT_MAX_BYTES = 2 * 1024 * 1024
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
@@ -27,3 +36,20 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> None:
         return None  # the next handler builds the file
+
+
+class TextFileForm(forms.Form):
+    """A form whose ``file`` (declared by the subclass, with its label) is a text file of at
+    most 2 MB in UTF-8; once the form is valid, ``text`` holds its content."""
+
+    text: str
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > TEXT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            self.text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        return upload

@@ -38,7 +38,6 @@ YEAR_REQUIRED = ("year",)
 YEAR_OPTIONAL = ("provinces", "average", "bands", "source", "note")
 AREA_COLUMN = re.compile(r"area_([1-9][0-9]?)")
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]*")
-MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parindex.core import ParindexError
 from parindex.cycles.models import Cycle
+from parindex.evidence.uploads import TextFileForm
 from parindex.web import access as web_access
 from parindex.web import charts
 
@@ -46,18 +47,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/index.html", {"cycles": cycles})
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(TextFileForm):
     file = forms.FileField(label=gettext_lazy("Questionnaire file (YAML)"))
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        try:
-            self.text = upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
-        return upload
 
 
 @require_http_methods(["GET", "POST"])
