@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -46,6 +47,11 @@ COL_CODE, COL_TITLE, COL_RULE, COL_MAX, COL_VALUE, COL_POINTS, COL_PREVIOUS = ra
 COL_LEAF, COL_VERSION, COL_ORIGINAL = 8, 9, 10
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
+# An .xlsx file is a ZIP archive: 5 MB of compressed XML can unpack a thousandfold, and openpyxl
+# builds every cell in memory before the row count can be checked. A unit's own workbook unpacks
+# to well under a megabyte; zipfile never unpacks a member past the size its directory states.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_PARTS = 500
 VALUE_LETTER = get_column_letter(COL_VALUE)
 
 
@@ -233,12 +239,21 @@ def workbook_read(assessment: Assessment, fw: Framework, upload: IO[bytes]) -> l
     Raises :class:`WorkbookRejected` with every problem found (sheet, row, column) if anything
     is wrong; returns only rows whose value differs from the value at download.
     """
+    not_a_workbook = WorkbookRejected(
+        [CellProblem("—", None, None, _("The file is not an Excel workbook (.xlsx)."))]
+    )
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_a_workbook from None
+    if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+        raise WorkbookRejected([CellProblem("—", None, None, _("The sheet has too many rows."))])
+    upload.seek(0)
     try:
         book = load_workbook(upload, data_only=False)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WorkbookRejected(
-            [CellProblem("—", None, None, _("The file is not an Excel workbook (.xlsx)."))]
-        ) from None
+        raise not_a_workbook from None
     problems: list[CellProblem] = []
     if SHEET not in book.sheetnames or META_SHEET not in book.sheetnames:
         raise WorkbookRejected(

@@ -3,21 +3,29 @@ is refused now."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
 from parindex.accounts.models import User
+from parindex.assessments import excel
 from parindex.assessments.models import Assessment
 from parindex.audit.services import audit_record
 from parindex.core.workflow import State
-from parindex.results.models import Basis, UnitResult
+from parindex.results.models import Answer, Basis, UnitResult
 
 from . import appraisals_fixtures as ap_fx
+from . import assessments_fixtures as assessments_fx
 from .appraisals_fixtures import CHOICE_LEAF, Appraisal, build_appraisal
+from .assessments_fixtures import Open
 from .factories import World, browse
 from .plans_fixtures import plan_world_build
+
+opened = assessments_fx.opened  # a 2025 cycle open for self-assessment
 
 ADJUST_REASON = "Kế hoạch ban hành ngày 20/01, quá hạn."  # adjust_and_flag's reason
 
@@ -120,3 +128,26 @@ def test_points_lost_and_what_if_keep_a_units_appraisal_from_its_own_people(
 
 def indices_points(ap: Appraisal, basis: str) -> Decimal:
     return UnitResult.objects.get(cycle=ap.cycle, unit=ap.a.unit, basis=basis).points
+
+
+def test_excel_upload_refuses_a_workbook_that_unpacks_too_large(
+    opened: Open, editor_a: User, monkeypatch
+) -> None:
+    """A unit's editor uploaded a 5 MB workbook that openpyxl unpacked and built in memory
+    whole; compressed XML unpacks a thousandfold, so one upload could exhaust a worker's
+    memory. The archive's directory is read first now, and such a file is never opened."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        row = '<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+        archive.writestr("xl/worksheets/sheet1.xml", row * (excel.MAX_UNPACKED_BYTES // len(row)))
+    assert len(packed.getvalue()) < excel.MAX_BYTES
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(excel, "load_workbook", never)
+    upload = SimpleUploadedFile("bomb.xlsx", packed.getvalue(), content_type="application/zip")
+    response = browse(editor_a).post(opened.url("excel_upload"), {"file": upload})
+    assert response.status_code == 422
+    assert Answer.objects.filter(cycle=opened.cycle, updated_by=editor_a).count() == 0
