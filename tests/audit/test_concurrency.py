@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from parindex.audit.models import AuditEvent
 from parindex.audit.services import audit_record
@@ -17,9 +17,7 @@ WRITERS = 4
 EVENTS_EACH = 15
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
-)
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_do_not_fork_the_chain() -> None:
     start = threading.Barrier(WRITERS)

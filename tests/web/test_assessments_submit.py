@@ -255,12 +255,11 @@ def test_submission_email_goes_to_administrators_with_an_address(
     assert [m.to for m in mail.outbox] == [["cchc@example.org"]]
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_submissions_submit_once(opened: Open, head_a) -> None:
     """Two requests racing (a double click reaching two server workers): the row lock lets one
     through; the other waits, then finds the state submitted."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writers")
     attach_all_required(opened, head_a)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
