@@ -37,8 +37,9 @@ from parindex.web.access import (
     sees_all_results,
 )
 
+from .leaves import appraisable, area_of
 from .models import AppraiserAssignment, LeafAppraisal
-from .services import appraisable, area_of, assigned_areas
+from .services import assigned_areas
 
 
 def _login(request: HttpRequest) -> User:

@@ -29,8 +29,9 @@ from parindex.core.workflow import State
 from parindex.frameworks.selectors import core_framework
 from parindex.notifications.reminders import Reminder
 
+from .leaves import appraisable, area_of
 from .models import AppraiserAssignment, LeafAppraisal
-from .services import appraisable, area_of, unit_page_url
+from .services import unit_page_url
 
 DAYS_BEFORE = (3, 1, 0)
 

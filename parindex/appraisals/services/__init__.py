@@ -1,0 +1,92 @@
+"""Writes of the appraisal, one module per stage of the workflow:
+
+- ``assignment``: the administrator assigns appraisers to the areas of a cycle;
+- ``decisions``: the appraisers accept, adjust or flag leaves (one by one or in bulk);
+- ``explanation``: the release to the unit, its replies, the settlement and the rounds;
+- ``council``: the council's approval (a snapshot), its reopening, and publication;
+- ``people``: notifications to the unit and the reminder to a person who never logged in;
+- ``checks`` and ``state``: what every write checks on arrival and what it leaves behind;
+- ``errors``: what the writes refuse.
+
+Each function runs in one transaction, locks the assessment (or the cycle) it changes, checks
+again on arrival what the caller's page already showed (state, calendar, the actor's areas and
+units), persists a workflow transition only after ``core.workflow.transition`` accepts it, and
+writes an audit event for every change in the same transaction. The figure in force for a leaf
+after appraisal is mirrored into ``results.AppraisedValue`` by ``state.final_sync``.
+
+Callers import from here (``from parindex.appraisals import services``), not from the modules.
+"""
+
+from parindex.appraisals.leaves import appraisable, area_of, in_force, points_text
+from parindex.core.workflow import WorkflowError
+
+from .assignment import appraiser_assign, appraiser_unassign
+from .checks import assigned_areas, check_appraiser, check_points
+from .council import (
+    cycle_approve,
+    cycle_publish,
+    cycle_reopen,
+    cycle_stage_open,
+    not_ready_for_council,
+)
+from .decisions import (
+    APPRAISAL_STATES,
+    Target,
+    leaf_appraise,
+    leaves_accept_untouched,
+    untouched_leaves,
+)
+from .errors import AppraisalConflict, AppraisalError, ConflictOfInterest, NotYourArea, StageClosed
+from .explanation import (
+    assessment_release,
+    current_round,
+    leaf_settle,
+    may_close_round,
+    replies_send,
+    reply_evidence_unlink,
+    reply_save,
+    round_close,
+    round_return,
+)
+from .people import account_remind, unit_page_url
+from .state import results_refresh
+
+__all__ = [
+    "APPRAISAL_STATES",
+    "AppraisalConflict",
+    "AppraisalError",
+    "ConflictOfInterest",
+    "NotYourArea",
+    "StageClosed",
+    "Target",
+    "WorkflowError",
+    "account_remind",
+    "appraisable",
+    "appraiser_assign",
+    "appraiser_unassign",
+    "area_of",
+    "assessment_release",
+    "assigned_areas",
+    "check_appraiser",
+    "check_points",
+    "current_round",
+    "cycle_approve",
+    "cycle_publish",
+    "cycle_reopen",
+    "cycle_stage_open",
+    "in_force",
+    "leaf_appraise",
+    "leaf_settle",
+    "leaves_accept_untouched",
+    "may_close_round",
+    "not_ready_for_council",
+    "points_text",
+    "replies_send",
+    "reply_evidence_unlink",
+    "reply_save",
+    "results_refresh",
+    "round_close",
+    "round_return",
+    "unit_page_url",
+    "untouched_leaves",
+]

@@ -1,0 +1,119 @@
+"""What every appraisal write checks on arrival, before it changes anything: the assessment
+locked, the stage of the calendar open, the actor an appraiser of the leaf's area who holds
+no role in the unit, the leaf one the unit declares, and a new figure one its rule accepts."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from parindex.accounts.models import User
+from parindex.appraisals.leaves import area_of
+from parindex.appraisals.models import AppraiserAssignment
+from parindex.assessments.models import Assessment
+from parindex.assessments.services import AssessmentError, check_value, self_leaf, stage_is_open
+from parindex.core import Framework, Node, ValueRuleError
+from parindex.cycles.models import Cycle
+from parindex.frameworks.selectors import core_framework
+from parindex.web.access import own_unit_ids
+
+from .errors import AppraisalError, ConflictOfInterest, NotYourArea, StageClosed
+
+
+def check_points(fw: Framework, leaf: Node, text: str | Decimal) -> Decimal:
+    """Points set directly: a decimal within [0, max], a multiple of the framework's rounding."""
+    assert leaf.max is not None
+    try:
+        points = text if isinstance(text, Decimal) else Decimal(str(text).strip())
+    except InvalidOperation:
+        raise AppraisalError(_("Points must be a number such as 1.5.")) from None
+    if not points.is_finite() or points < 0 or points > leaf.max:
+        raise AppraisalError(
+            _("Points must lie between 0 and %(max)s.") % {"max": f"{leaf.max.normalize():f}"}
+        )
+    if points % fw.rounding != 0:
+        raise AppraisalError(
+            _("Points must be a multiple of %(step)s.") % {"step": f"{fw.rounding.normalize():f}"}
+        )
+    return points
+
+
+def checked_figure(
+    fw: Framework, leaf: Node, value: str, points: str | Decimal | None
+) -> tuple[str, Decimal | None]:
+    """A checked figure: a value the leaf's rule accepts (stored as normalised), or points."""
+    has_points = points is not None and str(points).strip() != ""
+    has_value = bool(value.strip())
+    if has_points and has_value:
+        raise AppraisalError(_("Give either a new value or points, not both."))
+    if has_points:
+        assert points is not None
+        return "", check_points(fw, leaf, points)
+    if not has_value:
+        raise AppraisalError(_("Give the new value or the points."))
+    try:
+        return check_value(fw, leaf, value), None
+    except ValueRuleError as exc:
+        raise AppraisalError(
+            _("Value not accepted: %(reason)s") % {"reason": exc.message}
+        ) from None
+
+
+def lock_assessment(assessment: Assessment) -> Assessment:
+    return (
+        Assessment.objects.select_for_update()
+        .select_related("cycle", "cycle__framework_version", "unit")
+        .get(pk=assessment.pk)
+    )
+
+
+def open_or_refuse(
+    assessment: Assessment, stages: Sequence[str], now: datetime.datetime, message: str
+) -> None:
+    if not any(stage_is_open(assessment, stage, now) for stage in stages):
+        raise StageClosed(message)
+
+
+def assigned_areas(user: User, cycle: Cycle | int) -> set[str]:
+    cycle_id = cycle.pk if isinstance(cycle, Cycle) else cycle
+    return set(
+        AppraiserAssignment.objects.filter(cycle_id=cycle_id, user=user).values_list(
+            "area_code", flat=True
+        )
+    )
+
+
+def check_appraiser(actor: User, assessment: Assessment, area: str | None) -> None:
+    """Refuse unless ``actor`` is assigned to ``area`` (or, with None, to any area) of the
+    cycle, and holds no unit role in the assessed unit."""
+    if assessment.unit_id in own_unit_ids(actor):
+        raise ConflictOfInterest(
+            _("You hold a role in %(unit)s: you cannot appraise your own unit.")
+            % {"unit": assessment.unit.name}
+        )
+    areas = assigned_areas(actor, assessment.cycle_id)
+    if (area is None and not areas) or (area is not None and area not in areas):
+        raise NotYourArea(_("You are not assigned to appraise this area in this cycle."))
+
+
+def leaf_for(locked: Assessment, fw: Framework, leaf_code: str) -> Node:
+    try:
+        return self_leaf(fw, locked.unit.type, leaf_code)
+    except AssessmentError as exc:
+        raise AppraisalError(exc.message) from None
+
+
+def appraiser_leaf(
+    assessment: Assessment, leaf_code: str, actor: User
+) -> tuple[Assessment, Framework, Node, str]:
+    """The assessment locked, its framework, the leaf and its area, once ``actor`` is checked
+    as an appraiser of that area."""
+    locked = lock_assessment(assessment)
+    fw = core_framework(locked.cycle.framework_version)
+    leaf = leaf_for(locked, fw, leaf_code)
+    area = area_of(fw)[leaf.code]
+    check_appraiser(actor, locked, area)
+    return locked, fw, leaf, area

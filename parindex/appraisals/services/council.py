@@ -1,0 +1,233 @@
+"""The council (*hội đồng thẩm định*) approves the cycle's final results and freezes them as a
+snapshot, reopens them with a reason, and the council or the administrator publishes them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.assessments.models import Assessment, Stage, StageWindow
+from parindex.assessments.services import par_admins
+from parindex.audit.services import audit_record
+from parindex.core.workflow import Action, State
+from parindex.cycles.models import Cycle
+from parindex.notifications.services import notify
+from parindex.results.models import ResultSnapshot
+from parindex.results.services import inputs_sha256, snapshot_create, snapshot_supersede
+from parindex.units.models import Unit
+from parindex.web.access import is_par_admin
+
+from .errors import AppraisalError, StageClosed
+from .state import set_state
+
+
+def cycle_stage_open(cycle: Cycle, stage: str, now: datetime.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    window = StageWindow.objects.filter(cycle=cycle, stage=stage).first()
+    return window is not None and window.opens_at <= now < window.closes_at
+
+
+def _lock_cycle(cycle: Cycle) -> Cycle:
+    return Cycle.objects.select_for_update().select_related("framework_version").get(pk=cycle.pk)
+
+
+def _is_council(actor: User) -> bool:
+    return RoleAssignment.objects.filter(user=actor, role=Role.COUNCIL).exists()
+
+
+def _role_holders(role: str) -> list[User]:
+    return list(User.objects.filter(roles__role=role, is_active=True).distinct().order_by("pk"))
+
+
+def _tell_council(cycle: Cycle, verb: str, message: str) -> None:
+    """Notify the administrators and the council members, with a link to the council page."""
+    notify(
+        recipients=[*par_admins(), *_role_holders(Role.COUNCIL)],
+        verb=verb,
+        message=message,
+        url=reverse("appraisals:council", kwargs={"cycle_id": cycle.pk}),
+    )
+
+
+def _cycle_state(cycle: Cycle, state: str, actor: User, reason: str = "", **extra: object) -> None:
+    before = {"state": cycle.state}
+    cycle.state = state
+    fields = ["state"]
+    for name, value in extra.items():
+        setattr(cycle, name, value)
+        fields.append(name)
+    cycle.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action="cycle.state",
+        target=cycle,
+        before=before,
+        after={"state": state, **extra},
+        reason=reason,
+        cycle_id=cycle.pk,
+    )
+
+
+def _cycle_people(cycle: Cycle) -> list[User]:
+    return list(
+        User.objects.filter(
+            Q(roles__unit__in=cycle.units.all(), roles__role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD])
+            | Q(roles__role__in=[Role.PAR_ADMIN, Role.COUNCIL])
+            | Q(appraiser_assignments__cycle=cycle),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def not_ready_for_council(cycle: Cycle) -> list[Assessment]:
+    return list(
+        Assessment.objects.filter(cycle=cycle)
+        .exclude(state__in=[State.APPRAISED, State.APPROVED])
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+
+
+@transaction.atomic
+def cycle_approve(
+    *, cycle: Cycle, actor: User, now: datetime.datetime | None = None
+) -> ResultSnapshot:
+    """The council approves the cycle's final results (``APPROVE`` on every appraised
+    assessment) and freezes them as a snapshot with the hash of its inputs."""
+    now = now or timezone.now()
+    locked = _lock_cycle(cycle)
+    if not _is_council(actor):
+        raise AppraisalError(_("Only a council member approves the results."))
+    if locked.state in (Cycle.State.APPROVED, Cycle.State.PUBLISHED):
+        raise AppraisalError(_("The results of this cycle are already approved."))
+    if not cycle_stage_open(locked, Stage.COUNCIL, now):
+        raise StageClosed(_("The council period is not open: nothing was approved."))
+    waiting = not_ready_for_council(locked)
+    if waiting:
+        raise AppraisalError(
+            _("Not every unit is appraised yet: %(units)s.")
+            % {"units": ", ".join(a.unit.code for a in waiting)}
+        )
+    assessments = list(
+        Assessment.objects.select_for_update()
+        .filter(cycle=locked, state=State.APPRAISED)
+        .select_related("unit", "cycle")
+    )
+    if not assessments and not Assessment.objects.filter(cycle=locked).exists():
+        raise AppraisalError(_("This cycle has no assessments to approve."))
+    for assessment in assessments:
+        set_state(assessment, Action.APPROVE, actor, roles={Role.COUNCIL})
+    snapshot_supersede(cycle=locked, actor=actor, reason=_("Approved again"))
+    snapshot = snapshot_create(cycle=locked, actor=actor)
+    audit_record(
+        actor=actor,
+        action="results.snapshot",
+        target=snapshot,
+        after={"inputs_sha256": snapshot.inputs_sha256, "units": len(snapshot.results)},
+        cycle_id=locked.pk,
+    )
+    _cycle_state(locked, Cycle.State.APPROVED, actor)
+    _tell_council(
+        locked,
+        "results_approved",
+        _("The council approved the results of %(cycle)s.") % {"cycle": locked.title},
+    )
+    return snapshot
+
+
+@transaction.atomic
+def cycle_reopen(
+    *,
+    cycle: Cycle,
+    actor: User,
+    reason: str,
+    units: Sequence[Unit] | None = None,
+) -> list[Assessment]:
+    """The council reopens approved results, with a reason (``REOPEN`` on the chosen units'
+    assessments, or all). The snapshot is kept and marked superseded."""
+    locked = _lock_cycle(cycle)
+    if not _is_council(actor):
+        raise AppraisalError(_("Only a council member reopens approved results."))
+    reason = reason.strip()
+    if not reason:
+        raise AppraisalError(_("Give the reason for reopening."))
+    if locked.state != Cycle.State.APPROVED:
+        raise AppraisalError(_("Only approved, unpublished results can be reopened."))
+    chosen = Assessment.objects.select_for_update().filter(cycle=locked, state=State.APPROVED)
+    if units:
+        chosen = chosen.filter(unit__in=units)
+    reopened = list(chosen.select_related("unit", "cycle"))
+    if not reopened:
+        raise AppraisalError(_("None of the chosen units is approved."))
+    for assessment in reopened:
+        set_state(assessment, Action.REOPEN, actor, roles={Role.COUNCIL}, reason=reason)
+    for snapshot in snapshot_supersede(cycle=locked, actor=actor, reason=reason):
+        audit_record(
+            actor=actor,
+            action="results.snapshot_superseded",
+            target=snapshot,
+            before={"inputs_sha256": snapshot.inputs_sha256, "in_force": True},
+            after={"in_force": False},
+            reason=reason,
+            cycle_id=locked.pk,
+        )
+    _cycle_state(locked, Cycle.State.IN_PROGRESS, actor, reason=reason)
+    _tell_council(
+        locked,
+        "results_reopened",
+        _("The council reopened the results of %(cycle)s: %(reason)s")
+        % {"cycle": locked.title, "reason": reason},
+    )
+    return reopened
+
+
+@transaction.atomic
+def cycle_publish(
+    *,
+    cycle: Cycle,
+    actor: User,
+    decision: str = "",
+    now: datetime.datetime | None = None,
+) -> Cycle:
+    """Publish approved results (``PUBLISH`` on every assessment): the ranking and scorecards
+    become public on the final basis. Refused if anything the snapshot was computed from has
+    changed since the approval."""
+    now = now or timezone.now()
+    locked = _lock_cycle(cycle)
+    if not (_is_council(actor) or is_par_admin(actor)):
+        raise AppraisalError(_("Only the council or a PAR administrator publishes results."))
+    if locked.state != Cycle.State.APPROVED:
+        raise AppraisalError(_("Only approved results can be published."))
+    snapshot = ResultSnapshot.objects.filter(cycle=locked, superseded_at=None).first()
+    if snapshot is None or snapshot.inputs_sha256 != inputs_sha256(locked):
+        raise AppraisalError(
+            _("The inputs changed since the council approved the results: approve them again.")
+        )
+    roles = {Role.COUNCIL} if _is_council(actor) else {Role.PAR_ADMIN}
+    for assessment in (
+        Assessment.objects.select_for_update().filter(cycle=locked).select_related("unit", "cycle")
+    ):
+        set_state(assessment, Action.PUBLISH, actor, roles=roles)
+    _cycle_state(
+        locked,
+        Cycle.State.PUBLISHED,
+        actor,
+        published_at=now,
+        publication_decision=decision.strip() or locked.publication_decision,
+    )
+    notify(
+        recipients=_cycle_people(locked),
+        verb="results_published",
+        message=_("The results of %(cycle)s are published.") % {"cycle": locked.title},
+        url=reverse("cycle_ranking", kwargs={"cycle_id": locked.pk}),
+    )
+    return locked

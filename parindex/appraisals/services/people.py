@@ -1,0 +1,61 @@
+"""Telling people: the unit's people hear of each step with a link to its appraisal page, and
+the administrator reminds a person who never logged in that the cycle waits for them."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parindex.accounts.models import User
+from parindex.assessments.models import Assessment
+from parindex.assessments.services import unit_people
+from parindex.audit.services import audit_record
+from parindex.cycles.models import Cycle
+from parindex.notifications.services import notify
+from parindex.web.access import is_par_admin
+
+from .errors import AppraisalError
+
+
+def unit_page_url(assessment: Assessment) -> str:
+    return reverse(
+        "appraisals:unit",
+        kwargs={"cycle_id": assessment.cycle_id, "unit_code": assessment.unit.code},
+    )
+
+
+def tell_unit(assessment: Assessment, verb: str, message: str) -> None:
+    """Notify the unit's editors and heads, with a link to its appraisal page."""
+    notify(
+        recipients=unit_people(assessment),
+        verb=verb,
+        message=message,
+        url=unit_page_url(assessment),
+    )
+
+
+@transaction.atomic
+def account_remind(*, user: User, cycle: Cycle, actor: User, url: str) -> None:
+    """Remind a person who never logged in that the cycle waits for them (in-app and e-mail)."""
+    if not is_par_admin(actor):
+        raise AppraisalError(_("Only a PAR administrator sends reminders."))
+    if user.last_login is not None:
+        raise AppraisalError(_("%(name)s has already logged in.") % {"name": user})
+    notify(
+        recipients=[user],
+        verb="login_reminder",
+        message=_(
+            "The PAR Index cycle %(cycle)s waits for you. Log in with your username %(username)s."
+        )
+        % {"cycle": cycle.title, "username": user.username},
+        url=url,
+        email=True,
+    )
+    audit_record(
+        actor=actor,
+        action="account.remind",
+        target=user,
+        after={"emailed_to": user.email, "cycle": cycle.pk},
+        cycle_id=cycle.pk,
+    )
