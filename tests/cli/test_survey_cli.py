@@ -9,39 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from surveykit import Q_TEXT, R_TEXT
 
 from parindex.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVINCIAL = ROOT / "frameworks" / "provincial-par-index.yaml"
 
-Q = """\
-format: parindex.survey/1
-code: demo-survey
-version: "2024"
-framework: {code: demo, version: "2024"}
-scale: {A: 100, B: 60, C: 20, D: 0, E: null}
-groups:
-  - {code: LD, title: "Lãnh đạo", min_n: 2, weight: 1}
-  - {code: ND, title: "Người dân", min_n: 3, weight: 2}
-questions:
-  - {code: Q1, leaf: "8.1", groups: [LD, ND]}
-  - {code: Q2, leaf: "8.1", groups: [ND], scale: {A: 100, B: 50, C: 0, E: null}}
-  - {code: Q3, leaf: "8.2", groups: [LD]}
-"""
-R = """\
-response,group,unit,Q1,Q2,Q3
-r1,LD,U1,A,,B
-r2,LD,U1,B,,E
-r3,LD,U1,C,,A
-r4,ND,U1,A,B,
-r5,ND,U1,C,A,
-r6,ND,U1,B,C,
-r7,ND,U1,E,E,
-r8,LD,U2,A,,A
-r9,ND,U2,B,B,
-r10,ND,U2,A,,
-"""
 FW = """\
 format: parindex.framework/1
 code: demo
@@ -59,7 +33,7 @@ nodes:
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, str]:
     paths = {}
-    for name, text in {"q.yaml": Q, "r.csv": R, "fw.yaml": FW}.items():
+    for name, text in {"q.yaml": Q_TEXT, "r.csv": R_TEXT, "fw.yaml": FW}.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         paths[name] = str(tmp_path / name)
     return paths
@@ -116,7 +90,7 @@ def test_s11_framework_check(files, capsys) -> None:
 def test_s4_every_error_reported(files, tmp_path, capsys) -> None:
     """S4: all errors of the responses on standard error, nothing on standard output."""
     bad = tmp_path / "bad.csv"
-    bad.write_text(R + "r1,LD,U1,F,,B\nr11,LD,U1,A,A,\n", encoding="utf-8")
+    bad.write_text(R_TEXT + "r1,LD,U1,F,,B\nr11,LD,U1,A,A,\n", encoding="utf-8")
     code, out, err = survey(capsys, files["q.yaml"], str(bad), "--format", "scores")
     assert (code, out) == (2, "")
     assert err.count("error: ") == 3
@@ -141,7 +115,9 @@ def test_exit_2_on_bad_input(files, tmp_path, capsys, case: str, message: str) -
     (tmp_path / "latin.csv").write_bytes(
         "response,group,unit,Q1,Q2,Q3\nr1,LD,Hà,A,,\n".encode("latin-1")
     )
-    (tmp_path / "q-bad.yaml").write_text(Q.replace("code: demo-survey\n", ""), encoding="utf-8")
+    (tmp_path / "q-bad.yaml").write_text(
+        Q_TEXT.replace("code: demo-survey\n", ""), encoding="utf-8"
+    )
     (tmp_path / "head.csv").write_text("response,group,unit,Q1,Q2,Q3,note\n", encoding="utf-8")
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
     (tmp_path / "units-bad.csv").write_text("code\nU1\n", encoding="utf-8")
