@@ -1,0 +1,58 @@
+"""Reads of the appraisal, one module per page:
+
+- ``queue``: the appraiser's queue;
+- ``unit``: a unit's appraisal page, and the appraisers' points on its scorecard;
+- ``tracking_board``: the administrator's tracking board and the people who never logged in;
+- ``council_page``: the council's page;
+- ``assignment``: who appraises what;
+- ``figures``: one leaf of one unit as every page shows it.
+
+Every figure of points comes from the core (``leaves.Points`` for one leaf,
+``results.services.cycle_result`` for a whole cycle). Callers import from here
+(``from parindex.appraisals import selectors``), not from the modules.
+"""
+
+from .assignment import appraiser_cycles, appraisers, assignments
+from .council_page import Adjustment, Council, CouncilRow, OpenLeaf, council
+from .figures import STATUSES, LeafFigures, leaf_dom_id, leaf_status
+from .queue import QUEUE_STATES, Queue, appraiser_queue
+from .tracking_board import (
+    TRACKING_FILTERS,
+    AreaProgress,
+    Tracking,
+    TrackingRow,
+    cycle_person,
+    never_logged_in,
+    tracking,
+)
+from .unit import RoundComments, UnitAppraisal, UnitRow, appraised_points, unit_appraisal
+
+__all__ = [
+    "QUEUE_STATES",
+    "STATUSES",
+    "TRACKING_FILTERS",
+    "Adjustment",
+    "AreaProgress",
+    "Council",
+    "CouncilRow",
+    "LeafFigures",
+    "OpenLeaf",
+    "Queue",
+    "RoundComments",
+    "Tracking",
+    "TrackingRow",
+    "UnitAppraisal",
+    "UnitRow",
+    "appraised_points",
+    "appraiser_cycles",
+    "appraiser_queue",
+    "appraisers",
+    "assignments",
+    "council",
+    "cycle_person",
+    "leaf_dom_id",
+    "leaf_status",
+    "never_logged_in",
+    "tracking",
+    "unit_appraisal",
+]
