@@ -17,7 +17,6 @@ from parindex.core.compute import APPRAISED_LABEL
 from parindex.core.report import unit_json
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
-from parindex.units.models import Unit
 
 from .models import Answer, AppraisedValue, Basis, ResultSnapshot, UnitResult
 
@@ -58,16 +57,14 @@ def cycle_inputs(cycle: Cycle, basis: str = Basis.FINAL) -> Inputs:
     return inputs
 
 
-def _unit_infos(cycle: Cycle) -> tuple[list[UnitInfo], dict[str, Unit]]:
-    units = list(cycle.units.order_by("code"))
-    infos = [UnitInfo(u.code, u.name, u.type, u.group or None) for u in units]
-    return infos, {u.code: u for u in units}
+def _unit_infos(cycle: Cycle) -> list[UnitInfo]:
+    return [UnitInfo(u.code, u.name, u.type, u.group or None) for u in cycle.units.order_by("code")]
 
 
 def cycle_result(*, cycle: Cycle, basis: str = Basis.FINAL) -> CycleResult:
     """Compute every unit in scope on ``basis`` with the core, storing nothing."""
     fw = core_framework(cycle.framework_version)
-    infos, _ = _unit_infos(cycle)
+    infos = _unit_infos(cycle)
     inputs = cycle_inputs(cycle, basis)
     return compute(
         fw,
@@ -104,18 +101,9 @@ def cycle_compute(
 def _cycle_compute(
     *, cycle: Cycle, basis: Basis, progress: Callable[[int, int], None] | None
 ) -> CycleResult:
-    fw = core_framework(cycle.framework_version)
-    infos, by_code = _unit_infos(cycle)
-    inputs = cycle_inputs(cycle, basis)
-    result = compute(
-        fw,
-        inputs.answers,
-        infos,
-        scorer=Scorer(fw),
-        overrides=inputs.overrides,
-        override_label=APPRAISED_LABEL,
-    )
-    places = fw.places
+    result = cycle_result(cycle=cycle, basis=basis)
+    by_code = {unit.code: unit for unit in cycle.units.all()}
+    places = result.framework.places
     rows = []
     total = len(result.units)
     for position, unit_result in enumerate(result.units):
