@@ -43,32 +43,28 @@ def test_truncated_zip_is_refused_not_crashing() -> None:
 
 def test_ooxml_with_a_dtd_is_refused() -> None:
     """No entity expansion is attempted on [Content_Types].xml (billion laughs)."""
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaa">]><Types>&a;</Types>',
-        )
+    data = samples._zip(
+        [
+            (
+                "[Content_Types].xml",
+                b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaa">]><Types>&a;</Types>',
+            )
+        ],
+        stored_first=True,
+    )
     with pytest.raises(sniff.NotAccepted) as refused:
-        sniff.sniff(io.BytesIO(buffer.getvalue()))
+        sniff.sniff(io.BytesIO(data))
     assert refused.value.reason is sniff.Reason.ARCHIVE
 
 
 def test_ooxml_naming_a_main_part_that_is_missing_is_refused() -> None:
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            samples._content_types(
-                "word/document.xml", samples.OOXML + "wordprocessingml.document.main+xml"
-            ),
-        )
+    content_types = samples._content_types(
+        "word/document.xml", samples.OOXML + "wordprocessingml.document.main+xml"
+    )
     with pytest.raises(sniff.NotAccepted):
-        sniff.sniff(io.BytesIO(buffer.getvalue()))
+        sniff.sniff(
+            io.BytesIO(samples._zip([("[Content_Types].xml", content_types)], stored_first=True))
+        )
 
 
 def test_stream_is_left_at_the_start() -> None:
