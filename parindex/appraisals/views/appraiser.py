@@ -1,0 +1,253 @@
+"""The appraiser's pages: the queue (filters and "accept every untouched leaf" swap fragments
+with htmx) and one leaf's page, where a leaf is accepted, adjusted or flagged, and settled
+after the unit's reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from parindex.appraisals import access, selectors, services
+from parindex.appraisals.forms import DecisionForm, SettleForm
+from parindex.appraisals.models import Decision
+from parindex.core.workflow import State
+from parindex.cycles.models import Cycle
+from parindex.web.access import own_unit_ids
+
+from .common import form_problems, lang, next_or, refusal_status
+
+PAGE_SIZE = 100
+
+
+def _queue_filters(request: HttpRequest) -> dict[str, str]:
+    source = request.POST if request.method == "POST" else request.GET
+    status = source.get("status", "")
+    return {
+        "unit": source.get("unit", "")[:40],
+        "status": status if status in selectors.STATUSES else "",
+        "area": source.get("area", "")[:40],
+    }
+
+
+def _queue_of(
+    request: HttpRequest, cycle: Cycle, areas: set[str], filters: dict[str, str], status: str
+) -> selectors.Queue:
+    return selectors.appraiser_queue(
+        cycle,
+        request.user,  # type: ignore[arg-type]
+        areas,
+        own_unit_ids(request.user),
+        unit_code=filters["unit"],
+        status=status,
+        area=filters["area"],
+    )
+
+
+def _query(filters: dict[str, str]) -> str:
+    return urlencode({k: v for k, v in filters.items() if v})
+
+
+@require_GET
+def queue(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle, areas = access.get_cycle_for_appraiser(request, cycle_id)
+    filters = _queue_filters(request)
+    found = _queue_of(request, cycle, areas, filters, filters["status"])
+    page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = _query(filters)
+    context = {
+        "cycle": cycle,
+        "queue": found,
+        "page": page,
+        "filters": filters,
+        "query": query,
+        "statuses": [(s, _status_label(s), found.counts[s]) for s in selectors.STATUSES],
+        "lang": lang(),
+        "here": request.get_full_path(),
+    }
+    template = "appraisals/_queue.html" if request.htmx else "appraisals/queue.html"
+    return render(request, template, context)
+
+
+def _status_label(status: str) -> str:
+    return {
+        "untouched": _("Untouched"),
+        "accepted": _("Accepted"),
+        "adjusted": _("Adjusted"),
+        "flagged": _("Flagged"),
+        "disputed": _("Disputed"),
+        "settled": _("Settled"),
+    }[status]
+
+
+@require_POST
+def accept_untouched(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Accept as declared every untouched leaf the queue shows with the current filters."""
+    cycle, areas = access.get_cycle_for_appraiser(request, cycle_id)
+    filters = _queue_filters(request)
+    found = _queue_of(request, cycle, areas, filters, "untouched")
+    back = reverse("appraisals:queue", kwargs={"cycle_id": cycle.pk})
+    query = _query(filters)
+    back = f"{back}?{query}" if query else back
+    try:
+        count = services.leaves_accept_untouched(
+            targets=[services.Target(row.assessment, row.leaf.code) for row in found.rows],
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except services.AppraisalError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("%(count)d leaves accepted as declared.") % {"count": count})
+    return redirect(back)
+
+
+def _leaf_context(request: HttpRequest, target: access.LeafTarget, **extra: Any) -> dict[str, Any]:
+    assessment = target.assessment
+    page = selectors.unit_appraisal(assessment, show_appraisal=True)
+    row = next(r for r in page.rows if r.figures.leaf.code == target.leaf.code)
+    state = assessment.state
+    la = row.figures.appraisal
+    can_decide = state in services.APPRAISAL_STATES
+    can_settle = (
+        state == State.REPLIED and la is not None and la.decision != Decision.ACCEPTED
+    ) or (state == State.APPRAISED and la is not None)
+    rule = target.leaf.rule.describe(target.leaf).get(lang()) if target.leaf.rule else ""
+    context = {
+        "cycle": assessment.cycle,
+        "assessment": assessment,
+        "unit": assessment.unit,
+        "row": row,
+        "rule": rule,
+        "can_decide": can_decide,
+        "can_settle": can_settle,
+        "only_new_figure": state == State.APPRAISED,
+        "decision_form": DecisionForm(),
+        "settle_form": SettleForm(),
+        "lang": lang(),
+        "next": request.POST.get("next") or request.GET.get("next") or "",
+        "error": "",
+        "message": "",
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) -> HttpResponse:
+    target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
+    context = _leaf_context(request, target)
+    template = "appraisals/_leaf.html" if request.htmx else "appraisals/leaf.html"
+    return render(request, template, context)
+
+
+def _leaf_reply(
+    request: HttpRequest,
+    target: access.LeafTarget,
+    *,
+    status: int = 200,
+    error: str = "",
+    message: str = "",
+) -> HttpResponse:
+    """After a decision: the queue row or leaf fragment (htmx), else redirect or the page."""
+    target.appraisal = None
+    if request.htmx and request.POST.get("from") == "queue":
+        found = selectors.appraiser_queue(
+            target.assessment.cycle,
+            request.user,  # type: ignore[arg-type]
+            {target.area},
+            own_unit_ids(request.user),
+            unit_code=target.assessment.unit.code,
+            area=target.area,
+        )
+        row = next(r for r in found.rows if r.leaf.code == target.leaf.code)
+        return render(
+            request,
+            "appraisals/_queue_row.html",
+            {"row": row, "cycle": target.assessment.cycle, "error": error, "lang": lang()},
+            status=status,
+        )
+    context = _leaf_context(request, target, error=error, message=message)
+    if request.htmx:
+        return render(request, "appraisals/_leaf.html", context, status=status)
+    if status == 200:
+        if message:
+            messages.success(request, message)
+        fallback = reverse(
+            "appraisals:leaf",
+            kwargs={
+                "cycle_id": target.assessment.cycle_id,
+                "unit_code": target.assessment.unit.code,
+                "leaf_code": target.leaf.code,
+            },
+        )
+        return redirect(next_or(request, fallback))
+    return render(request, "appraisals/leaf.html", context, status=status)
+
+
+def _leaf_write(
+    request: HttpRequest,
+    target: access.LeafTarget,
+    data: dict[str, Any],
+    write: Callable[..., object],
+    done: str,
+    **choice: object,
+) -> HttpResponse:
+    """Write a decision or a settlement (``write`` with the ``choice`` made): both carry a
+    figure, a reason and the version the page showed."""
+    try:
+        write(
+            assessment=target.assessment,
+            leaf_code=target.leaf.code,
+            value=data["value"],
+            points=data["points"] or None,
+            reason=data["reason"],
+            version=data["version"],
+            actor=request.user,
+            **choice,
+        )
+    except services.AppraisalError as exc:
+        return _leaf_reply(request, target, status=refusal_status(exc), error=exc.message)
+    return _leaf_reply(request, target, message=done)
+
+
+@require_POST
+def leaf_decide(
+    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+) -> HttpResponse:
+    """Accept, adjust (with a reason) or flag (with a comment) one leaf."""
+    target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _leaf_reply(request, target, status=422, error=_("Choose what to do with the leaf."))
+    decision = Decision(form.cleaned_data["decision"])
+    done = {
+        Decision.ACCEPTED: _("Accepted as declared."),
+        Decision.ADJUSTED: _("Adjusted."),
+        Decision.FLAGGED: _("Flagged for explanation."),
+    }[decision]
+    return _leaf_write(
+        request, target, form.cleaned_data, services.leaf_appraise, done, decision=decision
+    )
+
+
+@require_POST
+def leaf_settle(
+    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+) -> HttpResponse:
+    """Settle one leaf after the unit's reply (or set a new figure during the council)."""
+    target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
+    form = SettleForm(request.POST)
+    if not form.is_valid():
+        return _leaf_reply(request, target, status=422, error=form_problems(form))
+    data = form.cleaned_data
+    return _leaf_write(
+        request, target, data, services.leaf_settle, _("Settled."), outcome=data["outcome"]
+    )
