@@ -160,6 +160,13 @@ class _Row:
     def get(self, column: str) -> str:
         return self.values.get(column, "")
 
+    def year(self) -> int | None:
+        """The row's year: required, from 1990 to next year."""
+        year = self.integer("year", 1990, datetime.date.today().year + 1)
+        if not self.get("year"):
+            self.error("year", "", _("The year is required."))
+        return year
+
     def integer(self, column: str, low: int, high: int) -> int | None:
         text = self.get(column)
         if not text:
@@ -234,13 +241,10 @@ def _parse_results(text: str, source: str) -> list[_ResultRow]:
     problems: list[Problem] = []
     parsed: list[_ResultRow] = []
     first: dict[tuple[str, int], int] = {}
-    this_year = datetime.date.today().year
     for line, cells in rows:
         row = _Row(source, line, header, cells, problems)
         before = len(problems)
-        year = row.integer("year", 1990, this_year + 1)
-        if not row.get("year"):
-            row.error("year", "", _("The year is required."))
+        year = row.year()
         name = " ".join(unicodedata.normalize("NFC", row.get("province")).split())
         if not name:
             row.error("province", "", _("The province is required."))
@@ -345,13 +349,10 @@ def national_years_import(*, text: str, source_name: str) -> ImportSummary:
     problems: list[Problem] = []
     parsed = []
     seen: dict[int, int] = {}
-    this_year = datetime.date.today().year
     for line, cells in rows:
         row = _Row(source_name, line, header, cells, problems)
         before = len(problems)
-        year = row.integer("year", 1990, this_year + 1)
-        if not row.get("year"):
-            row.error("year", "", _("The year is required."))
+        year = row.year()
         provinces = row.integer("provinces", 1, 200)
         average = row.decimal("average")
         bands = _bands(row)
