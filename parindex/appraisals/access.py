@@ -38,7 +38,7 @@ from parindex.web.access import (
 )
 
 from .leaves import appraisable, area_of
-from .models import AppraiserAssignment, LeafAppraisal
+from .models import AppraiserAssignment
 from .services import assigned_areas
 
 
@@ -75,7 +75,6 @@ class LeafTarget:
     assessment: Assessment
     leaf: Node
     area: str
-    appraisal: LeafAppraisal | None
 
 
 def get_leaf_for_appraiser(
@@ -97,8 +96,7 @@ def get_leaf_for_appraiser(
     area = area_of(fw)[leaf.code]
     if area not in areas or assessment.unit_id in own_unit_ids(request.user):
         raise PermissionDenied
-    appraisal = LeafAppraisal.objects.filter(assessment=assessment, leaf_code=leaf.code).first()
-    return LeafTarget(assessment, leaf, area, appraisal)
+    return LeafTarget(assessment, leaf, area)
 
 
 def sees_appraisal(user: User | AnonymousUser, assessment: Assessment) -> bool:

@@ -45,9 +45,7 @@ class LeafFigures:
     self_score: LeafScore | None
     appraisal: LeafAppraisal | None
     status: str
-    appraised_value: str
     appraised_points: str
-    final_value: str
     final_points: str
     evidence: list[Evidence] = field(default_factory=list)
     reply: LeafReply | None = None
@@ -77,15 +75,11 @@ def leaf_figures(
 ) -> LeafFigures:
     score = points.score(leaf, declared)
     self_points = points.text(leaf, declared)
-    appraised_value = appraised_points = ""
+    appraised_points, final_points = "", self_points
     if la is not None:
-        appraised_value, set_points = appraised_figure(la, declared)
-        appraised_points = points.text(leaf, appraised_value, set_points)
-    final_value, final_points = declared, self_points
-    if la is not None:
+        appraised_points = points.text(leaf, *appraised_figure(la, declared))
         value, set_points = in_force(la)
         if value is not None or set_points is not None:
-            final_value = value or ""
             final_points = points.text(leaf, value or "", set_points)
     return LeafFigures(
         assessment=assessment,
@@ -96,9 +90,7 @@ def leaf_figures(
         self_score=score,
         appraisal=la,
         status=leaf_status(la, reply),
-        appraised_value=appraised_value,
         appraised_points=appraised_points,
-        final_value=final_value,
         final_points=final_points,
         reply=reply,
     )

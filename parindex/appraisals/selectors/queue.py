@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from parindex.accounts.models import User
 from parindex.appraisals.leaves import Points, appraisable, area_of
 from parindex.appraisals.models import LeafAppraisal
 from parindex.assessments.models import AnswerEvidence, Assessment
-from parindex.core import Framework, Node
+from parindex.core import Node
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
@@ -25,7 +24,6 @@ QUEUE_STATES = (State.SUBMITTED, State.IN_APPRAISAL, State.REPLIED)
 
 @dataclass
 class Queue:
-    framework: Framework
     areas: list[Node]
     rows: list[LeafFigures]
     units: list[Assessment]
@@ -35,7 +33,6 @@ class Queue:
 
 def appraiser_queue(
     cycle: Cycle,
-    user: User,
     areas: set[str],
     excluded_unit_ids: set[int],
     *,
@@ -93,4 +90,4 @@ def appraiser_queue(
                 continue
             row.evidence = evidence.get(key, [])
             rows.append(row)
-    return Queue(fw, area_nodes, rows, assessments, excluded, counts)
+    return Queue(area_nodes, rows, assessments, excluded, counts)

@@ -13,7 +13,6 @@ from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.appraisals.leaves import appraisable, area_of
 from parindex.appraisals.models import AppraiserAssignment, Decision, LeafAppraisal
 from parindex.assessments.models import Assessment
-from parindex.core import Framework
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
@@ -48,7 +47,6 @@ class TrackingRow:
 
 @dataclass
 class Tracking:
-    framework: Framework
     area_codes: list[str]
     rows: list[TrackingRow]
     never_logged_in: list[tuple[User, list[str]]]
@@ -110,7 +108,7 @@ def tracking(cycle: Cycle, filters: dict[str, str] | None = None) -> Tracking:
         )
     rows = [row for row in rows if _keep(row, filters)]
     shown_codes = [c for c in area_codes if any(a.code == c for r in rows for a in r.areas)]
-    return Tracking(fw, shown_codes, rows, never_logged_in(cycle))
+    return Tracking(shown_codes, rows, never_logged_in(cycle))
 
 
 def _keep(row: TrackingRow, filters: dict[str, str]) -> bool:

@@ -42,8 +42,6 @@ class UnitRow:
 class UnitAppraisal:
     framework: Framework
     areas: list[tuple[Node, list[UnitRow]]]
-    round: AppraisalRound | None
-    rounds: list[AppraisalRound]
     totals: dict[str, Decimal | None]
     open_count: int
 
@@ -131,8 +129,6 @@ def unit_appraisal(assessment: Assessment, *, show_appraisal: bool) -> UnitAppra
     return UnitAppraisal(
         framework=fw,
         areas=[(node, blocks[node.code]) for node in fw.nodes if blocks.get(node.code)],
-        round=current,
-        rounds=rounds,
         totals=_unit_totals(assessment, show_appraisal),
         open_count=open_count,
     )

@@ -86,16 +86,15 @@ def assigned_areas(user: User, cycle: Cycle | int) -> set[str]:
     )
 
 
-def check_appraiser(actor: User, assessment: Assessment, area: str | None) -> None:
-    """Refuse unless ``actor`` is assigned to ``area`` (or, with None, to any area) of the
-    cycle, and holds no unit role in the assessed unit."""
+def check_appraiser(actor: User, assessment: Assessment, area: str) -> None:
+    """Refuse unless ``actor`` is assigned to ``area`` of the cycle, and holds no unit role in
+    the assessed unit."""
     if assessment.unit_id in own_unit_ids(actor):
         raise ConflictOfInterest(
             _("You hold a role in %(unit)s: you cannot appraise your own unit.")
             % {"unit": assessment.unit.name}
         )
-    areas = assigned_areas(actor, assessment.cycle_id)
-    if (area is None and not areas) or (area is not None and area not in areas):
+    if area not in assigned_areas(actor, assessment.cycle_id):
         raise NotYourArea(_("You are not assigned to appraise this area in this cycle."))
 
 

@@ -43,7 +43,6 @@ def _queue_of(
 ) -> selectors.Queue:
     return selectors.appraiser_queue(
         cycle,
-        request.user,  # type: ignore[arg-type]
         areas,
         own_unit_ids(request.user),
         unit_code=filters["unit"],
@@ -157,11 +156,9 @@ def _leaf_reply(
     message: str = "",
 ) -> HttpResponse:
     """After a decision: the queue row or leaf fragment (htmx), else redirect or the page."""
-    target.appraisal = None
     if request.htmx and request.POST.get("from") == "queue":
         found = selectors.appraiser_queue(
             target.assessment.cycle,
-            request.user,  # type: ignore[arg-type]
             {target.area},
             own_unit_ids(request.user),
             unit_code=target.assessment.unit.code,
