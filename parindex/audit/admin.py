@@ -11,6 +11,8 @@ from .models import AuditEvent, AuditHead
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and shows rows that only the services write; adds, changes and deletes nothing."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -1,19 +1,10 @@
+"""Evidence is written by the services only (type checks, deduplication); the admin lists it."""
+
 from django.contrib import admin
 
+from parindex.audit.admin import ReadOnlyAdmin
+
 from .models import Evidence, StoredFile
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence is written by the services only (type checks, deduplication); the admin lists it."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Evidence)
