@@ -506,9 +506,19 @@ def excel_download(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
     return response
 
 
+@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
 @require_http_methods(["GET", "POST"])
 def excel_upload(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     """Upload a filled workbook: every bad cell listed, nothing applied unless all are valid."""
+    limiter = SizeLimitUploadHandler(request, EXCEL_MAX_BYTES)
+    request.upload_handlers.insert(0, limiter)
+    return _excel_upload(request, cycle_id, unit_code, limiter)
+
+
+@csrf_protect
+def _excel_upload(
+    request: HttpRequest, cycle_id: int, unit_code: str, limiter: SizeLimitUploadHandler
+) -> HttpResponse:
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
     form = ExcelUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
@@ -522,12 +532,12 @@ def excel_upload(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpRes
     if request.method == "GET":
         return render(request, "assessments/excel.html", context)
     status = 200
-    if not form.is_valid():
-        status = 422
-    elif form.cleaned_data["file"].size > EXCEL_MAX_BYTES:
+    if limiter.skipped or (form.is_valid() and form.cleaned_data["file"].size > EXCEL_MAX_BYTES):
         context["problems"] = [
             excel.CellProblem("—", None, None, _("The file is larger than 5 MB."))
         ]
+        status = 422
+    elif not form.is_valid():
         status = 422
     else:
         fw = core_framework(assessment.cycle.framework_version)

@@ -2,7 +2,7 @@
 
 Every URL that serves POST (the access table of ``test_security_urls``) is posted without a token,
 as a person allowed to post it, by a client that enforces the CSRF checks: each answers 403
-before the view runs. No view is exempt from the check except the four upload views that must
+before the view runs. No view is exempt from the check except the upload views that must
 install the size limit before the body is read; each of those checks the token itself right
 after (``csrf_protect`` on the inner function), which the same posts prove.
 """
@@ -39,7 +39,9 @@ EXEMPT_THEN_PROTECTED = {
     "evidence:upload",
     "assessments:evidence_upload",
     "assessments:submit",
+    "assessments:excel_upload",
     "appraisals:reply",
+    "plans:task_report",
 }
 ORDER = (OWN, ADMIN, APPRAISER, COUNCIL, VIEWER, OTHER, ANON)
 

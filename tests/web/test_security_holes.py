@@ -8,6 +8,7 @@ import zipfile
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.db import transaction
 from django.test import Client
 
@@ -16,10 +17,12 @@ from parindex.assessments import excel
 from parindex.assessments.models import Assessment
 from parindex.audit.services import audit_record
 from parindex.core.workflow import State
+from parindex.plans.models import ProgressReport
 from parindex.results.models import Answer, Basis, UnitResult
 
 from . import appraisals_fixtures as ap_fx
 from . import assessments_fixtures as assessments_fx
+from . import evidence_samples as samples
 from .appraisals_fixtures import CHOICE_LEAF, Appraisal, build_appraisal
 from .assessments_fixtures import Open
 from .factories import World, browse
@@ -151,3 +154,52 @@ def test_excel_upload_refuses_a_workbook_that_unpacks_too_large(
     response = browse(editor_a).post(opened.url("excel_upload"), {"file": upload})
     assert response.status_code == 422
     assert Answer.objects.filter(cycle=opened.cycle, updated_by=editor_a).count() == 0
+
+
+class Received:
+    """How far into an uploaded file Django's own handlers (memory or temporary file) read."""
+
+    def __init__(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        self.total = 0
+        for handler in (MemoryFileUploadHandler, TemporaryFileUploadHandler):
+            monkeypatch.setattr(handler, "receive_data_chunk", self.wrap(handler))
+
+    def wrap(self, handler):  # type: ignore[no-untyped-def]
+        original = handler.receive_data_chunk
+
+        def receive(this, raw_data: bytes, start: int):  # type: ignore[no-untyped-def]
+            self.total = max(self.total, start + len(raw_data))
+            return original(this, raw_data, start)
+
+        return receive
+
+
+def test_excel_upload_stops_reading_a_file_over_the_limit(
+    opened: Open, editor_a: User, monkeypatch
+) -> None:
+    """The 5 MB limit was checked once the whole upload sat in a temporary file: a unit's
+    editor could fill the disk with one request. The reading stops at the limit now."""
+    received = Received(monkeypatch)
+    big = SimpleUploadedFile("big.xlsx", b"PK" + b"\0" * (3 * excel.MAX_BYTES))
+    response = browse(editor_a).post(opened.url("excel_upload"), {"file": big})
+    assert response.status_code == 422
+    assert "5 MB" in response.content.decode()
+    assert received.total <= excel.MAX_BYTES
+
+
+def test_progress_report_stops_reading_a_file_over_the_limit(
+    world: World, editor_a: User, settings, monkeypatch
+) -> None:
+    """Same for the files of a plan task's progress report (the lead agency's editors), which
+    the evidence store refused only after receiving them whole."""
+    settings.PARINDEX_EVIDENCE_MAX_BYTES = 100_000
+    task = plan_world_build(world, published=False).task_a
+    received = Received(monkeypatch)
+    big = SimpleUploadedFile("bao-cao.pdf", samples.pdf("x") + b"\0" * 1_000_000)
+    response = browse(editor_a).post(
+        f"/plans/tasks/{task.pk}/report/",
+        {"reported_on": "2025-03-01", "percent": 50, "text": "Đã làm một nửa", "files": big},
+    )
+    assert response.status_code == 400
+    assert received.total <= 100_000
+    assert not ProgressReport.objects.filter(task=task).exists()
