@@ -63,8 +63,11 @@ def checked_figure(
 
 
 def lock_assessment(assessment: Assessment) -> Assessment:
+    # Lock the assessment row only: on PostgreSQL a plain FOR UPDATE also locks every joined row
+    # (the cycle among them), which would serialise all appraisal writes of a cycle and could
+    # deadlock with the council's lock on the cycle.
     return (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("cycle", "cycle__framework_version", "unit")
         .get(pk=assessment.pk)
     )

@@ -118,7 +118,7 @@ def cycle_approve(
             % {"units": ", ".join(a.unit.code for a in waiting)}
         )
     assessments = list(
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .filter(cycle=locked, state=State.APPRAISED)
         .select_related("unit", "cycle")
     )
@@ -214,7 +214,9 @@ def cycle_publish(
         )
     roles = {Role.COUNCIL} if _is_council(actor) else {Role.PAR_ADMIN}
     for assessment in (
-        Assessment.objects.select_for_update().filter(cycle=locked).select_related("unit", "cycle")
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(cycle=locked)
+        .select_related("unit", "cycle")
     ):
         set_state(assessment, Action.PUBLISH, actor, roles=roles)
     _cycle_state(
