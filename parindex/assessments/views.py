@@ -18,7 +18,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,6 +32,7 @@ from parindex.evidence.models import Evidence
 from parindex.evidence.uploads import SizeLimitUploadHandler
 from parindex.frameworks.selectors import core_framework
 from parindex.web.access import LoginRequired, is_par_admin
+from parindex.web.language import lang
 
 from . import access, excel, selectors, services
 from .forms import (
@@ -48,10 +48,6 @@ from .forms import (
 from .models import AnswerEvidence, Assessment, Stage
 
 EXCEL_MAX_BYTES = excel.MAX_BYTES
-
-
-def lang() -> str:
-    return get_language() or "vi"
 
 
 def _page_url(assessment: Assessment, anchor: str = "") -> str:

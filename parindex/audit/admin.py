@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from parindex.web.admin_base import ReadOnlyAdmin
 
 from .models import AuditEvent, AuditHead
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and shows rows that only the services write; adds, changes and deletes nothing."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AuditEvent)

@@ -9,7 +9,6 @@ from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
 from parindex.units.models import Unit
 
-
 APPRAISAL_PREFIX = "appraisal."  # the appraisers' decisions on a leaf: appraisal.adjusted, …
 
 

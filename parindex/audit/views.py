@@ -12,7 +12,7 @@ from parindex.accounts.models import User
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.units.models import Unit
-from parindex.web.views import lang
+from parindex.web.language import lang
 
 from . import access, presentation, selectors
 from .models import AuditEvent

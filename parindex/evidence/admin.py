@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from parindex.audit.admin import ReadOnlyAdmin
+from parindex.web.admin_base import ReadOnlyAdmin
 
 from .models import Evidence, StoredFile
 

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from parindex.web.admin_base import ReadOnlyAdmin
+
 from .models import FrameworkNode, FrameworkVersion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Framework versions are immutable: they are imported from files, never edited here."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(FrameworkVersion)

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +29,7 @@ from parindex.results.services import cycle_inputs
 from parindex.units.models import UnitType
 from parindex.web import access as web_access
 from parindex.web.charts import render_svg
+from parindex.web.language import lang
 
 from . import access, exports, selectors, services
 from .charts import pareto_spec, timeline_spec
@@ -46,10 +46,6 @@ from .forms import (
 from .models import ContentArea, Plan, PlanTarget, Task
 
 MAX_CHART_NODES = 30
-
-
-def lang() -> str:
-    return get_language() or "vi"
 
 
 # -- plans -------------------------------------------------------------------------------------

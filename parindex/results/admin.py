@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from parindex.web.admin_base import ReadOnlyAdmin
+
 from .models import Answer, UnitResult
 
 
@@ -12,18 +14,9 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitResult)
-class UnitResultAdmin(admin.ModelAdmin):
+class UnitResultAdmin(ReadOnlyAdmin):
     """Results are computed by the core; the admin shows them and never edits them."""
 
     list_display = ("cycle", "unit", "group", "points", "max", "index", "rank", "band")
     list_filter = ("cycle", "group", "band")
     search_fields = ("unit__code", "unit__name")
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

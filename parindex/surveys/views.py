@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.core import ParindexError
@@ -19,16 +19,13 @@ from parindex.cycles.models import Cycle
 from parindex.evidence.uploads import TextFileForm
 from parindex.web import access as web_access
 from parindex.web import charts
+from parindex.web.language import lang
 
 from . import access, jobs, selectors, services
 from .charts import coverage_spec
 from .models import SurveyJob
 
 UPLOAD_MAX_BYTES = 200 * 1024 * 1024
-
-
-def lang() -> str:
-    return get_language() or "vi"
 
 
 def _nav(questionnaire: Any, current: str) -> dict[str, Any]:

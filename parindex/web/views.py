@@ -9,24 +9,22 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parindex.appraisals.selectors import appraised_points
 from parindex.core import ParindexError
+from parindex.evidence.uploads import TextFileForm
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
 from parindex.frameworks.services import framework_import
 from parindex.results import selectors as results
 from parindex.results.models import Basis
 from parindex.units.models import UnitType
+from parindex.web.language import lang
 
 from . import access, charts
-
-
-def lang() -> str:
-    return get_language() or "vi"
 
 
 @require_GET
@@ -175,20 +173,8 @@ def framework_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     )
 
 
-class FrameworkImportForm(forms.Form):
+class FrameworkImportForm(TextFileForm):
     file = forms.FileField(label=gettext_lazy("Framework file (YAML)"))
-
-    MAX_BYTES = 2 * 1024 * 1024
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        try:
-            self.text = upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
-        return upload
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,8 +20,9 @@ from parindex.core.workflow import State
 from parindex.frameworks.selectors import core_framework
 from parindex.units.models import Unit
 from parindex.web.access import own_unit_ids
+from parindex.web.language import lang
 
-from .common import lang, next_or, unit_url
+from .common import next_or, unit_url
 
 
 @require_POST

@@ -22,8 +22,9 @@ from parindex.appraisals.models import Decision
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.web.access import own_unit_ids
+from parindex.web.language import lang
 
-from .common import form_problems, lang, next_or, refusal_status
+from .common import form_problems, next_or, refusal_status
 
 PAGE_SIZE = 100
 

@@ -6,14 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 
 from parindex.appraisals import services
 from parindex.assessments.models import Assessment
-
-
-def lang() -> str:
-    return get_language() or "vi"
 
 
 def refusal_status(exc: services.AppraisalError) -> int:

@@ -19,8 +19,9 @@ from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.units.models import Unit
 from parindex.web.access import is_par_admin
+from parindex.web.language import lang
 
-from .common import lang, refusal_status
+from .common import refusal_status
 
 
 def _council_context(request: HttpRequest, cycle: Cycle, **extra: Any) -> dict[str, Any]:

@@ -25,8 +25,9 @@ from parindex.evidence import services as evidence_services
 from parindex.evidence.models import Evidence
 from parindex.evidence.uploads import SizeLimitUploadHandler
 from parindex.web.access import is_par_admin, own_unit_ids
+from parindex.web.language import lang
 
-from .common import form_problems, lang, refusal_status, unit_url
+from .common import form_problems, refusal_status, unit_url
 
 
 def _library(assessment: Assessment) -> list[Evidence]:
