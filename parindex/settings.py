@@ -137,6 +137,13 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind N reverse proxies (PARINDEX_PROXY_COUNT), the client's address is read from
+# X-Forwarded-For; otherwise every login would seem to come from the proxy, and five wrong
+# passwords from anywhere would lock a username out for everyone.
+PROXY_COUNT = env_int("PARINDEX_PROXY_COUNT", 0)
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 # Activation links of new accounts (one-time; a new link or a password set voids them).
 ACCOUNT_ACTIVATION_DAYS = env_int("PARINDEX_ACCOUNT_ACTIVATION_DAYS", 7)
 
