@@ -9,11 +9,14 @@ from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pxkit import load
 from surveykit import Q_TEXT, R_TEXT, figures, questionnaire, reference, run
 
 from parindex.core import survey_aggregate
+from parindex.core.survey import check_against_framework, unfed_survey_leaves
 from parindex.core.survey_aggregate import csv_text, read_responses
 from parindex.core.survey_arith import GroupSums, leaf_value_and_margin, sqrt_hundredths
+from parindex.core.tables import read_units
 
 
 def test_s5_respondent_scores() -> None:
@@ -215,3 +218,30 @@ def test_group_below_min_n_never_moves_the_value(forms, extra) -> None:
     after = figures(run(responses_text(forms + added), q=q))
     for key, value in before.items():
         assert after[key] == value
+
+
+UNIT_TYPES_FW = """
+- code: "8"
+  title: Tác động
+  children:
+    - {code: "8.1", title: a, max: 2, source: survey, rule: {type: survey},
+       applies_to: [department]}
+    - {code: "8.2", title: b, max: 1, source: survey, rule: {type: survey},
+       applies_to: [department]}
+"""
+
+
+def test_unit_types_play_no_part() -> None:
+    """FORMATS.md §4.3: unit types and applies_to play no part in the aggregation. The survey
+    leaves apply to departments only, the units file lists communes: the questionnaire is
+    accepted and every unit's values, margins and flags are those of the plain run."""
+    fw = load(UNIT_TYPES_FW, "unit_types: [department, commune]\n")
+    q = questionnaire()
+    check_against_framework(q, fw)
+    assert not unfed_survey_leaves(q, fw)
+    units, warnings = read_units("unit,type\nU1,commune\nU2,commune\nU3,commune\n", "units.csv", fw)
+    assert warnings == () and {u.type for u in units} == {"commune"}
+    typed = figures(run(units=[u.code for u in units]))
+    assert typed == figures(run(units=["U1", "U2", "U3"]))
+    assert {key: typed[key] for key in figures(run())} == figures(run())
+    assert typed[("U1", "8.1")][0] is not None and typed[("U3", "8.1")][2] == ("insufficient",)

@@ -126,6 +126,22 @@ def test_s1_defaults() -> None:
             "q.yaml:12: question code 'unit' is reserved (not response, group, unit, nor "
             "starting with '_')",
         ),
+        ("{code: LD, ", "{", "q.yaml:7: missing key 'code' in a group"),
+        ("{code: Q3, ", "{", "q.yaml:12: missing key 'code' in a question"),
+        (
+            Q_TEXT[Q_TEXT.index("questions:") :],
+            "questions: []\n",
+            "q.yaml:9: questions must be a non-empty list",
+        ),
+        *(
+            (
+                "code: Q3,",
+                f"code: {reserved},",
+                f"q.yaml:12: question code '{reserved}' is reserved (not response, group, "
+                "unit, nor starting with '_')",
+            )
+            for reserved in ("response", "group", "_x")
+        ),
         (
             "code: Q3,",
             "code: _Q3,",
