@@ -233,3 +233,36 @@ def test_scores_piped_into_compute(tmp_path) -> None:
     assert units["DN"]["nodes"]["8.1.1"]["points"] == "2.40"  # 60 % of 4
     assert units["CT"]["nodes"]["1.5.1"]["points"] == "0.25"  # 20 % of 1.25
     assert "8.1.1" not in units["HN"]["missing"] and "1.1.1" in units["HN"]["missing"]
+
+
+def test_real_process_bad_file_exits_2_without_traceback(files, tmp_path: Path) -> None:
+    """Through the real entry point: a bad option, a file not in UTF-8 and a missing file each
+    exit 2 with the error on stderr, nothing on stdout, and no traceback."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(R_TEXT.replace("r5,ND,U1,C,A,", "r5,ND,U1,F,A,"), encoding="utf-8")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(R_TEXT.replace("U2", "Hà").encode("latin-1"))
+    expected = {
+        bad: "error: bad.csv:6, column Q1, value 'F': not an option of question Q1 "
+        "(options: A, B, C, D, E)\n",
+        latin: "error: latin.csv: not UTF-8 text\n",
+        tmp_path / "missing.csv": "error: missing.csv: no such file\n",
+    }
+    for path, message in expected.items():
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "parindex.cli",
+                "survey",
+                "aggregate",
+                files["q.yaml"],
+                path.name,
+            ],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            check=False,
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", message)
