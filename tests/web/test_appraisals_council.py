@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from parindex.appraisals import services
-from parindex.assessments.models import Assessment
+from parindex.assessments.models import Assessment, Stage, StageWindow
 from parindex.audit.models import AuditEvent
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
@@ -173,6 +173,39 @@ def test_publication_is_refused_when_an_input_changed_after_approval(appraisal: 
     with pytest.raises(services.AppraisalError):
         services.cycle_publish(cycle=ap.cycle, actor=ap.council)
     assert Cycle.objects.get(pk=ap.cycle.pk).state == Cycle.State.APPROVED
+
+
+def test_publication_outside_its_period_is_refused(appraisal: Appraisal) -> None:
+    ap = appraisal
+    fx.all_appraised(ap)
+    services.cycle_approve(cycle=ap.cycle, actor=ap.council)
+    fx.close_stage(ap.cycle, "publication")
+    events = AuditEvent.objects.count()
+    page = browse(ap.council).get(ap.url("council")).content.decode()
+    assert "Chưa đến hoặc đã hết thời gian công bố kết quả." in page
+    response = browse(ap.council).post(ap.url("publish"), {"decision": "Quyết định 12/QĐ-UBND"})
+    assert response.status_code == 403
+    assert "chưa công bố gì" in response.content.decode()
+    with pytest.raises(services.StageClosed):
+        services.cycle_publish(cycle=ap.cycle, actor=ap.admin)
+    # Nothing changed: the cycle stays approved and unpublished, no event, nobody notified.
+    cycle = Cycle.objects.get(pk=ap.cycle.pk)
+    assert cycle.state == Cycle.State.APPROVED and cycle.published_at is None
+    assert cycle.publication_decision == ""
+    assert set(Assessment.objects.filter(cycle=cycle).values_list("state", flat=True)) == {
+        State.APPROVED
+    }
+    assert AuditEvent.objects.count() == events
+    assert not Notification.objects.filter(verb="results_published").exists()
+
+
+def test_a_cycle_without_a_publication_stage_publishes_as_before(appraisal: Appraisal) -> None:
+    ap = appraisal
+    fx.all_appraised(ap)
+    services.cycle_approve(cycle=ap.cycle, actor=ap.council)
+    StageWindow.objects.filter(cycle=ap.cycle, stage=Stage.PUBLICATION).delete()
+    services.cycle_publish(cycle=ap.cycle, actor=ap.council)
+    assert Cycle.objects.get(pk=ap.cycle.pk).is_published
 
 
 def test_the_administrator_may_publish_but_not_approve(appraisal: Appraisal) -> None:

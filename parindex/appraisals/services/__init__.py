@@ -28,6 +28,7 @@ from .council import (
     cycle_reopen,
     cycle_stage_open,
     not_ready_for_council,
+    publication_open,
 )
 from .decisions import (
     APPRAISAL_STATES,
@@ -81,6 +82,7 @@ __all__ = [
     "may_close_round",
     "not_ready_for_council",
     "points_text",
+    "publication_open",
     "replies_send",
     "reply_evidence_unlink",
     "reply_save",

@@ -34,6 +34,15 @@ def cycle_stage_open(cycle: Cycle, stage: str, now: datetime.datetime | None = N
     return window is not None and window.opens_at <= now < window.closes_at
 
 
+def publication_open(cycle: Cycle, now: datetime.datetime | None = None) -> bool:
+    """Is the cycle's publication stage open at ``now``? A cycle whose calendar has no
+    publication stage (a cycle without a calendar, e.g. one entered after the fact) may be
+    published at any time, as before the calendar covered publication."""
+    now = now or timezone.now()
+    window = StageWindow.objects.filter(cycle=cycle, stage=Stage.PUBLICATION).first()
+    return window is None or window.opens_at <= now < window.closes_at
+
+
 def _lock_cycle(cycle: Cycle) -> Cycle:
     return Cycle.objects.select_for_update().select_related("framework_version").get(pk=cycle.pk)
 
@@ -199,14 +208,17 @@ def cycle_publish(
     now: datetime.datetime | None = None,
 ) -> Cycle:
     """Publish approved results (``PUBLISH`` on every assessment): the ranking and scorecards
-    become public on the final basis. Refused if anything the snapshot was computed from has
-    changed since the approval."""
+    become public on the final basis. Refused outside the calendar's publication stage (see
+    :func:`publication_open`) and if anything the snapshot was computed from has changed since
+    the approval."""
     now = now or timezone.now()
     locked = _lock_cycle(cycle)
     if not (_is_council(actor) or is_par_admin(actor)):
         raise AppraisalError(_("Only the council or a PAR administrator publishes results."))
     if locked.state != Cycle.State.APPROVED:
         raise AppraisalError(_("Only approved results can be published."))
+    if not publication_open(locked, now):
+        raise StageClosed(_("The publication period is not open: nothing was published."))
     snapshot = ResultSnapshot.objects.filter(cycle=locked, superseded_at=None).first()
     if snapshot is None or snapshot.inputs_sha256 != inputs_sha256(locked):
         raise AppraisalError(

@@ -37,6 +37,7 @@ def _council_context(request: HttpRequest, cycle: Cycle, **extra: Any) -> dict[s
         "is_council": access.is_council(request.user),
         "can_publish": access.is_council(request.user) or is_par_admin(request.user),
         "council_open": services.cycle_stage_open(cycle, "council"),
+        "publication_open": services.publication_open(cycle),
         "reopen_form": ReopenForm(units=approved_units),
         "publish_form": PublishForm(),
         "lang": lang(),
