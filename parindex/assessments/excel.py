@@ -8,7 +8,7 @@ changed offline from what somebody changed on the web since.
 
 ``workbook_read`` checks a filled workbook cell by cell and returns the changed rows, or raises
 :class:`WorkbookRejected` listing every bad cell by sheet, row and column; nothing is applied
-unless the whole file is valid.
+unless the whole file is valid and no leaf in it was changed on the web since the download.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from parindex.core import Framework, ParindexError, ValueRuleError, score_leaf
 from parindex.core.numbers import format_decimal
 from parindex.core.rules import ChoiceRule, YesNoRule, normalize_value
+from parindex.results.models import Answer
 
 from .forms import NA, NO, YES
 from .models import Assessment
 from .selectors import AssessmentPage
-from .services import self_leaf
+from .services import ImportConflict, self_leaf
 
 FORMAT = "parindex.self-assessment/1"
 SHEET = "Tự đánh giá"
@@ -58,8 +59,10 @@ VALUE_LETTER = get_column_letter(COL_VALUE)
 class WorkbookRejected(ParindexError):
     """A workbook that cannot be applied; ``problems`` lists every bad cell."""
 
-    def __init__(self, problems: list[CellProblem]) -> None:
+    def __init__(self, problems: list[CellProblem], rows: list[ChangedRow] | None = None) -> None:
         self.problems = problems
+        # The changed rows that did pass, so their conflicts with the web can be listed as well.
+        self.rows = rows or []
         super().__init__(
             _("%(count)d problem(s) in the file: nothing was applied.") % {"count": len(problems)}
         )
@@ -85,6 +88,27 @@ class ChangedRow:
     value: str
     version: int
     row: int
+
+
+@dataclass(frozen=True)
+class CellConflict:
+    """A changed row whose leaf was saved on the web since the download: what is stored now."""
+
+    sheet: str
+    row: int
+    column: str
+    leaf_code: str
+    attempted: str
+    current: Answer
+
+
+def cell_conflicts(rows: list[ChangedRow], conflicts: list[ImportConflict]) -> list[CellConflict]:
+    """The service's conflicts placed back at their sheet, row and column."""
+    row_of = {row.leaf_code: row.row for row in rows}
+    return [
+        CellConflict(SHEET, row_of[c.leaf_code], VALUE_LETTER, c.leaf_code, c.attempted, c.current)
+        for c in conflicts
+    ]
 
 
 def filename(assessment: Assessment) -> str:
@@ -376,5 +400,5 @@ def workbook_read(assessment: Assessment, fw: Framework, upload: IO[bytes]) -> l
                 continue
         changed.append(ChangedRow(code, text, version, row))
     if problems:
-        raise WorkbookRejected(problems)
+        raise WorkbookRejected(problems, changed)
     return changed

@@ -420,8 +420,10 @@ def answer_save(
     ).answer
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportConflict:
+    """A leaf saved on the web since the file was made: ``current`` is the answer stored now."""
+
     leaf_code: str
     attempted: str
     current: Answer
@@ -431,7 +433,40 @@ class ImportConflict:
 class ImportOutcome:
     applied: list[str] = field(default_factory=list)
     unchanged: int = 0
-    conflicts: list[ImportConflict] = field(default_factory=list)
+
+
+class ImportConflicts(AssessmentError):
+    """An import refused as a whole: leaves in it were saved on the web since it was made."""
+
+    def __init__(self, message: str, *, conflicts: list[ImportConflict]) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts
+
+
+def import_conflicts(
+    *, assessment: Assessment, values: list[tuple[str, str, int]], fw: Framework | None = None
+) -> list[ImportConflict]:
+    """The ``(leaf code, value, version)`` rows whose leaf somebody saved since the file was made:
+    the stored version moved on and the stored value differs from the file's. Reads only, so a
+    file refused for its bad cells can list its conflicts as well."""
+    fw = fw or core_framework(assessment.cycle.framework_version)
+    stored = {
+        answer.leaf_code: answer
+        for answer in Answer.objects.select_related("updated_by").filter(
+            cycle_id=assessment.cycle_id,
+            unit_id=assessment.unit_id,
+            leaf_code__in=[code for code, _value, _version in values],
+        )
+    }
+    conflicts = []
+    for leaf_code, value, version in values:
+        answer = stored.get(leaf_code)
+        if answer is None:
+            continue
+        text = check_value(fw, self_leaf(fw, assessment.unit.type, leaf_code), value)
+        if answer.value != text and answer.version != version:
+            conflicts.append(ImportConflict(leaf_code, text, answer))
+    return conflicts
 
 
 @transaction.atomic
@@ -443,34 +478,42 @@ def answers_import(
     reason: str,
     now: datetime.datetime | None = None,
 ) -> ImportOutcome:
-    """Apply checked ``(leaf code, value, version)`` rows in one transaction.
+    """Apply checked ``(leaf code, value, version)`` rows in one transaction, all or nothing.
 
-    Every value must already have passed the rule (a file with bad cells never reaches here);
-    a leaf changed on the web since the file was made is reported as a conflict and left as it
-    is, the others are applied, each with its audit event.
+    Every value must already have passed the rule (a file with bad cells never reaches here).
+    If any leaf was changed on the web since the file was made, nothing is applied:
+    :class:`ImportConflicts` lists every such leaf with the answer stored now. Otherwise every
+    changed row is applied, each with its audit event.
     """
     now = now or timezone.now()
     locked = _lock(assessment)
     ensure_editable(locked, now)
     fw = core_framework(locked.cycle.framework_version)
+    # Web saves lock the assessment row too, so nothing can slip in between this check and the
+    # writes; a conflict raised by a write all the same rolls the whole import back.
+    conflicts = import_conflicts(assessment=locked, values=values, fw=fw)
+    if conflicts:
+        raise ImportConflicts(
+            _(
+                "%(count)d leaf(s) in the file were changed on the web since your download: "
+                "nothing was applied."
+            )
+            % {"count": len(conflicts)},
+            conflicts=conflicts,
+        )
     outcome = ImportOutcome()
     for leaf_code, value, version in values:
         leaf = self_leaf(fw, locked.unit.type, leaf_code)
-        text = check_value(fw, leaf, value)
-        try:
-            saved = _answer_write(
-                assessment=locked,
-                fw=fw,
-                leaf=leaf,
-                text=text,
-                version=version,
-                actor=actor,
-                reason=reason,
-                now=now,
-            )
-        except AnswerConflict as conflict:
-            outcome.conflicts.append(ImportConflict(leaf_code, text, conflict.current))
-            continue
+        saved = _answer_write(
+            assessment=locked,
+            fw=fw,
+            leaf=leaf,
+            text=check_value(fw, leaf, value),
+            version=version,
+            actor=actor,
+            reason=reason,
+            now=now,
+        )
         if saved.changed:
             outcome.applied.append(leaf_code)
         else:

@@ -547,12 +547,22 @@ def _excel_upload(
                 actor=request.user,  # type: ignore[arg-type]
                 reason="Excel import",
             )
-            if context["outcome"].conflicts:
-                status = 409
         except excel.WorkbookRejected as rejected:
             context["problems"] = rejected.problems
+            context["conflicts"] = excel.cell_conflicts(
+                rejected.rows,
+                services.import_conflicts(
+                    assessment=assessment,
+                    values=[(r.leaf_code, r.value, r.version) for r in rejected.rows],
+                    fw=fw,
+                ),
+            )
             context["summary"] = rejected.message
             status = 422
+        except services.ImportConflicts as refused:
+            context["conflicts"] = excel.cell_conflicts(rows, refused.conflicts)
+            context["summary"] = refused.message
+            status = 409
         except services.AssessmentError as exc:
             context["problems"] = [excel.CellProblem("—", None, None, exc.message)]
             status = _refusal_status(exc)

@@ -1,7 +1,7 @@
 """The Excel round trip: download a unit's self-assessment pre-filled, fill it offline (here with
 openpyxl), upload it. A valid file applies every changed value in one transaction with audit
-events; a file with bad cells lists each by sheet, row and column and changes nothing; a leaf
-changed on the web since the download is reported as a conflict, not overwritten."""
+events; a file with bad cells lists each by sheet, row and column and changes nothing; so does a
+file with a leaf changed on the web since the download, listing each such conflict."""
 
 from __future__ import annotations
 
@@ -134,14 +134,39 @@ def test_a_leaf_changed_on_the_web_since_the_download_is_a_conflict(
 ) -> None:
     client = browse(editor_a)
     book = download(client, opened)
+    rows = rows_by_code(book[excel.SHEET])
     # Meanwhile the head saves 1.2 on the web.
     browse(head_a).post(opened.leaf_url("1.2"), {"value": "3", "version": "0"}, **HX)
+    events = AuditEvent.objects.count()
     response = client.post(opened.url("excel_upload"), {"file": fill(book, {"1.2": 1, "2.3": 0})})
     assert response.status_code == 409
     body = response.content.decode()
-    assert "1.2" in body and ">3<" in body and str(head_a) in body
+    assert "chưa áp dụng giá trị nào" in body
+    # Where the conflict is, the value in the file, the value stored now and who saved it.
+    assert (
+        f'<td>{excel.SHEET}</td><td class="num">{rows["1.2"]}</td><td>E</td><td>1.2</td>'
+        f"<td>1</td><td>3</td><td>{head_a}"
+    ) in body
+    # All or nothing: the valid row 2.3 is not applied either.
     values = dict(Answer.objects.filter(cycle=opened.cycle).values_list("leaf_code", "value"))
-    assert values == {"1.2": "3", "2.3": "0"}  # the head's value kept; the other applied
+    assert values == {"1.2": "3"}
+    assert AuditEvent.objects.count() == events
+
+
+def test_conflicts_are_listed_together_with_bad_cells(opened: Open, editor_a, head_a) -> None:
+    client = browse(editor_a)
+    book = download(client, opened)
+    rows = rows_by_code(book[excel.SHEET])
+    browse(head_a).post(opened.leaf_url("1.2"), {"value": "3", "version": "0"}, **HX)
+    upload = fill(book, {"1.2": 1, "4.4": "3", "2.3": 0})  # 4.4 is above its max
+    response = client.post(opened.url("excel_upload"), {"file": upload}, **HX)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert f'<td class="num">{rows["4.4"]}</td><td>E</td>' in body
+    assert f'<td class="num">{rows["1.2"]}</td><td>E</td><td>1.2</td>' in body
+    assert str(head_a) in body
+    values = dict(Answer.objects.filter(cycle=opened.cycle).values_list("leaf_code", "value"))
+    assert values == {"1.2": "3"}
 
 
 def test_a_workbook_of_another_unit_or_not_from_parindex_is_refused(
