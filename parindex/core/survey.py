@@ -31,7 +31,35 @@ MAX_PERCENT_PLACES = 6  # percentages are summed as integers of 10^-6 at the fin
 
 
 class SurveyError(ParindexError):
-    """A questionnaire or responses file breaks FORMATS.md §4."""
+    """A questionnaire or responses file breaks FORMATS.md §4.
+
+    In a spreadsheet the place is ``file, sheet "name", row N`` rather than ``file:N``: a
+    workbook has several sheets, and its rows are numbered, not its lines."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        sheet: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
+        node: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        super().__init__(message, source=source, line=line, column=column, node=node, value=value)
+        self.sheet = sheet
+
+    def where(self) -> str:
+        if self.sheet is None or self.source is None:
+            return super().where()
+        place = f'{self.source}, sheet "{self.sheet}"'
+        if self.line is not None:
+            place += f", row {self.line}"
+        rest = ParindexError(
+            self.message, column=self.column, unit=self.unit, node=self.node, value=self.value
+        ).where()
+        return f"{place}, {rest}" if rest else place
 
 
 @dataclass(frozen=True)

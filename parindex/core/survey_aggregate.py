@@ -59,6 +59,11 @@ class Table(Protocol):
     @property
     def source(self) -> str: ...
 
+    @property
+    def sheet(self) -> str | None:
+        """The worksheet read, in a spreadsheet: error messages name it."""
+        ...
+
     def rows(self) -> Iterator[Sequence[str]]:
         """Every row, header first (fast: no line numbers)."""
         ...
@@ -83,6 +88,7 @@ class CsvTable:
 
     open_lines: Callable[[], Iterable[str]]
     source: str = "<responses>"
+    sheet: None = None
 
     def rows(self) -> Iterator[Sequence[str]]:
         return csv.reader(_without_bom(self.open_lines()))
@@ -109,6 +115,7 @@ class RowsTable:
 
     open_rows: Callable[[], Iterable[Sequence[str]]]
     source: str = "<responses>"
+    sheet: str | None = None
 
     def rows(self) -> Iterator[Sequence[str]]:
         return iter(self.open_rows())
@@ -134,9 +141,11 @@ class _Columns:
     questions: tuple[tuple[str, int], ...]  # (question code, position), questionnaire order
 
 
-def _columns(header: Sequence[str] | None, q: Questionnaire, source: str) -> _Columns:
+def _columns(
+    header: Sequence[str] | None, q: Questionnaire, source: str, sheet: str | None = None
+) -> _Columns:
     def error(message: str, column: str | None = None) -> SurveyError:
-        return SurveyError(message, source=source, line=1, column=column)
+        return SurveyError(message, source=source, sheet=sheet, line=1, column=column)
 
     if header is None:
         raise error("the file is empty (expected a header line)")
@@ -198,7 +207,7 @@ def scan_responses(
     source = table.source
     rows = table.numbered_rows()
     first = next(rows, None)
-    columns = _columns(None if first is None else first[1], q, source)
+    columns = _columns(None if first is None else first[1], q, source, table.sheet)
     known_units = None if units is None else set(units)
     groups = q.group_by_code
     questions = [(q.question_by_code[code], position) for code, position in columns.questions]
@@ -211,7 +220,9 @@ def scan_responses(
         def error(
             message: str, column: str | None = None, value: str | None = None, line: int = line
         ) -> SurveyError:
-            return SurveyError(message, source=source, line=line, column=column, value=value)
+            return SurveyError(
+                message, source=source, sheet=table.sheet, line=line, column=column, value=value
+            )
 
         if len(row) > columns.width:
             yield error(f"the row has {len(row)} cells, more than the header's {columns.width}")
@@ -663,7 +674,7 @@ def aggregate(
     except csv.Error:
         check_responses(q, table, units)  # names the broken line
         raise
-    columns = _columns(header, q, table.source)
+    columns = _columns(header, q, table.source, table.sheet)
     aggregator = _Aggregator(q, columns, units)
     valid = aggregator.consume(rows, progress)
     if not valid or aggregator.may_hold_duplicates():
@@ -671,5 +682,7 @@ def aggregate(
         # response ids merely share a hash, and then the sums already made stand.
         check_responses(q, table, units)
         if not valid:  # pragma: no cover - both readers apply the same rules
-            raise SurveyError("the responses could not be read", source=table.source)
+            raise SurveyError(
+                "the responses could not be read", source=table.source, sheet=table.sheet
+            )
     return aggregator.result()

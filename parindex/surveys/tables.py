@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parindex.core.survey import SurveyError
 from parindex.core.survey_aggregate import CsvTable, RowsTable, Table
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 
 def _csv_lines(path: Path, name: str) -> Iterator[str]:
@@ -33,15 +37,19 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path, name: str) -> Iterator[Sequence[str]]:
+def _open_workbook(path: Path, name: str) -> Workbook:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise SurveyError(
             f"not an Excel .xlsx workbook ({exc.__class__.__name__})", source=name
         ) from None
+
+
+def _xlsx_rows(path: Path, name: str) -> Iterator[Sequence[str]]:
+    workbook = _open_workbook(path, name)
     try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
@@ -53,13 +61,23 @@ def _xlsx_rows(path: Path, name: str) -> Iterator[Sequence[str]]:
         workbook.close()
 
 
+def _first_sheet_name(path: Path, name: str) -> str:
+    workbook = _open_workbook(path, name)
+    try:
+        return str(workbook.worksheets[0].title)
+    finally:
+        workbook.close()
+
+
 def is_xlsx(name: str) -> bool:
     return name.lower().endswith(".xlsx")
 
 
 def response_table(path: Path, name: str) -> Table:
     if is_xlsx(name):
-        return RowsTable(lambda: _xlsx_rows(path, name), name)
+        # Only the first sheet holds forms: survey tools (KoBoToolbox, ODK) put the main form
+        # there and repeat groups or notes on the sheets after it, which are not read.
+        return RowsTable(lambda: _xlsx_rows(path, name), name, _first_sheet_name(path, name))
     return CsvTable(lambda: _csv_lines(path, name), name)
 
 

@@ -1,4 +1,4 @@
-"""The responses file: docs/methodology.md S3, S4, S10 and DS1–DS4 (FORMATS.md §4.2)."""
+"""The responses file: docs/methodology.md S3, S4, S10 and DS1–DS5 (FORMATS.md §4.2)."""
 
 from __future__ import annotations
 
@@ -170,3 +170,22 @@ def test_rows_table_and_streamed_lines() -> None:
     assert (
         str(error) == "r.xlsx:12, column response, value 'r1': duplicate response (first at line 2)"
     )
+
+
+def test_ds5_a_sheet_is_named_with_its_rows() -> None:
+    """DS5: in a workbook's sheet the place is file, sheet, row and column; the header too."""
+    rows = [line.split(",") for line in R_TEXT.splitlines()]
+    q = questionnaire()
+    bad = [*rows, ["r11", "LD", "U1", "F", "", ""], ["r12", "XX", "U1", "A", "", ""]]
+    found = [
+        str(e) for e in errors_of(lambda: aggregate(q, RowsTable(lambda: bad, "r.xlsx", "Data")))
+    ]
+    assert found == [
+        "r.xlsx, sheet \"Data\", row 12, column Q1, value 'F': not an option of question Q1 "
+        "(options: A, B, C, D, E)",
+        "r.xlsx, sheet \"Data\", row 13, column group, value 'XX': not a group of the "
+        "questionnaire (groups: LD, ND)",
+    ]
+    no_q3 = [row[:5] for row in rows]
+    error = one_error(lambda: aggregate(q, RowsTable(lambda: no_q3, "r.xlsx", "Data")))
+    assert str(error) == 'r.xlsx, sheet "Data", row 1: missing column for question Q3'

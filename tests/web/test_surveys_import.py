@@ -3,6 +3,7 @@ whose progress the page shows; the same file again adds nothing; .xlsx as survey
 
 from __future__ import annotations
 
+import io
 import threading
 
 import pytest
@@ -132,8 +133,53 @@ def test_import_xlsx_as_survey_tools_export(survey: Questionnaire, visit) -> Non
     visit("admin").post(f"/surveys/{survey.pk}/responses/", {"file": upload(bad, "bad.xlsx")})
     failed = SurveyJob.objects.first()
     assert failed.errors == [
-        "bad.xlsx:2, column Q1, value 'Z': not an option of question Q1 (options: A, B, C, D, E)"
+        "bad.xlsx, sheet \"Sheet\", row 2, column Q1, value 'Z': not an option of question Q1 "
+        "(options: A, B, C, D, E)"
     ]
+
+
+def test_xlsx_every_bad_cell_with_sheet_row_column(survey: Questionnaire, visit) -> None:
+    """Each bad cell of a workbook is named by file, sheet, row and column; nothing is stored.
+    Only the first sheet is read: a second sheet (a survey tool's repeat group) is ignored."""
+    from openpyxl import Workbook
+
+    header = HEADER.split(",")
+    book = Workbook()
+    forms = book.active
+    forms.title = "Phiếu"
+    for cells in [
+        header,
+        row("x1", "LD", "SNV", "A").split(","),
+        ["x2", "LD", "SNV", "Z", *["A"] * 8, "", "1"],
+        ["x3", "XX", "SNV", *["A"] * 10, "1"],
+        ["x4", "ND", "NOPE", *["B"] * 10, "1"],
+        ["x5", "ND", "SNV", "A", "A", 7, *["A"] * 7, "1"],
+    ]:
+        forms.append(cells)
+    book.create_sheet("repeat_members").append(["not", "a", "form"])
+    out = io.BytesIO()
+    book.save(out)
+    visit("admin").post(
+        f"/surveys/{survey.pk}/responses/", {"file": upload(out.getvalue(), "kobo.xlsx")}
+    )
+    job = SurveyJob.objects.get()
+    assert job.state == "failed" and job.error_count == 4
+    place = 'kobo.xlsx, sheet "Phiếu", row'
+    assert job.errors[0] == (
+        f"{place} 3, column Q1, value 'Z': not an option of question Q1 (options: A, B, C, D, E)"
+    )
+    assert job.errors[1].startswith(f"{place} 4, column group, value 'XX': ")
+    assert job.errors[2].startswith(f"{place} 5, column unit, value 'NOPE': ")
+    assert job.errors[3].startswith(f"{place} 6, column Q3, value '7': not an option")
+    assert SurveyForm.objects.count() == 0
+    # The same forms without the bad rows import whole; the second sheet is not read.
+    forms.delete_rows(3, 4)
+    out = io.BytesIO()
+    book.save(out)
+    visit("admin").post(
+        f"/surveys/{survey.pk}/responses/", {"file": upload(out.getvalue(), "kobo2.xlsx")}
+    )
+    assert SurveyJob.objects.first().forms_added == 1
 
 
 def test_progress_fragment_polls_while_running(survey: Questionnaire, visit) -> None:
