@@ -97,14 +97,20 @@ def assessment_release(
         )
         message = _(
             "The appraisal of %(unit)s for %(year)s is released: %(count)d leaves need your "
-            "explanation."
+            "explanation (%(codes)s)."
         )
     if refresh:
         results_refresh(locked.cycle)
     tell_unit(
         locked,
         "appraisal_released",
-        message % {"unit": locked.unit.name, "year": locked.cycle.year, "count": len(open_leaves)},
+        message
+        % {
+            "unit": locked.unit.name,
+            "year": locked.cycle.year,
+            "count": len(open_leaves),
+            "codes": ", ".join(la.leaf_code for la in open_leaves),
+        },
     )
     return locked
 
