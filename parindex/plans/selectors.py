@@ -14,10 +14,12 @@ from parindex.core import NodeResult, UnitInfo
 from parindex.core.analysis import UnitNodes
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
+from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Basis, UnitResult
 from parindex.units.models import Unit
+from parindex.web.language import lang
 
-from .models import Plan, ProgressReport, Task
+from .models import Plan, PlanTarget, ProgressReport, Task
 
 STATUS_ORDER = [s.value for s in Task.Status]
 
@@ -88,6 +90,38 @@ def dashboard(plan: Plan, tasks: list[Task], today: datetime.date) -> Dashboard:
         by_lead=sorted(by_lead.values(), key=lambda c: c.label),
         totals=totals,
     )
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: PlanTarget
+    band_label: str  # an internal target's band named as its framework names it, e.g. "Khá"
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    scope: str
+    label: str
+    rows: list[TargetRow]
+
+
+def targets_by_scope(plan: Plan) -> list[TargetGroup]:
+    """The plan's targets by year, the province's national ones first, then the units' internal
+    ones; only the scopes that have a target."""
+    targets = list(plan.targets.order_by("year"))
+    internal_labels: dict[str, str] = {}
+    if any(t.scope == PlanTarget.Scope.INTERNAL for t in targets):
+        version = plan.framework_version
+        if version is not None:
+            language = lang()
+            internal_labels = {b.code: b.label(language) for b in core_framework(version).bands}
+    groups: list[TargetGroup] = []
+    for scope in (PlanTarget.Scope.NATIONAL, PlanTarget.Scope.INTERNAL):
+        labels = internal_labels if scope == PlanTarget.Scope.INTERNAL else {}
+        rows = [TargetRow(t, labels.get(t.band, t.band)) for t in targets if t.scope == scope]
+        if rows:
+            groups.append(TargetGroup(scope.value, str(scope.label), rows))
+    return groups
 
 
 def report_evidence(reports: list[ProgressReport]) -> dict[int, list[Evidence]]:

@@ -52,6 +52,11 @@ def _framework_codes(version: FrameworkVersion | None) -> set[str] | None:
     return None if version is None else set(core_framework(version).by_code)
 
 
+def framework_band_codes(version: FrameworkVersion | None) -> list[str]:
+    """The band codes of ``version``, best first; none when the plan names no framework."""
+    return [] if version is None else [b.code for b in core_framework(version).bands]
+
+
 def clean_node_codes(codes: Iterable[str], version: FrameworkVersion | None) -> list[str]:
     """Node codes, trimmed, without repeats, each a node of ``version`` (when the plan names
     one)."""
@@ -130,18 +135,33 @@ def target_set(
     index: Decimal | None = None,
     note: str = "",
 ) -> PlanTarget:
-    """Set the goal of one year and scope (replacing the one there was)."""
+    """Set the goal of one year and scope (replacing the one there was).
+
+    An internal target's band is a band of the plan's framework (the units are banded by it); a
+    national target's band is the national table's, which parindex holds per year only once
+    imported, so it is not checked."""
     if not plan.start_year <= year <= plan.end_year:
         raise PlanError(
-            _("The year must lie in the plan's period, %(period)s.") % {"period": plan.period}
+            _("The year must lie in the plan's period, %(period)s.") % {"period": plan.period},
+            column="year",
         )
-    if not band.strip() and rank is None and index is None:
+    band = band.strip()
+    if not band and rank is None and index is None:
         raise PlanError(_("Give a target band, rank or index."))
+    if rank is not None and rank < 1:
+        raise PlanError(_("The rank starts at 1."), column="rank")
+    bands = framework_band_codes(plan.framework_version)
+    if band and scope == PlanTarget.Scope.INTERNAL and bands and band not in bands:
+        raise PlanError(
+            _("Not a band of %(framework)s: %(band)s. Its bands are %(bands)s.")
+            % {"framework": plan.framework_version, "band": band, "bands": ", ".join(bands)},
+            column="band",
+        )
     target, _created = PlanTarget.objects.update_or_create(
         plan=plan,
         year=year,
         scope=scope,
-        defaults={"band": band.strip(), "rank": rank, "index": index, "note": note.strip()},
+        defaults={"band": band, "rank": rank, "index": index, "note": note.strip()},
     )
     return target
 

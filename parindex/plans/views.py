@@ -134,7 +134,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     ]
     context = {
         "plan": plan,
-        "targets": plan.targets.all(),
+        "target_groups": selectors.targets_by_scope(plan),
         "areas": plan.areas.select_related("lead_agency").order_by("position"),
         "board": board,
         "rows": rows,
@@ -160,12 +160,14 @@ def plan_targets(request: HttpRequest, plan_id: int) -> HttpResponse:
             try:
                 services.target_set(plan=plan, **form.cleaned_data)
             except ParindexError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(exc.column if exc.column in form.fields else None, exc.message)
             else:
                 messages.success(request, _("Target saved."))
                 return redirect("plans:targets", plan_id=plan.pk)
     return render(
-        request, "plans/targets.html", {"plan": plan, "form": form, "targets": plan.targets.all()}
+        request,
+        "plans/targets.html",
+        {"plan": plan, "form": form, "target_groups": selectors.targets_by_scope(plan)},
     )
 
 

@@ -16,7 +16,7 @@ from parindex.plans.services import DEFAULT_AREAS
 
 from . import evidence_samples as samples
 from . import plans_fixtures as fx
-from .factories import World
+from .factories import World, table_rows
 
 pw = fx.pw
 
@@ -81,6 +81,75 @@ def test_targets_are_set_per_year_and_scope(pw: fx.PlanWorld, visit) -> None:
     assert empty.status_code == 200 and PlanTarget.objects.count() == 1
     client.post(url, {"delete": target.pk})
     assert not PlanTarget.objects.exists()
+
+
+def _target_rows(html: str, scope: str) -> list[list[str]]:
+    """The cells of the targets table of one scope (year, band, rank, index, note…)."""
+    marker = f'class="targets targets-{scope}"'
+    if marker not in html:
+        return []
+    return [row.cells for row in table_rows(html.split(marker, 1)[1].split("</table>", 1)[0])]
+
+
+def test_internal_targets_per_year(pw: fx.PlanWorld, visit) -> None:
+    """Goals for the units, internally: a band of the plan's framework and a rank in their group,
+    per year of the plan, beside the province's national goals."""
+    admin = visit("admin")
+    url = f"/plans/{pw.plan.pk}/targets/"
+    internal = {"scope": "internal", "band": "KHA", "rank": "5", "index": "80"}
+    assert admin.post(url, {**internal, "year": "2024", "note": "Nhóm Khá"}).status_code == 302
+    assert (
+        admin.post(url, {**internal, "year": "2025", "band": "TOT", "rank": "3"}).status_code == 302
+    )
+    national = {"year": "2024", "scope": "national", "band": "B", "rank": "40"}
+    assert admin.post(url, national).status_code == 302
+    # A year's target replaces the one there was.
+    again = {**internal, "year": "2024", "rank": "4", "note": "Nhóm Khá"}
+    assert admin.post(url, again).status_code == 302
+    saved = {(t.year, t.band, t.rank) for t in PlanTarget.objects.filter(scope="internal")}
+    assert saved == {(2024, "KHA", 4), (2025, "TOT", 3)}
+
+    # Refused with the reason beside the field, and nothing changes.
+    refusals = [
+        ({**internal, "year": "2027"}, "year", "2023–2026"),
+        ({**internal, "year": "2026", "band": "B"}, "band", "TOT, KHA, TB, YEU"),
+        ({**internal, "year": "2026", "rank": "0"}, "rank", "Thứ hạng bắt đầu từ 1."),
+        ({**internal, "year": "2026", "band": "", "rank": "", "index": ""}, None, ""),
+    ]
+    for data, field, text in refusals:
+        response = admin.post(url, data)
+        assert response.status_code == 200, data
+        errors = response.context["form"].errors
+        assert field in errors if field else errors, data
+        assert text in " ".join(errors.get(field or "__all__", [])), data
+    assert PlanTarget.objects.count() == 3
+
+    # The plan's page shows both scopes, the units' band named as the framework names it.
+    page = f"/plans/{pw.plan.pk}/"
+    html = visit("viewer").get(page).content.decode()
+    assert "Các cơ quan, đơn vị trong tỉnh" in html and "Tỉnh, trong cả nước" in html
+    assert _target_rows(html, "internal") == [
+        ["2024", "Khá", "4", "80,00", "Nhóm Khá"],
+        ["2025", "Tốt", "3", "80,00", ""],
+    ]
+    assert _target_rows(html, "national") == [["2024", "B", "40", "—", ""]]
+    # The targets page lists them the same way.
+    assert _target_rows(admin.get(url).content.decode(), "internal")[0][:3] == ["2024", "Khá", "4"]
+
+    # Access: the administrator writes; a viewer or a unit reads; the public reads a published
+    # plan only.
+    for persona in ("viewer", "editor_a"):
+        refused = visit(persona).post(url, {**internal, "year": "2026"})
+        assert refused.status_code == 403
+    assert visit("anonymous").post(url, {**internal, "year": "2026"}).status_code == 302
+    assert PlanTarget.objects.count() == 3
+    assert visit("anonymous").get(page)["Location"].startswith("/accounts/login/")
+    Plan.objects.filter(pk=pw.plan.pk).update(published=True)
+    public = visit("anonymous").get(page).content.decode()
+    assert [row[:3] for row in _target_rows(public, "internal")] == [
+        ["2024", "Khá", "4"],
+        ["2025", "Tốt", "3"],
+    ]
 
 
 def test_contents_are_editable_and_nodes_checked(pw: fx.PlanWorld, visit) -> None:
