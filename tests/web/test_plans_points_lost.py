@@ -46,6 +46,25 @@ def test_table_follows_the_core_figures(pw: fx.PlanWorld, world: World, visit) -
     assert 'type="checkbox"' not in html  # a viewer creates no task
 
 
+def test_all_units_scope_names_every_unit_that_lost(pw: fx.PlanWorld, world: World, visit) -> None:
+    expected = points_lost(world.fw, unit_nodes(cycle_compute(cycle=world.current)))
+    html = visit("viewer").get(url(pw, cycle=str(world.current.pk), scope="all")).content.decode()
+    rows = table_rows(html)
+    assert len(rows) == len(expected)
+    several = 0
+    for row, loss in zip(rows, expected, strict=True):
+        # The units that lost the node, most lost first, five named and the rest counted.
+        named = ", ".join(f"{u.unit.name or u.unit.code} ({vi(u.lost)})" for u in loss.units[:5])
+        rest = len(loss.units) - 5
+        assert row.cells[-1] == (named + (f" và {rest} đơn vị khác" if rest > 0 else "")), loss.code
+        several += len({u.unit.code for u in loss.units}) > 1
+    # The scope is every unit: nodes lost by more than one unit, across both ranking groups.
+    assert several > 0
+    losers = {u.unit.code for loss in expected for u in loss.units}
+    assert {world.unit_a.code, world.unit_b.code} <= losers
+    assert len({Unit.objects.get(code=c).type for c in losers}) > 1
+
+
 def test_scopes_and_levels(pw: fx.PlanWorld, world: World, visit) -> None:
     client = visit("viewer")
     html = client.get(url(pw, cycle=str(world.current.pk), scope="unit:STP")).content.decode()
