@@ -45,6 +45,8 @@ COMPARE_BATCH = 2000
 class _Progress:
     """Writes a job's progress at most a few times a second."""
 
+    interval = 0.25  # seconds between two writes of the progress record
+
     def __init__(self, job: SurveyJob) -> None:
         self.job = job
         self.last = 0.0
@@ -60,7 +62,7 @@ class _Progress:
         self.last = time.monotonic()
 
     def __call__(self, done: int, total: int | None = None) -> None:
-        if time.monotonic() - self.last < 0.25:
+        if time.monotonic() - self.last < self.interval:
             return
         self.step(self.job.step, min(done, total or self.job.total or done), total)
 

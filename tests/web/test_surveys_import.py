@@ -231,3 +231,28 @@ def test_job_runs_in_a_thread(world: World, admin, settings, tmp_path) -> None:
         thread.join(timeout=30)
     job.refresh_from_db()
     assert (job.state, job.forms_added) == ("done", 9), job.errors
+
+
+def test_import_progress_is_written_while_checking(
+    survey: Questionnaire, visit, monkeypatch
+) -> None:
+    """A large file writes its progress as it goes, not only at the start and the end."""
+    monkeypatch.setattr(jobs._Progress, "interval", 0.0)
+    monkeypatch.setattr(jobs, "COMPARE_BATCH", 500)
+    written: list[tuple[str, int, int]] = []
+    real_step = jobs._Progress.step
+
+    def record(self: jobs._Progress, step: str, done: int = 0, total: int | None = None) -> None:
+        real_step(self, step, done, total)
+        stored = SurveyJob.objects.get(pk=self.job.pk)
+        written.append((stored.step, stored.done, stored.total))
+
+    monkeypatch.setattr(jobs._Progress, "step", record)
+    rows = [row(f"b{i}", "ND", "SNV", "A") for i in range(2000)]
+    visit("admin").post(f"/surveys/{survey.pk}/responses/", {"file": upload(responses_csv(rows))})
+    job = SurveyJob.objects.get()
+    assert (job.state, job.forms_added, job.done, job.total) == ("done", 2000, 2000, 2000)
+    checking = [done for step, done, total in written if step == "checking" and total == 2000]
+    assert checking[0] == 0 and 0 < checking[1] < 2000  # written during the check (row 1024)
+    comparing = [done for step, done, _ in written if step == "comparing"]
+    assert comparing == [0, 500, 1000, 1500, 2000]
