@@ -8,33 +8,48 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from parindex.assessments.models import Assessment, Stage, StageExtension, StageWindow
+from parindex.assessments import excel
+from parindex.assessments.models import (
+    AnswerEvidence,
+    Assessment,
+    Stage,
+    StageExtension,
+    StageWindow,
+)
 from parindex.assessments.reminders import self_assessment_due
 from parindex.assessments.services import (
     AssessmentError,
     CalendarError,
     StageClosed,
+    answer_evidence_link,
     answer_save,
     cycle_open,
+    missing_evidence,
     stage_extend,
     stage_is_open,
 )
 from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
+from parindex.evidence.models import Evidence
+from parindex.evidence.services import evidence_reference
 from parindex.notifications.models import Notification
 from parindex.results.models import Answer
 
 from . import assessments_fixtures as fx
+from . import evidence_samples as samples
 from .assessments_fixtures import DAY, HX, Open, windows_around
 from .factories import World, browse
 
 # The assessment fixtures, made visible to pytest in this module.
 opened = fx.opened
 appraiser = fx.appraiser
+head_a = fx.head_a
 media = fx.media
 
 
@@ -245,3 +260,91 @@ def test_reminders_before_the_deadline_go_to_draft_units_people(
     assert list(self_assessment_due(today + datetime.timedelta(days=1))) == []  # 2 days before
     call_command("send_reminders", "--date", today.isoformat(), stdout=io.StringIO())
     assert Notification.objects.filter(recipient=editor_a, verb="self_assessment_due").count() == 1
+
+
+def files_under(root) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_every_self_assessment_action_after_the_deadline_is_refused_and_changes_nothing(
+    opened: Open, editor_a, head_a, media
+) -> None:
+    # Before the deadline: a value saved, and evidence on every leaf that needs it, so that the
+    # only reason to refuse what follows is the calendar.
+    answer_save(assessment=opened.a, leaf_code="1.2", value="1", version=0, actor=editor_a)
+    document = evidence_reference(
+        unit=opened.a.unit,
+        user=editor_a,
+        number="12/KH-SNV",
+        issued_on=datetime.date(2025, 1, 10),
+        issuer="Sở Nội vụ",
+        title="Kế hoạch CCHC năm 2025",
+    )
+    for leaf in missing_evidence(opened.a):
+        answer_evidence_link(
+            assessment=opened.a, leaf_code=leaf.code, evidence=document, actor=editor_a
+        )
+    link = AnswerEvidence.objects.filter(assessment=opened.a).first()
+    assert link is not None
+    unlinked_leaf = next(
+        code
+        for code in ("1.1.1", "1.1.2", "2.2.2", "4.4")
+        if not AnswerEvidence.objects.filter(assessment=opened.a, leaf_code=code).exists()
+    )
+    book = load_workbook(io.BytesIO(browse(editor_a).get(opened.url("excel_download")).content))
+    sheet = book[excel.SHEET]
+    for row in range(excel.FIRST_ROW, sheet.max_row + 1):
+        if sheet.cell(row, excel.COL_LEAF).value == "2.3":
+            sheet.cell(row, excel.COL_VALUE).value = 0
+    workbook = io.BytesIO()
+    book.save(workbook)
+
+    close_self_assessment(opened)
+
+    def snapshot() -> dict[str, object]:
+        opened.a.refresh_from_db()
+        return {
+            "answers": list(Answer.objects.order_by("pk").values_list("leaf_code", "value")),
+            "links": list(AnswerEvidence.objects.order_by("pk").values_list("pk", "leaf_code")),
+            "evidence": list(Evidence.objects.order_by("pk").values_list("pk", flat=True)),
+            "events": AuditEvent.objects.count(),
+            "state": (opened.a.state, opened.a.submitted_at, opened.a.version),
+            "files": files_under(media),
+        }
+
+    before = snapshot()
+    editor, head = browse(editor_a), browse(head_a)
+    pdf = SimpleUploadedFile("ke-hoach.pdf", samples.pdf(), content_type="application/pdf")
+    cover = SimpleUploadedFile("cong-van.pdf", samples.pdf(), content_type="application/pdf")
+    unlink_url = reverse(
+        "assessments:evidence_unlink",
+        kwargs={
+            "cycle_id": opened.cycle.pk,
+            "unit_code": opened.a.unit.code,
+            "leaf_code": link.leaf_code,
+            "link_id": link.pk,
+        },
+    )
+    attempts = {
+        "submit": head.post(opened.url("submit")),
+        "submit with a cover document": head.post(opened.url("submit"), {"file": cover}),
+        "Excel upload": editor.post(
+            opened.url("excel_upload"),
+            {"file": SimpleUploadedFile("tu-danh-gia.xlsx", workbook.getvalue())},
+            **HX,
+        ),
+        "evidence upload": editor.post(
+            opened.leaf_url(unlinked_leaf, "evidence_upload"),
+            {"file": pdf, "title": "Kế hoạch"},
+            **HX,
+        ),
+        "evidence attach": editor.post(
+            opened.leaf_url(unlinked_leaf, "evidence_attach"), {"evidence": document.pk}, **HX
+        ),
+        "unlink": editor.post(unlink_url, **HX),
+    }
+    for action, response in attempts.items():
+        assert response.status_code == 403, (action, response.status_code)
+        assert "hết" in response.content.decode(), action  # "... đã hết hạn": the reason given
+    assert snapshot() == before
+    assert opened.a.state == "draft"
