@@ -8,11 +8,12 @@ import pytest
 from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
 from parindex.results.models import Answer, UnitResult
+from parindex.surveys import services
 from parindex.surveys.models import Questionnaire, SurveyJob, SurveyLeafResult
 
 from .factories import World, table_rows
 from .surveys_fixtures import *  # noqa: F403 - fixtures
-from .surveys_fixtures import GOOD_ROWS, LEAVES, responses_csv, upload
+from .surveys_fixtures import GOOD_ROWS, LEAVES, QUESTIONNAIRE, responses_csv, row, upload
 
 ADMIN_ONLY = {"admin": 200, "viewer": 403, "editor_a": 403, "editor_b": 403, "anonymous": 302}
 READERS = {"admin": 200, "viewer": 200, "editor_a": 403, "editor_b": 403, "anonymous": 302}
@@ -179,3 +180,79 @@ def test_scorecard_shows_survey_for_readers(aggregated: Questionnaire, world: Wo
     assert 'data-survey="1.5"' not in visit("editor_a").get(url).content.decode()
     visit("admin").post(f"/surveys/{aggregated.pk}/release/", {"released": "1"})
     assert 'data-survey="1.5"' in visit("editor_a").get(url).content.decode()
+
+
+def test_new_forms_then_aggregate_changes_values_and_results(
+    aggregated: Questionnaire, world: World, visit
+) -> None:
+    """Two more STP forms (LD B, ND A): LD n 2 mean 80, ND n 3 mean 73.33 (one "don't know"
+    still left out): (80 + 2 × 73.33) / 3 = 75.56 ± 21.78, and 1.5 earns 1.5 × 75.56 % = 1.13."""
+    client = visit("admin")
+    more = [row("t5", "LD", "STP", "B"), row("t6", "ND", "STP", "A")]
+    client.post(f"/surveys/{aggregated.pk}/responses/", {"file": upload(responses_csv(more))})
+    assert SurveyJob.objects.filter(kind="import").first().forms_added == 2
+    client.post(f"/surveys/{aggregated.pk}/aggregate/")
+    job = SurveyJob.objects.filter(kind="aggregate").first()
+    assert (job.state, job.step, job.done, job.total) == ("done", "computing", 4, 4)
+    stp = SurveyLeafResult.objects.get(unit=world.unit_b, leaf_code="1.5")
+    assert (str(stp.value), str(stp.margin), stp.flags) == ("75.56", "21.78", [])
+    assert stp.groups["LD"] == {"n": 2, "mean": "80.00", "included": True, "min_n": 2}
+    assert stp.groups["ND"] == {"n": 3, "mean": "73.33", "included": True, "min_n": 3}
+    result = UnitResult.objects.get(cycle=world.current, unit=world.unit_b)
+    assert (result.leaves["1.5"]["value"], result.leaves["1.5"]["points"]) == ("75.56", "1.13")
+    assert not set(LEAVES) & set(result.missing)
+    snv = SurveyLeafResult.objects.get(unit=world.unit_a, leaf_code="1.5")
+    assert (str(snv.value), str(snv.margin)) == ("66.67", "32.88")  # SNV's forms unchanged
+    html = client.get(f"/surveys/jobs/{job.pk}/").content.decode()
+    assert 'value="100"' in html and "hx-get" not in html
+
+
+def test_aggregate_progress_fragment_polls_while_running(collected: Questionnaire, visit) -> None:
+    job = SurveyJob.objects.create(
+        questionnaire=collected,
+        kind="aggregate",
+        state="running",
+        step="computing",
+        done=1,
+        total=4,
+    )
+    html = visit("admin").get(f"/surveys/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert html.startswith('<div id="job-progress"')
+    assert f'hx-get="/surveys/jobs/{job.pk}/"' in html
+    assert 'value="25"' in html and "(1 / 4)" in html
+    assert "đang tính lại kỳ đánh giá" in html
+
+
+@pytest.fixture
+def flagged(world: World, admin, visit) -> Questionnaire:
+    """LD's min_n lowered to 1; SNV has one LD form and two ND forms (below ND's 3)."""
+    questionnaire = services.questionnaire_import(
+        cycle=world.current,
+        text=QUESTIONNAIRE.replace("min_n: 2", "min_n: 1"),
+        source_name="q.yaml",
+        user=admin,
+    )
+    rows = [row("f1", "LD", "SNV", "A"), row("f2", "ND", "SNV", "A"), row("f3", "ND", "SNV", "B")]
+    client = visit("admin")
+    client.post(f"/surveys/{questionnaire.pk}/responses/", {"file": upload(responses_csv(rows))})
+    client.post(f"/surveys/{questionnaire.pk}/aggregate/")
+    assert SurveyJob.objects.filter(kind="aggregate").get().state == "done"
+    return questionnaire
+
+
+def test_partial_and_single_flags_are_shown(flagged: Questionnaire, world: World, visit) -> None:
+    """SNV: ND excluded (n 2 < 3) makes the leaf partial; LD included with n 1 makes it single.
+    Both tags appear on the scorecard and on the unit's survey results page."""
+    leaf = SurveyLeafResult.objects.get(unit=world.unit_a, leaf_code="1.5")
+    assert (str(leaf.value), str(leaf.margin), leaf.flags) == (
+        "100.00",
+        "0.00",
+        ["partial", "single"],
+    )
+    partial = '<span class="tag flag-partial">thiếu nhóm</span>'
+    single = '<span class="tag flag-single">chỉ một người trả lời</span>'
+    client = visit("admin")
+    scorecard = client.get(f"/cycles/{world.current.pk}/units/SNV/").content.decode()
+    assert partial in scorecard and single in scorecard
+    results = client.get(f"/surveys/{flagged.pk}/results/SNV/").content.decode()
+    assert results.count(partial) == len(LEAVES) and results.count(single) == len(LEAVES)
