@@ -4,11 +4,14 @@ last cycle's answers beside the leaf."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.test import Client
 
+from parindex.assessments.services import missing_evidence
 from parindex.audit.models import AuditEvent
+from parindex.evidence.services import evidence_reference
 from parindex.results.models import Answer
 
 from . import assessments_fixtures as fx
@@ -172,6 +175,14 @@ def test_every_saved_change_writes_an_audit_event_with_before_and_after(
     assert all(e.actor_id == editor_a.pk and e.cycle_id == opened.cycle.pk for e in events)
 
 
+def evidence_progress(html: str) -> tuple[int, int, int]:
+    """(leaves with their required evidence, leaves requiring it, percent) as the page shows."""
+    counts = re.search(r"Tài liệu kiểm chứng bắt buộc: (\d+)/(\d+) tiêu chí", html)
+    percent = re.search(r'value="(\d+)" data-progress="evidence"', html)
+    assert counts and percent
+    return int(counts.group(1)), int(counts.group(2)), int(percent.group(1))
+
+
 def test_progress_counts_answered_and_evidence_complete(opened: Open, editor_a) -> None:
     client = browse(editor_a)
     before = client.get(opened.url("page")).content.decode()
@@ -181,6 +192,24 @@ def test_progress_counts_answered_and_evidence_complete(opened: Open, editor_a) 
     after = client.get(opened.url("page")).content.decode()
     answered = re.search(r'value="(\d+)" data-progress="answered"', after)
     assert answered and int(answered.group(1)) > 0
+    # Evidence linked to a leaf that requires it raises the evidence-complete count and bar.
+    done, required, percent = evidence_progress(after)
+    assert done == 0 and required >= 2 and percent == 0
+    leaf = missing_evidence(opened.a)[0]
+    document = evidence_reference(
+        unit=opened.a.unit,
+        user=editor_a,
+        number="12/KH-SNV",
+        issued_on=datetime.date(2025, 1, 10),
+        issuer="Sở Nội vụ",
+        title="Kế hoạch CCHC năm 2025",
+    )
+    linked = client.post(
+        opened.leaf_url(leaf.code, "evidence_attach"), {"evidence": document.pk}, **HX
+    )
+    assert linked.status_code == 200
+    page = client.get(opened.url("page")).content.decode()
+    assert evidence_progress(page) == (1, required, 100 // required)
 
 
 def test_page_queries_do_not_grow_with_answers(
