@@ -121,3 +121,55 @@ def test_consumed_atomically(survey: Questionnaire, world: World, admin) -> None
     with pytest.raises(services.LinkUsed):
         services.link_answer(link=stale, answers={"Q1": "B"})
     assert SurveyForm.objects.count() == 1
+
+
+def test_web_form_stores_only_unit_group_answers(
+    survey: Questionnaire, world: World, admin, anonymous
+) -> None:
+    """A respondent's address and browser are not kept anywhere: the form holds the unit, the
+    group and the answers (with import bookkeeping), and the link only records when it was used."""
+    from django.apps import apps
+    from django.contrib.sessions.models import Session
+    from django.forms.models import model_to_dict
+
+    ip, agent = "203.0.113.77", "Mozilla/5.0 (PrivacyProbe 9.1; respondent-browser)"
+    link = issue(survey, world, admin, group="ND", count=1)[0]
+    before = model_to_dict(link)
+    response = anonymous.post(
+        f"/surveys/r/{link.token}/",
+        {"Q1": "A", "Q10": "E"},
+        REMOTE_ADDR=ip,
+        HTTP_USER_AGENT=agent,
+        HTTP_X_FORWARDED_FOR=ip,
+    )
+    assert response.status_code == 200
+    form = SurveyForm.objects.get()
+    assert {f.name for f in SurveyForm._meta.concrete_fields} == {
+        "id",
+        "questionnaire",
+        "response_id",  # a random "web-…" id, the key of idempotent imports
+        "unit",
+        "group_code",
+        "answers",
+        "channel",
+        "job",
+        "created_at",
+    }
+    assert (form.unit_id, form.group_code, form.answers) == (
+        world.unit_a.pk,
+        "ND",
+        {"Q1": "A", "Q10": "E"},
+    )
+    assert (form.channel, form.job_id) == ("web", None)
+    assert form.response_id.startswith("web-") and link.token not in form.response_id
+    link.refresh_from_db()
+    after = model_to_dict(link)
+    assert after.pop("used_at") is not None and before.pop("used_at") is None
+    assert after == before
+    for model in apps.get_models():
+        for values in model.objects.values():
+            text = repr(values)
+            assert ip not in text and "PrivacyProbe" not in text, model
+    for session in Session.objects.all():
+        text = repr(session.get_decoded())
+        assert ip not in text and "PrivacyProbe" not in text
