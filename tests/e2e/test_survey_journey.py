@@ -1,7 +1,8 @@
 """The survey, end to end in a browser: the administrator imports a questionnaire and issues
 links, two respondents answer on the web form (a reused link is refused), a bad response file is
 refused with its errors and nothing stored, a good one is imported, and the coverage board and
-the unit's scorecard show the survey values, n and margins."""
+the unit's scorecard show the survey values, n and the stored margins; the respondent's page
+fits a phone's width."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from playwright.sync_api import Page, expect
 from web.factories import PASSWORD, World, admin_create
 from web.surveys_fixtures import GOOD_ROWS, QUESTIONNAIRE, responses_csv, row
 
-from parindex.surveys.models import SurveyForm
+from parindex.surveys.models import SurveyForm, SurveyLeafResult
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -66,6 +67,10 @@ def test_survey_journey(
     for url, option in zip(urls, ("A", "B"), strict=True):
         respondent.goto(url)
         expect(respondent.locator("p.about")).to_contain_text("Sở Nội vụ")
+        # Nothing wider than the phone: no sideways scrolling to reach an option.
+        assert respondent.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+            respondent.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        )
         for fieldset in respondent.locator("fieldset.question").all():
             fieldset.locator(f"input[value={option}]").check()
         respondent.get_by_role("button", name="Gửi câu trả lời").click()
@@ -115,14 +120,18 @@ def test_survey_journey(
     expect(page.locator(".message")).to_contain_text("đã được tính lại")
     page.get_by_role("link", name="Xem kết quả").click()
     # SNV: LD 80 (n 2); ND scores 100, 60, 20, 100, 60 → 68 (n 5): (80 + 2 × 68) / 3 = 72.00
-    expect(page.locator("tr[data-unit=SNV] td[data-leaf='1.5']")).to_contain_text("72.00 ±")
+    # The margin shown is the stored one, to the digit.
+    stored = SurveyLeafResult.objects.get(unit=world.unit_a, leaf_code="1.5")
+    assert str(stored.value) == "72.00"
+    shown = page.locator("tr[data-unit=SNV] td[data-leaf='1.5']")
+    expect(shown).to_have_text(re.compile(rf"^\s*72\.00 ± {re.escape(str(stored.margin))}\s*$"))
     expect(page.locator("tr[data-unit=STP] td[data-leaf='1.5']")).to_contain_text("không đủ phiếu")
     page.goto(f"/cycles/{world.current.pk}/units/SNV/")
     figures = page.locator("[data-survey='1.5']")
     expect(figures).to_contain_text("72.00%")
     expect(figures).to_contain_text("LD n = 2")
     expect(figures).to_contain_text("ND n = 5")
-    expect(figures).to_contain_text("±")
+    expect(figures).to_contain_text(f"72.00% ± {stored.margin}")
     page.screenshot(path=artifacts / "survey-scorecard.png", full_page=True)
     page.goto(f"/cycles/{world.current.pk}/units/STP/")
     expect(page.locator("[data-survey='1.5']")).to_contain_text("Khảo sát không đủ phiếu")
