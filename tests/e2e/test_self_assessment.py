@@ -17,6 +17,7 @@ from web.factories import PASSWORD, World, admin_create, person
 from parindex.accounts.models import Role
 from parindex.assessments.models import Assessment, Stage
 from parindex.assessments.services import answer_evidence_link, cycle_open, missing_evidence
+from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
 from parindex.evidence.services import evidence_reference
 from parindex.results.models import Answer
@@ -122,13 +123,13 @@ def test_editor_fills_leaves_uploads_evidence_and_the_head_submits(
     expect(page.locator(".missing-evidence")).to_have_count(0)
     page.screenshot(path=artifacts / "self-assessment.png", full_page=False)
 
-    # The head submits; a second click does nothing more.
+    # The head double-clicks "Submit now": one submission is recorded.
     head_context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     head = head_context.new_page()
     log_in(head, "head.a", url)
     head.get_by_role("link", name="Nộp hồ sơ tự đánh giá").click()
     expect(head.locator("h1")).to_have_text("Nộp hồ sơ tự đánh giá")
-    head.get_by_role("button", name="Nộp ngay").click()
+    head.get_by_role("button", name="Nộp ngay").dblclick()
     expect(head).to_have_url(re.compile(re.escape(url) + "$"))
     expect(head.locator(".message")).to_contain_text("Đã nộp hồ sơ tự đánh giá")
     expect(head.locator(".state")).to_have_text("Đã nộp")
@@ -136,6 +137,9 @@ def test_editor_fills_leaves_uploads_evidence_and_the_head_submits(
     head_context.close()
     assessment.refresh_from_db()
     assert assessment.state == "submitted" and assessment.submitted_by.username == "head.a"
+    submissions = AuditEvent.objects.filter(action="assessment.submit", unit=world.unit_a)
+    assert submissions.count() == 1
+    assert submissions.get().after["state"] == "submitted"
 
     # The editor's open page is now stale: her next save is refused by the server.
     leaf = page.locator('article[data-leaf="1.2"]')
@@ -143,3 +147,25 @@ def test_editor_fills_leaves_uploads_evidence_and_the_head_submits(
     leaf.locator("button.save").click()
     expect(page.locator('article[data-leaf="1.2"] .errors')).to_contain_text("đã được nộp")
     assert not Answer.objects.filter(cycle=cycle, leaf_code="1.2").exists()
+
+
+def test_the_deadline_countdown_keeps_ticking_in_the_browser(page: Page, world: World) -> None:
+    admin = admin_create()
+    person("editor.a", Role.UNIT_EDITOR, world.unit_a)
+    now = timezone.now()
+    cycle = Cycle.objects.create(
+        year=2025, title="Chỉ số CCHC năm 2025", framework_version=world.version
+    )
+    cycle.units.set(world.units)
+    closes = now + 2 * DAY + datetime.timedelta(minutes=30)
+    cycle_open(cycle=cycle, windows={Stage.SELF_ASSESSMENT: (now - DAY, closes)}, actor=admin)
+    url = f"/assessments/{cycle.pk}/{world.unit_a.code}/"
+    # The page's clock is Playwright's from the first load, so time can be moved on at will.
+    page.clock.install(time=now)
+    log_in(page, "editor.a", url)
+    countdown = page.locator(".countdown")
+    expect(countdown).to_have_text("còn 2 ngày 0 giờ")
+    page.clock.fast_forward("05:00:00")
+    expect(countdown).to_have_text("còn 1 ngày 19 giờ")
+    page.clock.fast_forward(2 * 24 * 3600 * 1000)
+    expect(countdown).to_have_text("đã hết hạn")
