@@ -1,0 +1,77 @@
+"""Settings are read from the environment when the process starts (parindex/settings.py).
+
+Each case starts a child process with its own environment, as gunicorn or ``manage.py`` would,
+and reads back ``settings.DATABASES["default"]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+READ_DATABASE = """\
+import json, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "parindex.settings"
+from django.conf import settings
+print(json.dumps(settings.DATABASES["default"], default=str))
+"""
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PARINDEX_", "DJANGO_", "DATABASE_URL"))
+    }
+    env.update(extra)
+    return env
+
+
+def child(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", READ_DATABASE],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def database(env: dict[str, str]) -> dict:
+    done = child(env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_without_database_url_sqlite_under_var() -> None:
+    found = database(clean_env())
+    assert found["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(found["NAME"]) == Path(settings.BASE_DIR) / "var" / "parindex.sqlite3"
+    assert found["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
+def test_var_dir_moves_the_sqlite_file(tmp_path: Path) -> None:
+    found = database(clean_env(PARINDEX_VAR_DIR=str(tmp_path)))
+    assert found["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(found["NAME"]) == tmp_path / "parindex.sqlite3"
+
+
+def test_database_url_postgres() -> None:
+    found = database(clean_env(DATABASE_URL="postgres://u@h:5/db"))
+    assert found["ENGINE"] == "django.db.backends.postgresql"
+    assert (found["USER"], found["HOST"], found["PORT"], found["NAME"]) == ("u", "h", 5, "db")
+    assert "transaction_mode" not in found.get("OPTIONS", {})
+
+
+def test_production_without_secret_key_refuses_to_start() -> None:
+    done = child(clean_env(PARINDEX_DEBUG="0"))
+    assert done.returncode != 0
+    assert "PARINDEX_SECRET_KEY must be set when PARINDEX_DEBUG=0" in done.stderr
+    assert done.stdout == ""
