@@ -1,5 +1,5 @@
 """What a person sees in the browser: home, ranking, the htmx filter, a scorecard, the language
-switch, logging in to an unpublished cycle, and the framework browser."""
+switch, logging in to an unpublished cycle, the framework browser and the framework upload."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from web.factories import PASSWORD, World
+from web.factories import PASSWORD, World, admin_create, framework_text
+
+from parindex.frameworks.models import FrameworkVersion
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +92,36 @@ def test_framework_browser(page: Page, world: World) -> None:
         "Chọn một phương án (dung_han: 1; cham: 0.5; khong_ban_hanh: 0)"
     )
     expect(page.locator('tr[data-code="1.3.2"]')).to_contain_text("Có: 1 điểm; không: 0")
+
+
+def test_framework_upload(page: Page, world: World, tmp_path: Path) -> None:
+    admin_create()
+    page.goto("/frameworks/import/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.login button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/frameworks/import/$"))
+    upload = page.locator("form[enctype='multipart/form-data']")
+
+    broken = tmp_path / "sai.yaml"
+    text = framework_text().replace("    lead: SNV\n", "    lead: SNV\n    colour: red\n", 1)
+    broken.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    colour: red") + 1
+    page.set_input_files("#id_file", str(broken))
+    upload.locator("button[type=submit]").click()
+    expect(page.locator("div.errors")).to_contain_text(
+        f"sai.yaml:{line}, node 1: unknown key 'colour'"
+    )
+    expect(page).to_have_url(re.compile(r"/frameworks/import/$"))
+
+    valid = tmp_path / "nam-2030.yaml"
+    valid.write_text(framework_text().replace('"2024"', '"2030"', 1), encoding="utf-8")
+    page.set_input_files("#id_file", str(valid))
+    upload.locator("button[type=submit]").click()
+    version = FrameworkVersion.objects.get(version="2030")
+    expect(page).to_have_url(re.compile(rf"/frameworks/{version.pk}/$"))
+    expect(page.locator("main")).to_contain_text(
+        "Đã nhập bộ chỉ số province-internal phiên bản 2030."
+    )
+    expect(page.locator("table.framework tr.depth-0")).to_have_count(10)
