@@ -20,6 +20,7 @@ examples:
   parindex compute frameworks/province-internal.yaml scores.csv
   parindex compute FRAMEWORK.yaml scores.csv --units units.csv --format json > results.json
   parindex compute FRAMEWORK.yaml scores.csv --format csv > results.csv
+  parindex survey aggregate QUESTIONNAIRE.yaml responses.csv --format scores > survey.csv
   parindex demo          # build the demo province in the web app's database
   parindex audit verify  # recompute the audit trail's hash chain (exit 1 if broken)
 

@@ -7,6 +7,7 @@ entry point in a subprocess to check that no traceback ever reaches a user.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -344,4 +345,70 @@ def test_m42_real_process_exit_status_and_no_traceback(files: Path) -> None:
         0,
         "demo 2024: valid — 3 nodes, 2 leaves, max 2.5\n",
         "",
+    )
+
+
+# -- the command as a user meets it ----------------------------------------------------------
+
+IMPORTS_OF_CLI = """\
+import sys
+import parindex.cli
+assert "django" not in sys.modules, sorted(m for m in sys.modules if m.startswith("django"))
+print("no django")
+"""
+
+
+def test_runs_without_django(files: Path) -> None:
+    """validate and compute need no Django settings and never import Django."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+
+    def run_python(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            check=False,
+        )
+
+    done = run_python("-c", IMPORTS_OF_CLI)
+    assert (done.returncode, done.stdout) == (0, "no django\n"), done.stderr
+    done = run_python("-m", "parindex.cli", "validate", "fw.yaml")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        "demo 2024: valid — 3 nodes, 2 leaves, max 2.5\n",
+        "",
+    )
+    done = run_python(
+        "-m",
+        "parindex.cli",
+        "compute",
+        "fw.yaml",
+        "scores.csv",
+        "--units",
+        "units.csv",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert {u["unit"]: u["index"] for u in json.loads(done.stdout)["units"]} == {
+        "D": "80.00",
+        "E": "94.00",
+        "C": "0.00",
+    }
+
+
+def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert "parindex validate frameworks/province-internal.yaml" in lines
+    assert (
+        "parindex compute FRAMEWORK.yaml scores.csv --units units.csv --format json > results.json"
+        in lines
+    )
+    assert (
+        "parindex survey aggregate QUESTIONNAIRE.yaml responses.csv --format scores > survey.csv"
+        in lines
     )
