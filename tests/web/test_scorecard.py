@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.utils.html import escape
 
+from parindex.core import UnitInfo, compute, load_framework
+from parindex.core.report import unit_json
 from parindex.cycles.models import Cycle
+from parindex.results.models import Basis, UnitResult
+from parindex.results.services import cycle_answers
 from parindex.units.models import Unit
 
 from .factories import MISSING_LEAF, World, table_rows
@@ -121,3 +127,38 @@ def test_english_explanations(world: World, visit) -> None:
     leaf = next(iter(result.leaves.values()))
     assert escape(leaf["en"]) in html
     assert escape(leaf["vi"]) not in html
+
+
+def test_stored_results_equal_core_compute(world: World) -> None:
+    """The figures a scorecard shows are the core's: every stored result of the published cycle
+    (final basis) equals ``unit_json`` of ``compute`` run directly on the cycle's answers."""
+    cycle = world.published
+    version = cycle.framework_version
+    fw = load_framework(version.source_text, version.source_name)
+    units = [
+        UnitInfo(u.code, u.name, u.type, u.group or None) for u in cycle.units.order_by("code")
+    ]
+    expected = {
+        unit.unit.code: unit_json(unit, fw.places)
+        for unit in compute(fw, cycle_answers(cycle), units).units
+    }
+    stored = UnitResult.objects.filter(cycle=cycle, basis=Basis.FINAL).select_related("unit")
+    assert len(stored) == len(expected) == len(world.units)
+
+    def fixed(value: Decimal | None) -> str | None:
+        return None if value is None else f"{value:.{fw.places}f}"
+
+    for result in stored:
+        assert {
+            "unit": result.unit.code,
+            "name": result.unit.name,
+            "type": result.unit.type,
+            "group": result.group or None,
+            "points": fixed(result.points),
+            "max": fixed(result.max),
+            "index": fixed(result.index),
+            "rank": result.rank,
+            "band": result.band or None,
+            "nodes": result.nodes,
+            "missing": result.missing,
+        } == expected[result.unit.code]
