@@ -114,3 +114,20 @@ def test_demo_province_and_its_accounts(db: None) -> None:
     call_command("demo", stdout=again)
     assert "not rebuilt" in again.getvalue()
     assert (Unit.objects.count(), Cycle.objects.count(), UnitResult.objects.count()) == counts
+
+
+def demo_figures() -> list[tuple]:
+    return sorted(
+        UnitResult.objects.values_list(
+            "unit__code", "cycle__year", "basis", "points", "index", "rank", "band"
+        )
+    )
+
+
+def test_demo_is_deterministic(db: None) -> None:
+    """Built twice (the second time with ``demo --reset``), the demo gives the same figures."""
+    call_command("demo", stdout=io.StringIO())
+    first = demo_figures()
+    assert len(first) >= 100
+    call_command("demo", "--reset", stdout=io.StringIO())
+    assert demo_figures() == first
