@@ -1,9 +1,12 @@
 """The explanation round (*giải trình*): the administrator's release (returned, or finished when
 nothing is to explain), the unit's replies (a disagreement needs a reason and supplementary
 evidence, kept apart from the original evidence), sending them, the appraisers' settlement,
-closing the round, another round, and the comments kept per round."""
+closing the round, another round (round 2 with its own replies and comments, both rounds on the
+unit's page), and the comments kept per round."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.core import mail
@@ -162,3 +165,92 @@ def test_send_settle_and_close(appraisal: Appraisal) -> None:
         )
     )
     assert kinds == [(1, "appraisal"), (1, "reply"), (1, "settlement")]
+
+
+def rounds_shown(html: str, leaf_code: str) -> dict[str, str]:
+    """The rounds block of one leaf's article on the unit's page: heading → its comments."""
+    article = re.search(
+        rf'<article[^>]*data-leaf="{re.escape(leaf_code)}".*?</article>', html, re.S
+    )
+    assert article is not None, f"no article for {leaf_code}"
+    block = re.search(r'<div class="rounds">(.*?)</div>', article.group(0), re.S)
+    assert block is not None, f"no rounds for {leaf_code}"
+    parts = re.split(r"<h4>(.*?)</h4>", block.group(1))
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_return_again_starts_round_two_with_its_own_comments(appraisal: Appraisal) -> None:
+    ap = appraisal
+    fx.replied(ap)  # round 1: the adjustment agreed, the flag disputed
+    round_1_reply = LeafReply.objects.get(assessment=ap.a, leaf_code=RATIO_LEAF, round=1)
+    services.round_return(assessment=ap.a, actor=ap.admin, reason="Nộp kèm biên bản kiểm tra.")
+    ap.refresh()
+    assert ap.a.state == State.RETURNED
+    second = AppraisalRound.objects.get(assessment=ap.a, number=2)
+    assert second.reason == "Nộp kèm biên bản kiểm tra." and second.replied_at is None
+    # Round 2 asks only about the leaf still open, and starts without a reply.
+    with pytest.raises(services.AppraisalError, match=RATIO_LEAF):
+        services.replies_send(assessment=ap.a, actor=ap.editor_a)
+    with pytest.raises(services.AppraisalError):
+        services.reply_save(
+            assessment=ap.a, leaf_code=CHOICE_LEAF, agrees=True, reason="", actor=ap.editor_a
+        )
+    minutes = fx.reference_of(ap.a, ap.editor_a, title="Biên bản kiểm tra")
+    services.reply_save(
+        assessment=ap.a,
+        leaf_code=RATIO_LEAF,
+        agrees=False,
+        reason="Biên bản kiểm tra xác nhận 100%.",
+        evidence=[minutes],
+        actor=ap.editor_a,
+    )
+    services.replies_send(assessment=ap.a, actor=ap.editor_a)
+    services.leaf_settle(
+        assessment=ap.a,
+        leaf_code=RATIO_LEAF,
+        outcome="unit",
+        reason="Biên bản xác nhận số liệu của đơn vị.",
+        actor=ap.appraiser,
+    )
+    services.round_close(assessment=ap.a, actor=ap.appraiser)
+
+    # The round-1 reply is untouched; round 2 has its own reply and its own document.
+    round_1_reply.refresh_from_db()
+    assert round_1_reply.reason == "Đã hoàn thành 100% nhiệm vụ, xem báo cáo."
+    replies = LeafReply.objects.filter(assessment=ap.a, leaf_code=RATIO_LEAF).order_by("round")
+    assert [(r.round, r.reason) for r in replies] == [
+        (1, "Đã hoàn thành 100% nhiệm vụ, xem báo cáo."),
+        (2, "Biên bản kiểm tra xác nhận 100%."),
+    ]
+    assert [link.evidence for link in replies[1].evidence_links.all()] == [minutes]
+    assert minutes.pk not in round_1_reply.evidence_links.values_list("evidence_id", flat=True)
+    comments = list(
+        AppraisalComment.objects.filter(assessment=ap.a, leaf_code=RATIO_LEAF)
+        .order_by("round", "created_at", "pk")
+        .values_list("round", "kind", "text")
+    )
+    assert comments == [
+        (1, "appraisal", "Giải trình số nhiệm vụ hoàn thành."),
+        (1, "reply", "Đã hoàn thành 100% nhiệm vụ, xem báo cáo."),
+        (2, "return", "Nộp kèm biên bản kiểm tra."),
+        (2, "reply", "Biên bản kiểm tra xác nhận 100%."),
+        (2, "settlement", "Biên bản xác nhận số liệu của đơn vị."),
+    ]
+    assert not AppraisalComment.objects.filter(leaf_code=CHOICE_LEAF, round=2).exists()
+
+    # Both rounds show on the unit's page, each with its own comments.
+    response = browse(ap.editor_a).get(ap.unit_url())
+    assert response.status_code == 200
+    shown = rounds_shown(response.content.decode(), RATIO_LEAF)
+    assert list(shown) == ["Vòng 1", "Vòng 2"]
+    assert "Giải trình số nhiệm vụ hoàn thành." in shown["Vòng 1"]
+    assert "Đã hoàn thành 100% nhiệm vụ, xem báo cáo." in shown["Vòng 1"]
+    assert "Nộp kèm biên bản kiểm tra." not in shown["Vòng 1"]
+    for text in (
+        "Nộp kèm biên bản kiểm tra.",
+        "Biên bản kiểm tra xác nhận 100%.",
+        "Biên bản xác nhận số liệu của đơn vị.",
+    ):
+        assert text in shown["Vòng 2"]
+    assert "Đã hoàn thành 100% nhiệm vụ" not in shown["Vòng 2"]
+    assert list(rounds_shown(response.content.decode(), CHOICE_LEAF)) == ["Vòng 1"]
