@@ -88,8 +88,12 @@ def format_decimal(value: Decimal) -> str:
 
 
 def format_fraction(value: Fraction, places: int = 2) -> str:
-    """A fraction shown to a person: exact when it is a short decimal, else ≈ rounded."""
-    rounded = round_half_up(value, places)
-    exact = Fraction(rounded, 10**places) == value
-    text = format_decimal(from_quanta(rounded, places))
-    return text if exact else f"≈{text}"
+    """A fraction shown to a person: exact when it is a decimal of at most 6 places (2.205),
+    else ≈ rounded to ``places`` (≈0.33); negatives carry a true minus sign."""
+    if value < 0:
+        return "−" + format_fraction(-value, places)
+    for exact_places in range(7):
+        scaled = value * 10**exact_places
+        if scaled.denominator == 1:
+            return format_decimal(from_quanta(scaled.numerator, exact_places))
+    return "≈" + format_decimal(from_quanta(round_half_up(value, places), places))

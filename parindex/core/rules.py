@@ -53,6 +53,11 @@ def pts(value: Fraction | Decimal) -> str:
     return format_fraction(Fraction(value))
 
 
+def points_en(value: Fraction | Decimal) -> str:
+    """'1 point', '1.5 points', '≈0.67 points'."""
+    return f"{pts(value)} point" if value == 1 else f"{pts(value)} points"
+
+
 Explain = Callable[[], Text]
 
 
@@ -128,7 +133,7 @@ class ChoiceRule(Rule):
                 Fraction(points),
                 lambda: Text(
                     f"Lựa chọn «{key}» → {pts(points)} điểm",
-                    f"Option «{key}» → {pts(points)} points",
+                    f"Option «{key}» → {points_en(points)}",
                 ),
             )
         keys = ", ".join(key for key, _ in self.options)
@@ -150,7 +155,7 @@ class YesNoRule(Rule):
                 Fraction(leaf.full_max),
                 lambda: Text(
                     f"Có → {pts(leaf.full_max)} điểm (tối đa)",
-                    f"Yes → {pts(leaf.full_max)} points (max)",
+                    f"Yes → {points_en(leaf.full_max)} (max)",
                 ),
             )
         if word in NO_WORDS:
@@ -209,7 +214,7 @@ class RatioRule(Rule):
                 f"Tỷ lệ {shown()} ≥ mức {format_decimal(bracket.min)}% → "
                 f"{pts(bracket.points)} điểm",
                 f"Ratio {shown()} ≥ bracket {format_decimal(bracket.min)}% → "
-                f"{pts(bracket.points)} points",
+                f"{points_en(bracket.points)}",
             ),
         )
 
@@ -234,7 +239,7 @@ class ProportionalRule(Rule):
             points,
             lambda: Text(
                 f"Tỷ lệ {shown()} × {pts(leaf.full_max)} = {pts(points)} điểm{note_vi}",
-                f"Ratio {shown()} × {pts(leaf.full_max)} = {pts(points)} points{note_en}",
+                f"Ratio {shown()} × {pts(leaf.full_max)} = {points_en(points)}{note_en}",
             ),
         )
 
@@ -261,13 +266,13 @@ class CountRule(Rule):
         per_item = self.per_item
 
         def explain() -> Text:
-            base = f"{count} × {pts(per_item)} = {pts(raw)}"
+            base = f"{count} × {pts(per_item)} = "
             if raw > leaf.full_max:
                 return Text(
-                    f"{base}, giới hạn ở tối đa {pts(leaf.full_max)} điểm",
-                    f"{base}, capped at the max of {pts(leaf.full_max)} points",
+                    f"{base}{pts(raw)}, giới hạn ở tối đa {pts(leaf.full_max)} điểm",
+                    f"{base}{pts(raw)}, capped at the max of {points_en(leaf.full_max)}",
                 )
-            return Text(f"{base} điểm", f"{base} points")
+            return Text(f"{base}{pts(raw)} điểm", f"{base}{points_en(raw)}")
 
         return Outcome(Fraction(points), explain)
 
@@ -297,7 +302,7 @@ class DeductionRule(Rule):
                     f"{base_vi}{below}, không dưới 0 → 0 điểm",
                     f"{base_en}{below}, never below 0 → 0 points",
                 )
-            return Text(f"{base_vi}{pts(points)} điểm", f"{base_en}{pts(points)} points")
+            return Text(f"{base_vi}{pts(points)} điểm", f"{base_en}{points_en(points)}")
 
         return Outcome(Fraction(points), explain)
 
@@ -324,7 +329,7 @@ class SurveyRule(Rule):
             points,
             lambda: Text(
                 f"Kết quả khảo sát {format_decimal(percent)}% × {pts(top)} = {pts(points)} điểm",
-                f"Survey result {format_decimal(percent)}% × {pts(top)} = {pts(points)} points",
+                f"Survey result {format_decimal(percent)}% × {pts(top)} = {points_en(points)}",
             ),
         )
 

@@ -40,12 +40,12 @@ def test_choice_names_the_option_and_its_points() -> None:
 def test_ratio_names_the_fraction_percentage_and_bracket() -> None:
     """M15: 17/20, 85% and 0.85 all reach the 80% bracket of max 1.5."""
     assert explain(BRACKETS, "17/20", max="1.5") == Text(
-        "Tỷ lệ 17/20 = 85% ≥ mức 80% → 1 điểm", "Ratio 17/20 = 85% ≥ bracket 80% → 1 points"
+        "Tỷ lệ 17/20 = 85% ≥ mức 80% → 1 điểm", "Ratio 17/20 = 85% ≥ bracket 80% → 1 point"
     )
     assert explain(BRACKETS, "85%", max="1.5") == Text(
-        "Tỷ lệ 85% ≥ mức 80% → 1 điểm", "Ratio 85% ≥ bracket 80% → 1 points"
+        "Tỷ lệ 85% ≥ mức 80% → 1 điểm", "Ratio 85% ≥ bracket 80% → 1 point"
     )
-    assert explain(BRACKETS, "0.85", max="1.5").en == "Ratio 0.85 = 85% ≥ bracket 80% → 1 points"
+    assert explain(BRACKETS, "0.85", max="1.5").en == "Ratio 0.85 = 85% ≥ bracket 80% → 1 point"
 
 
 def test_ratio_shows_a_repeating_percentage_as_approximate() -> None:
@@ -59,7 +59,7 @@ def test_ratio_shows_a_repeating_percentage_as_approximate() -> None:
 def test_proportional_shows_ratio_times_max_equals_points() -> None:
     """M17: max 1.5, 2/3 → exactly 1."""
     assert explain("{type: proportional}", "2/3", max="1.5") == Text(
-        "Tỷ lệ 2/3 ≈ 66.67% × 1.5 = 1 điểm", "Ratio 2/3 ≈ 66.67% × 1.5 = 1 points"
+        "Tỷ lệ 2/3 ≈ 66.67% × 1.5 = 1 điểm", "Ratio 2/3 ≈ 66.67% × 1.5 = 1 point"
     )
 
 
@@ -87,8 +87,8 @@ def test_deduction_shows_the_subtraction_and_never_goes_below_zero() -> None:
         "2 − 1 vi phạm × 0.75 = 1.25 điểm", "2 − 1 violation(s) × 0.75 = 1.25 points"
     )
     assert explain(rule, "3", max="2") == Text(
-        "2 − 3 vi phạm × 0.75 = -0.25, không dưới 0 → 0 điểm",
-        "2 − 3 violation(s) × 0.75 = -0.25, never below 0 → 0 points",
+        "2 − 3 vi phạm × 0.75 = −0.25, không dưới 0 → 0 điểm",
+        "2 − 3 violation(s) × 0.75 = −0.25, never below 0 → 0 points",
     )
 
 
@@ -140,6 +140,10 @@ def test_rounding_note_when_points_were_rounded() -> None:
     assert explain("{type: survey}", "25", head='rounding: "0.1"\n') == Text(
         "Kết quả khảo sát 25% × 1 = 0.25 điểm; làm tròn còn 0.3",
         "Survey result 25% × 1 = 0.25 points; rounded to 0.3",
+    )
+    # The exact product shows before the rounding (2.205, not ≈2.21).
+    assert explain("{type: survey}", "73.5", max="3").en == (
+        "Survey result 73.5% × 3 = 2.205 points; rounded to 2.21"
     )
     third = explain("{type: proportional}", "1/3")
     assert third.vi.endswith("; làm tròn còn 0.33")
