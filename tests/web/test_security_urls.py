@@ -12,8 +12,10 @@ with the data), and a GET by a persona it names must work, so the refusals are n
 that do not exist. Allowed POSTs are not sent: they change the world.
 
 Personas: anonymous, a viewer, a PAR administrator (not a superuser), the editor of unit A (whose
-objects the URLs name: "own"), the editor of unit B ("other"), an appraiser of area 1 and a
-council member.
+objects the URLs name: "own"), the head of unit A (who alone submits its self-assessment), the
+editor of unit B ("other"), an appraiser of area 1 (the area of the leaf the URLs name), an
+appraiser of area 2 (another area: the same queue and unit pages, not that leaf) and a council
+member.
 """
 
 from __future__ import annotations
@@ -51,25 +53,30 @@ from .surveys_fixtures import QUESTIONNAIRE
 
 media = evidence_fx.media
 
-ANON, VIEWER, ADMIN, OWN, OTHER, APPRAISER, COUNCIL = (
+ANON, VIEWER, ADMIN, OWN, HEAD, OTHER, APPRAISER, OTHER_AREA, COUNCIL = (
     "anonymous",
     "viewer",
     "par_admin",
     "own",
+    "own_head",
     "other",
     "appraiser",
+    "other_area_appraiser",
     "council",
 )
-PERSONAS = (ANON, VIEWER, ADMIN, OWN, OTHER, APPRAISER, COUNCIL)
+PERSONAS = (ANON, VIEWER, ADMIN, OWN, HEAD, OTHER, APPRAISER, OTHER_AREA, COUNCIL)
 
 EVERYONE = frozenset(PERSONAS)
 SIGNED_IN = EVERYONE - {ANON}
-PROVINCE_WIDE = frozenset({VIEWER, ADMIN, APPRAISER, COUNCIL})
-READERS_OF_A = PROVINCE_WIDE | {OWN}  # unit A's objects: its own people and province-wide roles
-UNIT_PEOPLE = PROVINCE_WIDE | {OWN, OTHER}  # unpublished plans: every unit's people read them
+PROVINCE_WIDE = frozenset({VIEWER, ADMIN, APPRAISER, OTHER_AREA, COUNCIL})
+UNIT_A = frozenset({OWN, HEAD})  # unit A's editor and head: they read and write its objects
+READERS_OF_A = PROVINCE_WIDE | UNIT_A  # unit A's objects: its own people and province-wide roles
+UNIT_PEOPLE = PROVINCE_WIDE | UNIT_A | {OTHER}  # unpublished plans: every unit's people read them
 ONLY_ADMIN = frozenset({ADMIN})
-ONLY_OWN = frozenset({OWN})
-NOBODY: frozenset[str] = frozenset()
+ONLY_HEAD = frozenset({HEAD})
+ONLY_OWN = frozenset({OWN})  # unit A's editor alone: what is personally theirs
+APPRAISERS = frozenset({APPRAISER, OTHER_AREA})  # every appraiser of the cycle
+AREA_1 = frozenset({APPRAISER})  # the appraiser of the leaf's area only
 
 
 @dataclass
@@ -170,8 +177,8 @@ ACCESS: dict[str, Access] = {
     # -- evidence: the unit's people and province-wide readers; never anonymous ---------------
     "evidence:index": Access(get=SIGNED_IN),
     "evidence:library": Access(get=READERS_OF_A, args=unit_a),
-    "evidence:upload": Access(get=None, post=ONLY_OWN | ONLY_ADMIN, args=unit_a),
-    "evidence:reference": Access(get=None, post=ONLY_OWN | ONLY_ADMIN, args=unit_a),
+    "evidence:upload": Access(get=None, post=UNIT_A | ONLY_ADMIN, args=unit_a),
+    "evidence:reference": Access(get=None, post=UNIT_A | ONLY_ADMIN, args=unit_a),
     "evidence:detail": Access(get=READERS_OF_A, args=evidence),
     "evidence:download": Access(get=READERS_OF_A, args=evidence),
     # -- self-assessment: the unit writes, province-wide roles read, the head submits ---------
@@ -180,35 +187,33 @@ ACCESS: dict[str, Access] = {
     "assessments:extend": Access(get=None, post=ONLY_ADMIN, args=cycle),
     "assessments:reopen": Access(get=None, post=ONLY_ADMIN, args=cycle),
     "assessments:page": Access(get=READERS_OF_A, args=lambda o: o.unit()),
-    "assessments:submit": Access(get=READERS_OF_A, post=NOBODY, args=lambda o: o.unit()),
+    "assessments:submit": Access(get=READERS_OF_A, post=ONLY_HEAD, args=lambda o: o.unit()),
     "assessments:excel_download": Access(get=READERS_OF_A, args=lambda o: o.unit()),
-    "assessments:excel_upload": Access(get=ONLY_OWN, post=ONLY_OWN, args=lambda o: o.unit()),
-    "assessments:leaf": Access(get=READERS_OF_A, post=ONLY_OWN, args=lambda o: o.leaf()),
+    "assessments:excel_upload": Access(get=UNIT_A, post=UNIT_A, args=lambda o: o.unit()),
+    "assessments:leaf": Access(get=READERS_OF_A, post=UNIT_A, args=lambda o: o.leaf()),
     "assessments:leaf_preview": Access(get=None, post=READERS_OF_A, args=lambda o: o.leaf()),
-    "assessments:evidence_attach": Access(get=None, post=ONLY_OWN, args=lambda o: o.leaf()),
-    "assessments:evidence_upload": Access(get=None, post=ONLY_OWN, args=lambda o: o.leaf()),
-    "assessments:evidence_reference": Access(get=None, post=ONLY_OWN, args=lambda o: o.leaf()),
+    "assessments:evidence_attach": Access(get=None, post=UNIT_A, args=lambda o: o.leaf()),
+    "assessments:evidence_upload": Access(get=None, post=UNIT_A, args=lambda o: o.leaf()),
+    "assessments:evidence_reference": Access(get=None, post=UNIT_A, args=lambda o: o.leaf()),
     "assessments:evidence_unlink": Access(
         get=None,
-        post=ONLY_OWN,
+        post=UNIT_A,
         args=lambda o: o.leaf(o.answer_link.leaf_code) | {"link_id": o.answer_link.pk},
     ),
     # -- appraisal: appraisers of the area, the unit in the explanation round, the council ----
     "appraisals:index": Access(get=SIGNED_IN),
-    "appraisals:queue": Access(get=frozenset({APPRAISER}), args=cycle),
-    "appraisals:accept_untouched": Access(get=None, post=frozenset({APPRAISER}), args=cycle),
-    "appraisals:leaf": Access(get=frozenset({APPRAISER}), args=lambda o: o.leaf()),
-    "appraisals:decide": Access(get=None, post=frozenset({APPRAISER}), args=lambda o: o.leaf()),
-    "appraisals:settle": Access(get=None, post=frozenset({APPRAISER}), args=lambda o: o.leaf()),
+    "appraisals:queue": Access(get=APPRAISERS, args=cycle),
+    "appraisals:accept_untouched": Access(get=None, post=APPRAISERS, args=cycle),
+    "appraisals:leaf": Access(get=AREA_1, args=lambda o: o.leaf()),
+    "appraisals:decide": Access(get=None, post=AREA_1, args=lambda o: o.leaf()),
+    "appraisals:settle": Access(get=None, post=AREA_1, args=lambda o: o.leaf()),
     "appraisals:unit": Access(get=READERS_OF_A, args=lambda o: o.unit()),
-    "appraisals:reply": Access(get=None, post=ONLY_OWN, args=lambda o: o.leaf(RATIO_LEAF)),
+    "appraisals:reply": Access(get=None, post=UNIT_A, args=lambda o: o.leaf(RATIO_LEAF)),
     "appraisals:reply_evidence_unlink": Access(
-        get=None, post=ONLY_OWN, args=lambda o: o.unit(link_id=o.reply_link.pk)
+        get=None, post=UNIT_A, args=lambda o: o.unit(link_id=o.reply_link.pk)
     ),
-    "appraisals:send": Access(get=None, post=ONLY_OWN, args=lambda o: o.unit()),
-    "appraisals:close": Access(
-        get=None, post=frozenset({ADMIN, APPRAISER}), args=lambda o: o.unit()
-    ),
+    "appraisals:send": Access(get=None, post=UNIT_A, args=lambda o: o.unit()),
+    "appraisals:close": Access(get=None, post=ONLY_ADMIN | APPRAISERS, args=lambda o: o.unit()),
     "appraisals:release": Access(get=None, post=ONLY_ADMIN, args=lambda o: o.unit()),
     "appraisals:return_again": Access(get=None, post=ONLY_ADMIN, args=lambda o: o.unit()),
     "appraisals:release_all": Access(get=None, post=ONLY_ADMIN, args=cycle),
@@ -265,8 +270,8 @@ ACCESS: dict[str, Access] = {
     "plans:export_pdf": Access(get=UNIT_PEOPLE, args=plan),
     "plans:task": Access(get=UNIT_PEOPLE, args=task),
     "plans:task_edit": Access(get=ONLY_ADMIN, post=ONLY_ADMIN, args=task),
-    "plans:task_status": Access(get=None, post=ONLY_ADMIN | ONLY_OWN, args=task),
-    "plans:task_report": Access(get=None, post=ONLY_ADMIN | ONLY_OWN, args=task),
+    "plans:task_status": Access(get=None, post=ONLY_ADMIN | UNIT_A, args=task),
+    "plans:task_report": Access(get=None, post=ONLY_ADMIN | UNIT_A, args=task),
     # -- national results: public figures --------------------------------------------------------
     "national:index": Access(get=EVERYONE),
     "national:import": Access(get=ONLY_ADMIN, post=ONLY_ADMIN),
@@ -396,8 +401,10 @@ def clients(o: Objects) -> dict[str, Client]:
         VIEWER: o.ap.viewer,
         ADMIN: person("par.admin", Role.PAR_ADMIN),
         OWN: o.ap.editor_a,
+        HEAD: o.ap.head_a,
         OTHER: o.ap.editor_b,
         APPRAISER: o.ap.appraiser,
+        OTHER_AREA: o.ap.appraiser_2,
         COUNCIL: o.ap.council,
     }
     return {ANON: Client(), **{name: browse(user) for name, user in users.items()}}
@@ -475,8 +482,10 @@ def test_the_admin_site_is_for_staff_only(world: World) -> None:
         VIEWER: person("viewer", Role.VIEWER),
         ADMIN: person("par.admin", Role.PAR_ADMIN),
         OWN: person("editor.a", Role.UNIT_EDITOR, world.unit_a),
+        HEAD: person("head.a", Role.UNIT_HEAD, world.unit_a),
         OTHER: person("editor.b", Role.UNIT_EDITOR, world.unit_b),
         APPRAISER: ap_fx.appraiser_create("appraiser", "1"),
+        OTHER_AREA: ap_fx.appraiser_create("appraiser.2", "2"),
         COUNCIL: person("council", Role.COUNCIL),
     }
     by_persona = {ANON: Client(), **{name: browse(user) for name, user in users.items()}}
