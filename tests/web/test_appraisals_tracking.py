@@ -5,12 +5,15 @@ queries whatever the number of units."""
 
 from __future__ import annotations
 
+import re
+
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parindex.accounts.models import Role
+from parindex.appraisals.leaves import area_of
 from parindex.assessments.services import cycle_open
 from parindex.audit.models import AuditEvent
 from parindex.notifications.models import Notification
@@ -32,13 +35,32 @@ def test_the_board_shows_each_units_progress(appraisal: Appraisal) -> None:
     ap = appraisal
     fx.replied(ap)
     Answer.objects.filter(cycle=ap.cycle, unit=ap.world.commune).delete()
+    # The ward leaves gaps: 2 of the 6 leaves of area 1 unanswered, one of area 2's 6 saved
+    # blank (a blank is no answer), both leaves of area B unanswered.
+    ward = Answer.objects.filter(cycle=ap.cycle, unit=ap.world.ward)
+    area_b = [code for code, area in area_of(ap.world.fw).items() if area == "B"]
+    ward.filter(leaf_code__in=["1.2", "1.4", *area_b]).delete()
+    ward.filter(leaf_code="2.3").update(value="")
     response = browse(ap.admin).get(ap.url("tracking"))
     assert response.status_code == 200
-    rows = board_units(response.content.decode())
+    html = response.content.decode()
+    rows = board_units(html)
     assert set(rows) == {"SNV", "STP", "P01", "X01"}
     assert rows["X01"][2] == "không"  # not started: no answer, still a draft
     assert rows["P01"][2] == "có"  # answers saved, not submitted
-    assert "100%" in rows["SNV"]
+    # One cell per area, in the framework's order, the percentage rounded down.
+    areas = ["1", "2", "3", "4", "5", "6", "7", "8", "B", "P"]
+    assert [h.strip() for h in re.findall(r'<th class="num">(.*?)</th>', html)][:10] == areas
+    per_area = {code: dict(zip(areas, cells[3:13], strict=True)) for code, cells in rows.items()}
+    assert per_area["P01"] == {
+        **{area: "100%" for area in areas},
+        "1": "66%",  # 4 of 6
+        "2": "83%",  # 5 of 6
+        "B": "0%",  # 0 of 2
+    }
+    assert per_area["SNV"] == {area: "100%" for area in areas}
+    assert per_area["STP"] == {area: "100%" for area in areas}
+    assert per_area["X01"] == {area: "0%" for area in areas}
     disputes = {code: cells[-2] for code, cells in rows.items()}
     assert disputes == {"SNV": "1", "STP": "0", "P01": "0", "X01": "0"}
 
