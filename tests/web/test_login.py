@@ -124,8 +124,11 @@ def demo_figures() -> list[tuple]:
     )
 
 
-def test_demo_is_deterministic(db: None) -> None:
-    """Built twice (the second time with ``demo --reset``), the demo gives the same figures."""
+def test_demo_is_deterministic(transactional_db: None) -> None:
+    """Built twice (the second time with ``demo --reset``), the demo gives the same figures.
+
+    Transactional: ``--reset`` flushes the tables, which PostgreSQL refuses inside the
+    transaction an ordinary test runs in (deferred constraint triggers still pending)."""
     call_command("demo", stdout=io.StringIO())
     first = demo_figures()
     assert len(first) >= 100
