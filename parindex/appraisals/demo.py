@@ -15,10 +15,10 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.selectors import par_admins
 from parindex.assessments.models import Assessment, Stage, StageWindow
 from parindex.assessments.services import cycle_calendar_set
 from parindex.core import Framework, Node
@@ -180,11 +180,7 @@ def build(*, log: Callable[[str], None] = print, accounts: Any = None) -> Cycle 
     made here are added to its passwords (shown once)."""
     passwords: dict[str, str] | None = getattr(accounts, "passwords", None)
     cycle = Cycle.objects.filter(year=YEAR).select_related("framework_version").first()
-    admin = (
-        User.objects.filter(Q(roles__role=Role.PAR_ADMIN) | Q(is_superuser=True))
-        .order_by("pk")
-        .first()
-    )
+    admin = next(iter(par_admins()), None)
     if cycle is None or admin is None:
         log("appraisal: no 2025 cycle or administrator, skipped")
         return None

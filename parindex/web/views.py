@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,7 +30,11 @@ from . import access, charts
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    cycles = access.visible_cycles(request.user).order_by("-year")
+    cycles = (
+        access.visible_cycles(request.user)
+        .annotate(unit_count=Count("units", distinct=True))
+        .order_by("-year")
+    )
     frameworks = FrameworkVersion.objects.order_by("code", "-version")
     return render(request, "web/home.html", {"cycles": cycles, "frameworks": frameworks})
 
@@ -71,11 +76,8 @@ def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
             band_order=[*band_labels.values(), "—"],
         )
     )
-    types_present = [
-        (value, label)
-        for value, label in UnitType.choices
-        if cycle.units.filter(type=value).exists()
-    ]
+    in_scope = set(cycle.units.values_list("type", flat=True).distinct())
+    types_present = [(value, label) for value, label in UnitType.choices if value in in_scope]
     context = {
         "cycle": cycle,
         "framework": fw,

@@ -46,3 +46,23 @@ def test_admin_link_for_staff_only(world: World, visit) -> None:
 
 def test_get_only(world: World, anonymous) -> None:
     assert anonymous.post("/").status_code == 405
+
+
+def test_query_count_does_not_grow_with_cycles(world: World, visit) -> None:
+    """Each cycle's unit count comes from one annotated query, not one query per cycle."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parindex.cycles.models import Cycle
+
+    client = visit("viewer")
+    with CaptureQueriesContext(connection) as two:
+        client.get("/")
+    extra = Cycle.objects.create(
+        year=2025, title="2025", framework_version=world.version, state=Cycle.State.PREPARING
+    )
+    extra.units.set(world.units)
+    with CaptureQueriesContext(connection) as three:
+        html = client.get("/").content.decode()
+    assert "2025" in html
+    assert len(three) == len(two)

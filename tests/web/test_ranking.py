@@ -14,12 +14,12 @@ from parindex.results.models import UnitResult
 from .factories import COMMUNES, DEPARTMENTS, WARDS, World, browse, communes_add, table_rows
 
 # Queries of one ranking page, whatever the number of units. Signed in: session, user, roles,
-# the cycle, the previous cycle, its figures, the results with their units, one per unit type
-# offered in the filter (six), and the layout's unread-notification count.
-RANKING_QUERIES_SIGNED_IN = 14
+# the cycle, the previous cycle, its figures, the results with their units, the unit types in
+# scope (one query) for the filter, and the layout's unread-notification count.
+RANKING_QUERIES_SIGNED_IN = 9
 # Anonymous, published 2023: the cycle, the lookup of a previous cycle (none), the results, the
-# six unit types; no session, roles or notifications.
-RANKING_QUERIES_ANONYMOUS = 9
+# unit types in scope; no session, roles or notifications.
+RANKING_QUERIES_ANONYMOUS = 4
 
 
 def url(cycle: Cycle, query: str = "") -> str:
