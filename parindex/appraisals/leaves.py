@@ -22,9 +22,9 @@ def area_of(fw: Framework) -> dict[str, str]:
     return {node.code: top.code for top in fw.nodes for node in top.walk() if node.is_leaf}
 
 
-def appraisable(fw: Framework, unit_type: str | None) -> list[Node]:
+def appraisable(fw: Framework, unit_type: str | None) -> tuple[Node, ...]:
     """The leaves appraised for a unit: those it declares itself (applicable, not survey)."""
-    return [leaf for leaf in fw.leaves if leaf.applies(unit_type) and leaf.source != "survey"]
+    return fw.declared_leaves(unit_type)
 
 
 def declared_value(assessment: Assessment, leaf_code: str) -> str:

@@ -80,9 +80,7 @@ def _values(fw: Framework, unit: Unit, share: float, rng: random.Random) -> dict
 
     quality = min(0.99, rng.uniform(0.76, 0.97))
     values: dict[str, str] = {}
-    for leaf in fw.leaves:
-        if not leaf.applies(unit.type) or leaf.source == "survey":
-            continue
+    for leaf in fw.declared_leaves(unit.type):
         if rng.random() > share:
             continue
         value = province_demo.answer_for(leaf, rng, quality)

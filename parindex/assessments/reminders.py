@@ -56,11 +56,7 @@ def self_assessment_due(today: datetime.date) -> Iterator[Reminder]:
         if not people:
             continue
         fw = core_framework(assessment.cycle.framework_version)
-        declared = [
-            leaf.code
-            for leaf in fw.leaves
-            if leaf.applies(assessment.unit.type) and leaf.source != "survey"
-        ]
+        declared = [leaf.code for leaf in fw.declared_leaves(assessment.unit.type)]
         answered = (
             Answer.objects.filter(
                 cycle_id=assessment.cycle_id, unit_id=assessment.unit_id, leaf_code__in=declared

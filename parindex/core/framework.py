@@ -164,6 +164,21 @@ class Framework:
     def by_code(self) -> dict[str, Node]:
         return {n.code: n for n in self.all_nodes}
 
+    @cached_property
+    def _declared_by_type(self) -> dict[str | None, tuple[Node, ...]]:
+        return {}
+
+    def declared_leaves(self, unit_type: str | None) -> tuple[Node, ...]:
+        """The leaves a unit of ``unit_type`` declares in its self-assessment: those that apply
+        to it, survey leaves excepted (their values come from the survey)."""
+        found = self._declared_by_type.get(unit_type)
+        if found is None:
+            found = tuple(
+                leaf for leaf in self.leaves if leaf.applies(unit_type) and leaf.source != "survey"
+            )
+            self._declared_by_type[unit_type] = found
+        return found
+
     def node(self, code: str) -> Node:
         return self.by_code[code]
 

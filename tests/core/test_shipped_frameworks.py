@@ -240,3 +240,19 @@ def test_internal_areas_follow_876() -> None:
     fw = _load("province-internal.yaml")
     areas = [n for n in fw.nodes if n.kind == "normal"]
     assert tuple(a.title.get("vi") for a in areas) == AREAS_876
+
+
+def test_declared_leaves_apply_to_the_type_and_leave_out_the_survey() -> None:
+    """What a unit declares itself: its type's leaves, survey leaves excepted."""
+    fw = load_framework((FRAMEWORKS / "province-internal.yaml").read_text(encoding="utf-8"))
+    for unit_type in ("department", "commune", None):
+        declared = fw.declared_leaves(unit_type)
+        expected = [
+            leaf for leaf in fw.leaves if leaf.applies(unit_type) and leaf.source != "survey"
+        ]
+        assert list(declared) == expected
+        assert declared is fw.declared_leaves(unit_type)  # computed once per type
+    assert {leaf.code for leaf in fw.declared_leaves("department")} != {
+        leaf.code for leaf in fw.declared_leaves("commune")
+    }
+    assert not any(leaf.source == "survey" for leaf in fw.declared_leaves(None))
