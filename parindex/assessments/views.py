@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.core import Node, ParindexError, ValueRuleError, score_leaf
@@ -29,7 +28,7 @@ from parindex.evidence import services as evidence_services
 from parindex.evidence.access import get_evidence_for_user
 from parindex.evidence.forms import EvidenceFileForm, EvidenceReferenceForm
 from parindex.evidence.models import Evidence
-from parindex.evidence.uploads import SizeLimitUploadHandler
+from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
 from parindex.frameworks.selectors import core_framework
 from parindex.web.access import LoginRequired, is_par_admin
 from parindex.web.language import lang
@@ -312,25 +311,16 @@ def evidence_attach(
     return _link_evidence(request, assessment, node, evidence)
 
 
-@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
+@upload_view(evidence_services.max_bytes)
 @require_POST
 def evidence_upload(
-    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
-) -> HttpResponse:
-    """Upload a new document to the unit's library (through the evidence store) and link it."""
-    limiter = SizeLimitUploadHandler(request, evidence_services.max_bytes())
-    request.upload_handlers.insert(0, limiter)
-    return _evidence_upload(request, cycle_id, unit_code, leaf_code, limiter)
-
-
-@csrf_protect
-def _evidence_upload(
     request: HttpRequest,
     cycle_id: int,
     unit_code: str,
     leaf_code: str,
     limiter: SizeLimitUploadHandler,
 ) -> HttpResponse:
+    """Upload a new document to the unit's library (through the evidence store) and link it."""
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
     node = _leaf_or_404(assessment, leaf_code)
     form = EvidenceFileForm(request.POST, request.FILES)
@@ -412,19 +402,12 @@ def evidence_unlink(
 # -- submission --------------------------------------------------------------------------------
 
 
-@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
+@upload_view(evidence_services.max_bytes)
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
-    """The unit head's formal submission (*chốt*), with an optional signed cover document."""
-    limiter = SizeLimitUploadHandler(request, evidence_services.max_bytes())
-    request.upload_handlers.insert(0, limiter)
-    return _submit(request, cycle_id, unit_code, limiter)
-
-
-@csrf_protect
-def _submit(
+def submit(
     request: HttpRequest, cycle_id: int, unit_code: str, limiter: SizeLimitUploadHandler
 ) -> HttpResponse:
+    """The unit head's formal submission (*chốt*), with an optional signed cover document."""
     assessment = access.get_assessment_for_user(
         request, cycle_id, unit_code, write=request.method == "POST"
     )
@@ -502,19 +485,12 @@ def excel_download(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
     return response
 
 
-@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
+@upload_view(lambda: EXCEL_MAX_BYTES)
 @require_http_methods(["GET", "POST"])
-def excel_upload(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
-    """Upload a filled workbook: every bad cell listed, nothing applied unless all are valid."""
-    limiter = SizeLimitUploadHandler(request, EXCEL_MAX_BYTES)
-    request.upload_handlers.insert(0, limiter)
-    return _excel_upload(request, cycle_id, unit_code, limiter)
-
-
-@csrf_protect
-def _excel_upload(
+def excel_upload(
     request: HttpRequest, cycle_id: int, unit_code: str, limiter: SizeLimitUploadHandler
 ) -> HttpResponse:
+    """Upload a filled workbook: every bad cell listed, nothing applied unless all are valid."""
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
     form = ExcelUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {

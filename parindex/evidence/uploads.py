@@ -10,12 +10,15 @@ service could refuse it. The reverse proxy should cap request bodies as well.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 TEXT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -36,6 +39,27 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> None:
         return None  # the next handler builds the file
+
+
+def upload_view(
+    limit: Callable[[], int],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a view that receives files: a ``SizeLimitUploadHandler`` of ``limit()`` bytes is
+    installed before anything reads the body, so the CSRF check (which reads it) runs inside, not
+    in the middleware. The view gets the handler as its ``limiter`` keyword argument."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def receive(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            limiter = SizeLimitUploadHandler(request, limit())
+            request.upload_handlers.insert(0, limiter)
+            return protected(request, *args, limiter=limiter, **kwargs)
+
+        return csrf_exempt(receive)
+
+    return decorate
 
 
 class TextFileForm(forms.Form):

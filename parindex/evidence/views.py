@@ -14,7 +14,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from parindex.units.models import Unit
@@ -23,7 +22,7 @@ from parindex.web.access import LoginRequired
 from . import access, selectors, services, sniff
 from .forms import EvidenceFileForm, EvidenceReferenceForm
 from .models import Evidence
-from .uploads import SizeLimitUploadHandler
+from .uploads import SizeLimitUploadHandler, upload_view
 
 TABS = ("file", "reference")
 
@@ -90,16 +89,9 @@ def _added(request: HttpRequest, unit: Unit, evidence: Evidence) -> HttpResponse
     return redirect("evidence:library", unit_code=unit.code)
 
 
-@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
+@upload_view(services.max_bytes)
 @require_POST
-def upload(request: HttpRequest, unit_code: str) -> HttpResponse:
-    limiter = SizeLimitUploadHandler(request, services.max_bytes())
-    request.upload_handlers.insert(0, limiter)
-    return _upload(request, unit_code, limiter)
-
-
-@csrf_protect
-def _upload(request: HttpRequest, unit_code: str, limiter: SizeLimitUploadHandler) -> HttpResponse:
+def upload(request: HttpRequest, unit_code: str, limiter: SizeLimitUploadHandler) -> HttpResponse:
     unit = _unit_for_adding(request, unit_code)
     form = EvidenceFileForm(request.POST, request.FILES)
     if limiter.skipped:

@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.core import ParindexError, UnitInfo
@@ -22,7 +21,7 @@ from parindex.core.analysis import in_scope, points_lost
 from parindex.core.whatif import Target, project
 from parindex.evidence import services as evidence_services
 from parindex.evidence.access import can_read_evidence
-from parindex.evidence.uploads import SizeLimitUploadHandler
+from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Basis
 from parindex.results.services import cycle_inputs
@@ -325,16 +324,9 @@ def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
     return _task_page(request, task, status_form=form, status=400)
 
 
-@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
+@upload_view(evidence_services.max_bytes)
 @require_POST
-def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
-    limiter = SizeLimitUploadHandler(request, evidence_services.max_bytes())
-    request.upload_handlers.insert(0, limiter)
-    return _task_report(request, task_id, limiter)
-
-
-@csrf_protect
-def _task_report(
+def task_report(
     request: HttpRequest, task_id: int, limiter: SizeLimitUploadHandler
 ) -> HttpResponse:
     task = access.get_task_for_update(request, task_id)

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from parindex.appraisals import access, selectors, services
@@ -23,7 +22,7 @@ from parindex.assessments.selectors import unit_library
 from parindex.core.workflow import State
 from parindex.evidence import services as evidence_services
 from parindex.evidence.models import Evidence
-from parindex.evidence.uploads import SizeLimitUploadHandler
+from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
 from parindex.web.access import is_par_admin, own_unit_ids
 from parindex.web.language import lang
 
@@ -78,24 +77,17 @@ def _unit_refusal(
     return render(request, "appraisals/unit.html", context, status=status)
 
 
-@csrf_exempt  # the size limit handler must be installed before the CSRF check reads the body
+@upload_view(evidence_services.max_bytes)
 @require_POST
-def reply(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) -> HttpResponse:
-    """The unit's reply on one leaf: agree, or disagree with a reason and supplementary
-    evidence (chosen from the library or uploaded now)."""
-    limiter = SizeLimitUploadHandler(request, evidence_services.max_bytes())
-    request.upload_handlers.insert(0, limiter)
-    return _reply(request, cycle_id, unit_code, leaf_code, limiter)
-
-
-@csrf_protect
-def _reply(
+def reply(
     request: HttpRequest,
     cycle_id: int,
     unit_code: str,
     leaf_code: str,
     limiter: SizeLimitUploadHandler,
 ) -> HttpResponse:
+    """The unit's reply on one leaf: agree, or disagree with a reason and supplementary
+    evidence (chosen from the library or uploaded now)."""
     assessment = access.get_unit_for_user(request, cycle_id, unit_code, write=True)
     library = _library(assessment)
     form = ReplyForm(
