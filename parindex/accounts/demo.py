@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -13,6 +14,22 @@ from .models import Role, User
 
 DEMO_SITE = "http://127.0.0.1:8000"
 PENDING_USERNAME = "can.bo.xa"
+
+
+def demo_person(username: str, full_name: str, passwords: dict[str, str] | None) -> User:
+    """A demo account (reused when it exists): with ``passwords``, a random password that is
+    added there to be printed once; without, no usable password (it would be activated)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username=username, full_name=full_name)
+        if passwords is not None:
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            passwords[username] = password
+        else:
+            user.set_unusable_password()
+        user.save()
+    return user
 
 
 def build(*, log: Callable[[str], None], site_url: str = DEMO_SITE) -> User:

@@ -11,12 +11,12 @@ round runs alongside the appraisal of the units still waiting, so the demo opens
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 
+from parindex.accounts.demo import demo_person
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.accounts.selectors import par_admins
 from parindex.assessments.models import Assessment, Stage, StageWindow
@@ -36,20 +36,6 @@ DAY = datetime.timedelta(days=1)
 COUNCIL = ("council", "Phó Chủ tịch UBND tỉnh, Chủ tịch Hội đồng thẩm định")
 
 
-def _person(username: str, full_name: str, passwords: dict[str, str] | None) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User.objects.create_user(username=username, full_name=full_name)
-        if passwords is not None:
-            password = secrets.token_urlsafe(12)
-            user.set_password(password)
-            passwords[username] = password
-        else:
-            user.set_unusable_password()
-        user.save()
-    return user
-
-
 def _appraisers(
     cycle: Cycle, fw: Framework, admin: User, passwords: dict[str, str] | None
 ) -> dict[str, User]:
@@ -57,7 +43,7 @@ def _appraisers(
     by_area: dict[str, User] = {}
     for area in fw.nodes:
         lead = (area.lead or "SNV").lower()
-        user = _person(f"appraiser.{lead}", f"Tổ thẩm định {area.lead or 'SNV'}", passwords)
+        user = demo_person(f"appraiser.{lead}", f"Tổ thẩm định {area.lead or 'SNV'}", passwords)
         RoleAssignment.objects.get_or_create(
             user=user, role=Role.APPRAISER, unit=None, area=area.code
         )
@@ -192,7 +178,7 @@ def build(*, log: Callable[[str], None] = print, accounts: Any = None) -> Cycle 
     cycle_calendar_set(cycle=cycle, windows=calendar, actor=admin)
 
     appraisers = _appraisers(cycle, fw, admin, passwords)
-    council = _person(*COUNCIL, passwords)
+    council = demo_person(*COUNCIL, passwords)
     RoleAssignment.objects.get_or_create(user=council, role=Role.COUNCIL, unit=None, area="")
 
     waiting = list(

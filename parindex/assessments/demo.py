@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime
 import random
-import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 
+from parindex.accounts.demo import demo_person
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.accounts.selectors import par_admins
 from parindex.core import Framework, Node
@@ -60,16 +60,7 @@ def _account(
 ) -> User:
     """A person of the unit; with ``passwords``, a random password printed once, else none
     usable (the person would be activated by a link)."""
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User.objects.create_user(username=username, full_name=full_name)
-        if passwords is not None:
-            password = secrets.token_urlsafe(12)
-            user.set_password(password)
-            passwords[username] = password
-        else:
-            user.set_unusable_password()
-        user.save()
+    user = demo_person(username, full_name, passwords)
     RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit, area="")
     return user
 
