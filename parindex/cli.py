@@ -25,7 +25,7 @@ examples:
   parindex audit verify  # recompute the audit trail's hash chain (exit 1 if broken)
 
 Exit status: 0 on success (warnings go to standard error), 2 on any input or usage error.
-File formats: docs/methodology.md and FORMATS.md.
+File formats: docs/methodology.md and docs/formats.md.
 """
 
 
@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     survey_sub = survey.add_subparsers(dest="survey_command", required=True, metavar="COMMAND")
     agg = survey_sub.add_parser(
         "aggregate",
-        help="survey leaf values, margins and flags per unit (FORMATS.md §4)",
+        help="survey leaf values, margins and flags per unit (docs/formats.md §4)",
         epilog="examples:\n  parindex survey aggregate questionnaire.yaml responses.csv\n"
         "  parindex survey aggregate q.yaml responses.csv --framework fw.yaml --format scores"
         " > survey.csv",

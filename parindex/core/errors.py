@@ -55,7 +55,7 @@ class ParindexError(Exception):
 
 
 class FrameworkError(ParindexError):
-    """A framework file breaks FORMATS.md §1."""
+    """A framework file breaks docs/formats.md §1."""
 
 
 class ValueRuleError(ParindexError):
@@ -63,7 +63,7 @@ class ValueRuleError(ParindexError):
 
 
 class InputError(ParindexError):
-    """A scores or units file breaks FORMATS.md §2."""
+    """A scores or units file breaks docs/formats.md §2."""
 
 
 class ParindexErrors(ParindexError):

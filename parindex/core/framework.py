@@ -1,6 +1,6 @@
 """The framework (*bộ chỉ số*): a tree of areas, criteria and sub-criteria, read from YAML.
 
-``load_framework(text, source)`` reads a ``parindex.framework/1`` file exactly as FORMATS.md §1
+``load_framework(text, source)`` reads a ``parindex.framework/1`` file exactly as docs/formats.md §1
 says and returns an immutable :class:`Framework`, or raises every problem it found, each naming
 the file, line, node code and key.
 """

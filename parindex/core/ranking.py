@@ -35,8 +35,8 @@ def rank_in_groups(
 
 
 def listing_key(group: str | None, rank: int | None, unit: str) -> tuple[int, str, int, int, str]:
-    """Sort key of FORMATS.md §3: group in code-point order (no group last), rank (no rank last),
-    then unit code in code-point order."""
+    """Sort key of docs/formats.md §3: group in code-point order (no group last), rank (no rank
+    last), then unit code in code-point order."""
     return (
         1 if group is None else 0,
         group or "",

@@ -1,4 +1,4 @@
-"""The compute output of FORMATS.md §3: JSON, CSV and a readable table."""
+"""The compute output of docs/formats.md §3: JSON, CSV and a readable table."""
 
 from __future__ import annotations
 

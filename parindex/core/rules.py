@@ -1,4 +1,4 @@
-"""Scoring rules: the eight rule types of FORMATS.md §1 and how each reads a value.
+"""Scoring rules: the eight rule types of docs/formats.md §1 and how each reads a value.
 
 Each rule turns one answer (the text a unit gave for a leaf) into exact points and an
 explanation a person can read: which rule, which value, which bracket or option, what was capped.

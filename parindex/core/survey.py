@@ -1,9 +1,10 @@
 """The questionnaire of a sociological survey (*điều tra xã hội học*), read from YAML.
 
-``load_questionnaire(text, source)`` reads a ``parindex.survey/1`` file exactly as FORMATS.md §4.1
-says, with the same strict YAML reader as framework files (codes are strings, numbers are decimal
-text, unknown keys and duplicate keys are errors, ``x-`` keys are free), and returns an immutable
-:class:`Questionnaire`, or raises every problem it found, each naming the file and the line.
+``load_questionnaire(text, source)`` reads a ``parindex.survey/1`` file exactly as
+docs/formats.md §4.1 says, with the same strict YAML reader as framework files (codes are
+strings, numbers are decimal text, unknown keys and duplicate keys are errors, ``x-`` keys are
+free), and returns an immutable :class:`Questionnaire`, or raises every problem it found, each
+naming the file and the line.
 ``check_against_framework`` checks that every question feeds a ``source: survey`` leaf.
 
 The responses and the arithmetic are in :mod:`parindex.core.survey_aggregate`.
@@ -31,7 +32,7 @@ MAX_PERCENT_PLACES = 6  # percentages are summed as integers of 10^-6 at the fin
 
 
 class SurveyError(ParindexError):
-    """A questionnaire or responses file breaks FORMATS.md §4.
+    """A questionnaire or responses file breaks docs/formats.md §4.
 
     In a spreadsheet the place is ``file, sheet "name", row N`` rather than ``file:N``: a
     workbook has several sheets, and its rows are numbered, not its lines."""

@@ -1,4 +1,4 @@
-"""Survey responses (FORMATS.md §4.2) and their aggregation into survey leaf values (§4.3).
+"""Survey responses (docs/formats.md §4.2) and their aggregation into survey leaf values (§4.3).
 
 A responses file is wide: a header ``response,group,unit`` and one column per question, then one
 row per completed form, as KoboToolbox, ODK or LimeSurvey export it. It is handed in as a
@@ -663,7 +663,7 @@ def aggregate(
     units: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> SurveyResult:
-    """Aggregate a responses table exactly as FORMATS.md §4.3 says, or raise every problem.
+    """Aggregate a responses table exactly as docs/formats.md §4.3 says, or raise every problem.
 
     ``units``, when given, is the units file's list: every response's unit must be in it, and
     its units without responses are listed with every leaf insufficient.

@@ -1,4 +1,4 @@
-"""The exact arithmetic of FORMATS.md §4.3 on integer sums.
+"""The exact arithmetic of docs/formats.md §4.3 on integer sums.
 
 A group's respondents enter as three integers: ``n``, ``total`` = Σ score and ``squares`` =
 Σ score², both in units of ``1 / scale`` percent (a respondent's score is an exact fraction; the
@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import isqrt
 
-Z95_SQUARED = Fraction(38416, 10000)  # 1.96², as FORMATS.md §4.3 writes it: 3.8416
+Z95_SQUARED = Fraction(38416, 10000)  # 1.96², as docs/formats.md §4.3 writes it: 3.8416
 _Z_HUNDREDTHS = 38416  # 10⁴ × 3.8416: the margin's radicand taken in hundredths squared
 
 

@@ -1,4 +1,4 @@
-"""The survey output of FORMATS.md §4.4: a scores file, JSON, and a readable table."""
+"""The survey output of docs/formats.md §4.4: a scores file, JSON, and a readable table."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def to_json(result: SurveyResult) -> dict[str, Any]:
 
 
 def scores_lines(result: SurveyResult) -> Iterator[str]:
-    """A scores file (FORMATS.md §2) of the survey leaves with a value, line by line."""
+    """A scores file (docs/formats.md §2) of the survey leaves with a value, line by line."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["unit", "item", "value"])

@@ -1,4 +1,4 @@
-"""The scores file and the units file (FORMATS.md §2), read from text handed in.
+"""The scores file and the units file (docs/formats.md §2), read from text handed in.
 
 Every problem in a file is reported, each naming the file, the line (the header is line 1), the
 unit, the item and the value. Nothing is returned unless the whole file is valid.

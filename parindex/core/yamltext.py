@@ -17,7 +17,7 @@ from .errors import ParindexError
 ScalarKind = Literal["str", "num", "bool", "null"]
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-_BOOLEANS = {"true": True, "false": False}  # FORMATS.md §1: booleans are true/false only
+_BOOLEANS = {"true": True, "false": False}  # docs/formats.md §1: booleans are true/false only
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 

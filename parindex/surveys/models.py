@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Questionnaire(models.Model):
-    """A questionnaire file (FORMATS.md §4.1) imported into a cycle, kept verbatim: the core
+    """A questionnaire file (docs/formats.md §4.1) imported into a cycle, kept verbatim: the core
     re-reads the stored text, so what is aggregated is exactly what was imported."""
 
     cycle = models.OneToOneField(

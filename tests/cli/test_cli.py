@@ -1,4 +1,6 @@
-"""The ``parindex`` command: docs/methodology.md M38–M42 (FORMATS.md §3, output and exit status).
+"""The ``parindex`` command: docs/methodology.md M38–M42.
+
+Output and exit status: docs/formats.md §3.
 
 Most tests call ``main(argv)`` in-process and read standard output and error; one runs the real
 entry point in a subprocess to check that no traceback ever reaches a user.

@@ -1,5 +1,5 @@
 """Builders for the survey tests: the running example of docs/methodology.md (S5–S12), and a
-reference implementation of FORMATS.md §4.3 written the plain way, row by row with Fractions.
+reference implementation of docs/formats.md §4.3 written the plain way, row by row with Fractions.
 
 Not a test module. The reference is what the vectorised aggregation is checked against.
 """
@@ -92,7 +92,7 @@ def _root_half_up(radicand: Fraction) -> Decimal:
 def reference(
     q: Questionnaire, rows: Iterable[ResponseRow], units: Iterable[str] = ()
 ) -> dict[tuple[str, str], tuple[str | None, str | None, tuple[str, ...]]]:
-    """FORMATS.md §4.3 step by step, with Fractions, from validated rows."""
+    """docs/formats.md §4.3 step by step, with Fractions, from validated rows."""
     scores: dict[tuple[str, str, str], list[Fraction]] = {}
     unit_codes = set(units)
     for row in rows:

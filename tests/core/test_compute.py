@@ -1,4 +1,4 @@
-"""Arithmetic of a cycle: docs/methodology.md M22–M31 (FORMATS.md §1, "Arithmetic")."""
+"""Arithmetic of a cycle: docs/methodology.md M22–M31 (docs/formats.md §1, "Arithmetic")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Reading the framework file (FORMATS.md §1): docs/methodology.md M1–M10, decisions D1–D4, D9."""
+"""Reading the framework file (docs/formats.md §1).
+
+docs/methodology.md M1–M10, decisions D1–D4, D9.
+"""
 
 from __future__ import annotations
 

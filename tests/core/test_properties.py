@@ -1,9 +1,10 @@
-"""Properties of the arithmetic, checked on random frameworks and answers (FORMATS.md §1–3).
+"""Properties of the arithmetic, checked on random frameworks and answers (docs/formats.md §1–3).
 
-The oracle at the bottom is a deliberately naive re-implementation of FORMATS.md §1's arithmetic:
-one unit at a time, a recursive walk over a plain tree, Decimal with 80 digits of precision and
-``ROUND_HALF_UP``. It reads the *meaning* of each generated answer (the numbers it was written
-from), not the text, so it also checks that the program reads every written form correctly.
+The oracle at the bottom is a deliberately naive re-implementation of docs/formats.md §1's
+arithmetic: one unit at a time, a recursive walk over a plain tree, Decimal with 80 digits of
+precision and ``ROUND_HALF_UP``. It reads the *meaning* of each generated answer (the numbers it
+was written from), not the text, so it also checks that the program reads every written form
+correctly.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Ranking, bands and listing order: docs/methodology.md M32, M33, M41 (FORMATS.md §1, §3)."""
+"""Ranking, bands and listing order: docs/methodology.md M32, M33, M41 (docs/formats.md §1, §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The compute output: docs/methodology.md M38–M41 (FORMATS.md §3)."""
+"""The compute output: docs/methodology.md M38–M41 (docs/formats.md §3)."""
 
 from __future__ import annotations
 

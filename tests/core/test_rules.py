@@ -1,4 +1,4 @@
-"""The eight rules and the values they take: docs/methodology.md M11–M21 (FORMATS.md §1)."""
+"""The eight rules and the values they take: docs/methodology.md M11–M21 (docs/formats.md §1)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The framework files shipped in frameworks/: each loads, says it is illustrative, and has the
-shape its header promises (FORMATS.md §1)."""
+shape its header promises (docs/formats.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The survey arithmetic: docs/methodology.md S5–S9, S13, S14 (FORMATS.md §4.3), checked
+"""The survey arithmetic: docs/methodology.md S5–S9, S13, S14 (docs/formats.md §4.3), checked
 against a plain reference implementation, with hypothesis invariants."""
 
 from __future__ import annotations
@@ -232,7 +232,7 @@ UNIT_TYPES_FW = """
 
 
 def test_unit_types_play_no_part() -> None:
-    """FORMATS.md §4.3: unit types and applies_to play no part in the aggregation. The survey
+    """docs/formats.md §4.3: unit types and applies_to play no part in the aggregation. The survey
     leaves apply to departments only, the units file lists communes: the questionnaire is
     accepted and every unit's values, margins and flags are those of the plain run."""
     fw = load(UNIT_TYPES_FW, "unit_types: [department, commune]\n")

@@ -1,4 +1,4 @@
-"""The survey output: docs/methodology.md S12 (FORMATS.md §4.4)."""
+"""The survey output: docs/methodology.md S12 (docs/formats.md §4.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The questionnaire file: docs/methodology.md S1, S2 and S11 (FORMATS.md §4.1)."""
+"""The questionnaire file: docs/methodology.md S1, S2 and S11 (docs/formats.md §4.1)."""
 
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ def test_s1_defaults() -> None:
     ],
 )
 def test_s1_reading_rules(old: str, new: str, message: str) -> None:
-    """S1: each reading rule of FORMATS.md §4.1 is an error naming the file and line."""
+    """S1: each reading rule of docs/formats.md §4.1 is an error naming the file and line."""
     assert message in q_errors(replaced(old, new))
 
 

@@ -1,4 +1,4 @@
-"""The responses file: docs/methodology.md S3, S4, S10 and DS1–DS5 (FORMATS.md §4.2)."""
+"""The responses file: docs/methodology.md S3, S4, S10 and DS1–DS5 (docs/formats.md §4.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scores and units files: docs/methodology.md M34–M37, decisions D6–D8 (FORMATS.md §2)."""
+"""Scores and units files: docs/methodology.md M34–M37, decisions D6–D8 (docs/formats.md §2)."""
 
 from __future__ import annotations
 
