@@ -192,10 +192,17 @@ class LinkUsed(SurveyRefused):
     """The link was used already."""
 
 
+class NoAnswer(SurveyRefused):
+    """A form with no answer at all: refused, the link stays usable."""
+
+
 @transaction.atomic
 def link_answer(*, link: RespondentLink, answers: Mapping[str, str]) -> SurveyForm:
     """Store a respondent's form and consume the link, atomically: of two submissions of the
-    same link, exactly one is stored. Nothing about the respondent is kept beyond the group."""
+    same link, exactly one is stored. Nothing about the respondent is kept beyond the group.
+    A form that answers no question is refused before the link is touched: it would count as
+    a received form and use up the link while telling nothing (the questionnaire format has
+    no required questions, so one answer, "don't know" included, is enough)."""
     core = core_questionnaire(link.questionnaire)
     asked = {q.code: q for q in core.questions_for(link.group_code)}
     clean: dict[str, str] = {}
@@ -205,6 +212,8 @@ def link_answer(*, link: RespondentLink, answers: Mapping[str, str]) -> SurveyFo
             raise SurveyRefused(_("The answers do not fit the questionnaire."))
         if key:
             clean[code] = key
+    if not clean:
+        raise NoAnswer(_("Choose an answer to at least one question before sending the form."))
     consumed = RespondentLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
         used_at=timezone.now()
     )
