@@ -17,15 +17,18 @@ from .core.report import to_csv, to_json, to_table
 EXAMPLES = """\
 examples:
   parindex validate frameworks/province-internal.yaml
-  parindex compute frameworks/province-internal.yaml scores.csv
-  parindex compute FRAMEWORK.yaml scores.csv --units units.csv --format json > results.json
-  parindex compute FRAMEWORK.yaml scores.csv --format csv > results.csv
-  parindex survey aggregate QUESTIONNAIRE.yaml responses.csv --format scores > survey.csv
+  parindex compute frameworks/province-internal.yaml examples/scores.csv
+  parindex compute frameworks/province-internal.yaml examples/scores.csv \
+--units examples/units.csv --format json > results.json
+  parindex compute frameworks/province-internal.yaml examples/scores.csv \
+--units examples/units.csv --format csv > results.csv
+  parindex survey aggregate examples/questionnaire.yaml examples/responses.csv \
+--format scores > survey.csv
   parindex demo          # build the demo province in the web app's database
   parindex audit verify  # recompute the audit trail's hash chain (exit 1 if broken)
 
 Exit status: 0 on success (warnings go to standard error), 2 on any input or usage error.
-File formats: docs/methodology.md and docs/formats.md.
+File formats: docs/formats.md (a worked example per rule: docs/methodology.md).
 """
 
 
@@ -174,8 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     comp = sub.add_parser(
         "compute",
         help="compute points, index, rank and band per unit",
-        epilog="examples:\n  parindex compute fw.yaml scores.csv\n"
-        "  parindex compute fw.yaml scores.csv --units units.csv --format json",
+        epilog="examples:\n"
+        "  parindex compute frameworks/province-internal.yaml examples/scores.csv\n"
+        "  parindex compute frameworks/province-internal.yaml examples/scores.csv"
+        " --units examples/units.csv --format json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     comp.add_argument("framework", metavar="FRAMEWORK", help="framework file (YAML)")
@@ -189,9 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
     agg = survey_sub.add_parser(
         "aggregate",
         help="survey leaf values, margins and flags per unit (docs/formats.md §4)",
-        epilog="examples:\n  parindex survey aggregate questionnaire.yaml responses.csv\n"
-        "  parindex survey aggregate q.yaml responses.csv --framework fw.yaml --format scores"
-        " > survey.csv",
+        epilog="examples:\n"
+        "  parindex survey aggregate examples/questionnaire.yaml examples/responses.csv\n"
+        "  parindex survey aggregate examples/questionnaire.yaml examples/responses.csv"
+        " --framework frameworks/province-internal.yaml --format scores > survey.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     agg.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="questionnaire file (YAML)")

@@ -407,10 +407,10 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
     lines = [line.strip() for line in out.splitlines()]
     assert "parindex validate frameworks/province-internal.yaml" in lines
     assert (
-        "parindex compute FRAMEWORK.yaml scores.csv --units units.csv --format json > results.json"
-        in lines
+        "parindex compute frameworks/province-internal.yaml examples/scores.csv"
+        " --units examples/units.csv --format json > results.json" in lines
     )
     assert (
-        "parindex survey aggregate QUESTIONNAIRE.yaml responses.csv --format scores > survey.csv"
-        in lines
+        "parindex survey aggregate examples/questionnaire.yaml examples/responses.csv"
+        " --format scores > survey.csv" in lines
     )
