@@ -219,8 +219,8 @@ def answer_for(leaf: Node, rng: random.Random, q: float) -> str | None:
         return "n/a"
     good = rng.random() < q
     if isinstance(rule, ChoiceRule):
-        ordered = sorted(rule.options, key=lambda o: o[1], reverse=True)
-        return ordered[0][0] if good else rng.choice(ordered[1:] or ordered)[0]
+        ordered = sorted(rule.options, key=lambda o: o.points, reverse=True)
+        return ordered[0].key if good else rng.choice(ordered[1:] or ordered).key
     if isinstance(rule, YesNoRule):
         return "có" if good else "không"
     if isinstance(rule, RatioRule | ProportionalRule):

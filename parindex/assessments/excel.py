@@ -234,7 +234,7 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
 def _choices(leaf: Any) -> tuple[str, ...]:
     rule = leaf.rule
     if isinstance(rule, ChoiceRule):
-        choices = tuple(key for key, _points in rule.options)
+        choices = tuple(o.key for o in rule.options)
     elif isinstance(rule, YesNoRule):
         choices = (YES, NO)
     else:

@@ -97,7 +97,7 @@ def leaf_input(leaf: Node, value: str) -> LeafInput:
         value = ""
     rule = leaf.rule
     if isinstance(rule, ChoiceRule):
-        field.options = tuple((key, format_decimal(points)) for key, points in rule.options)
+        field.options = tuple((o.key, format_decimal(o.points)) for o in rule.options)
     elif isinstance(rule, YesNoRule) and value:
         word = value.casefold()
         field.yes = True if word in YES_WORDS else False if word in NO_WORDS else None

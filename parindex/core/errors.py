@@ -9,13 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from .messages import Message, is_english
+
+_WHERE = {
+    "en": {
+        "line": "line {}",
+        "column": "column {}",
+        "unit": "unit {}",
+        "node": "node {}",
+        "value": "value {!r}",
+    },
+    "vi": {
+        "line": "dòng {}",
+        "column": "cột {}",
+        "unit": "đơn vị {}",
+        "node": "mục {}",
+        "value": "giá trị «{}»",
+    },
+}
+
 
 class ParindexError(Exception):
     """Base of every error parindex reports to a user."""
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         *,
         source: str | None = None,
         line: int | None = None,
@@ -24,8 +43,9 @@ class ParindexError(Exception):
         unit: str | None = None,
         value: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.msg = message if isinstance(message, Message) else None
+        self.message = str(message)
+        super().__init__(self.message)
         self.source = source
         self.line = line
         self.column = column
@@ -33,25 +53,36 @@ class ParindexError(Exception):
         self.unit = unit
         self.value = value
 
-    def where(self) -> str:
+    @property
+    def code(self) -> str | None:
+        """The catalog code of the message, when it has one."""
+        return self.msg.code if self.msg is not None else None
+
+    def text(self, lang: str = "en") -> str:
+        """The message alone, in ``lang`` (a message given as plain text stays as it is)."""
+        return self.msg.render(lang) if self.msg is not None else self.message
+
+    def where(self, lang: str = "en") -> str:
+        labels = _WHERE["en" if is_english(lang) else "vi"]
         parts: list[str] = []
         if self.source is not None:
             parts.append(self.source if self.line is None else f"{self.source}:{self.line}")
         elif self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.column is not None:
-            parts.append(f"column {self.column}")
-        if self.unit is not None:
-            parts.append(f"unit {self.unit}")
-        if self.node is not None:
-            parts.append(f"node {self.node}")
-        if self.value is not None:
-            parts.append(f"value {self.value!r}")
+            parts.append(labels["line"].format(self.line))
+        for key in ("column", "unit", "node", "value"):
+            found = getattr(self, key)
+            if found is not None:
+                parts.append(labels[key].format(found))
         return ", ".join(parts)
 
+    def render(self, lang: str = "en") -> str:
+        """Where, then what, in the reader's language."""
+        where = self.where(lang)
+        text = self.text(lang)
+        return f"{where}: {text}" if where else text
+
     def __str__(self) -> str:
-        where = self.where()
-        return f"{where}: {self.message}" if where else self.message
+        return self.render("en")
 
 
 class FrameworkError(ParindexError):
@@ -73,8 +104,11 @@ class ParindexErrors(ParindexError):
         self.errors = tuple(errors)
         super().__init__(f"{len(self.errors)} error(s)")
 
+    def render(self, lang: str = "en") -> str:
+        return "\n".join(e.render(lang) for e in self.errors)
+
     def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+        return self.render("en")
 
 
 class Collector:

@@ -8,13 +8,14 @@ the file, line, node code and key.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from . import yamltext as y
 from .errors import Collector, FrameworkError
+from .messages import Message, Quoted, msg
 from .numbers import (
     NumberSyntaxError,
     format_decimal,
@@ -29,12 +30,14 @@ from .rules import (
     ChoiceRule,
     CountRule,
     DeductionRule,
+    Option,
     PointsRule,
     ProportionalRule,
     RatioRule,
     Rule,
     SurveyRule,
     YesNoRule,
+    match_key,
 )
 from .text import Text
 
@@ -73,8 +76,8 @@ _RULE_PARAMS: dict[str, set[str]] = {
     "points": {"step"},
     "choice": {"options"},
     "yes_no": set(),
-    "ratio": {"brackets"},
-    "proportional": set(),
+    "ratio": {"brackets", "max_percent"},
+    "proportional": {"max_percent"},
     "count": {"per_item"},
     "deduction": {"per_item"},
     "survey": set(),
@@ -146,6 +149,14 @@ class Framework:
     bands: tuple[Band, ...]
     nodes: tuple[Node, ...]
     source: str = field(default="<framework>")
+    unit_type_titles: dict[str, Text] = field(default_factory=dict)
+
+    def unit_type_label(self, code: str | None, lang: str = "vi") -> str:
+        """A unit type's title in ``lang``; its code where the framework gives no title."""
+        if code is None:
+            return ""
+        title = self.unit_type_titles.get(code)
+        return title.get(lang) if title is not None else code
 
     @property
     def places(self) -> int:
@@ -204,26 +215,26 @@ class _Reader:
         self.problems = Collector()
         self.seen_codes: dict[str, int] = {}
 
-    def error(self, message: str, line: int | None, node: str | None = None) -> None:
+    def error(self, message: Message, line: int | None, node: str | None = None) -> None:
         self.problems.add(FrameworkError(message, source=self.source, line=line, node=node))
 
     def read(self, text: str) -> Framework:
         root = y.read_yaml(text, self.source, FrameworkError)
         if not isinstance(root, y.Mapping):
-            raise FrameworkError("the file must be a mapping of keys", source=self.source, line=1)
+            raise FrameworkError(msg("fw.not_mapping"), source=self.source, line=1)
         self.check_keys(root, _TOP_KEYS, None)
         fmt = root.get("format")
         if fmt is None:
-            self.error("missing key 'format'", root.line)
+            self.error(msg("fw.missing_key", key="format"), root.line)
         elif fmt != FORMAT:
-            self.error(f"format must be '{FORMAT}', found {fmt!s}", y.line_of(fmt))
+            self.error(msg("fw.format", expected=FORMAT, found=Quoted(str(fmt))), y.line_of(fmt))
         code = self.code_text(root, "code", None, required=True)
         if code and not _FRAMEWORK_CODE.fullmatch(code):
-            self.error("code must use only a-z, 0-9 and '-'", root.key_lines["code"])
+            self.error(msg("fw.code_chars", code=Quoted(code)), root.key_lines["code"])
         version = self.code_text(root, "version", None, required=True)
         title = self.title(root, None)
         legal_basis = self.plain_text(root, "legal_basis", None)
-        unit_types = self.unit_types(root)
+        unit_types, unit_type_titles = self.unit_types(root)
         rounding = Decimal("0.01")
         if "rounding" in root:
             value = self.decimal(root, "rounding", None)
@@ -231,15 +242,18 @@ class _Reader:
                 if is_power_of_ten_at_most_one(value):
                     rounding = value
                 else:
-                    self.error("rounding must be 1, 0.1, 0.01, 0.001 …", root.key_lines["rounding"])
+                    self.error(
+                        msg("fw.rounding", found=Quoted(format_decimal(value))),
+                        root.key_lines["rounding"],
+                    )
         na_policy = self.choice(root, "not_applicable", NA_POLICIES, None) or "rescale"
         bands = self.bands(root.get("bands"))
         nodes_value = root.get("nodes")
         nodes: tuple[Node, ...] = ()
         if nodes_value is None:
-            self.error("missing key 'nodes'", root.line)
+            self.error(msg("fw.missing_key", key="nodes"), root.line)
         elif not isinstance(nodes_value, y.Sequence) or not nodes_value:
-            self.error("nodes must be a non-empty list", y.line_of(nodes_value))
+            self.error(msg("fw.non_empty_list", key="nodes"), y.line_of(nodes_value))
         else:
             built = [
                 self.node(
@@ -266,6 +280,7 @@ class _Reader:
             bands=bands,
             nodes=nodes,
             source=self.source,
+            unit_type_titles=unit_type_titles,
         )
 
     # -- small readers ------------------------------------------------------------------------
@@ -273,21 +288,22 @@ class _Reader:
     def check_keys(self, mapping: y.Mapping, allowed: set[str], node: str | None) -> None:
         for key, line in mapping.key_lines.items():
             if key not in allowed and not key.startswith("x-"):
-                where = f" in node {node}" if node else ""
-                self.error(f"unknown key '{key}'{where} (extensions start with 'x-')", line, node)
+                self.error(msg("fw.unknown_key", key=key), line, node)
 
     def code_text(self, m: y.Mapping, key: str, node: str | None, *, required: bool) -> str | None:
         value = m.get(key)
         if value is None:
             if required:
-                self.error(f"missing key '{key}'", m.line, node)
+                self.error(msg("fw.missing_key", key=key), m.line, node)
             return None
         if not isinstance(value, y.Scalar) or value.kind != "str":
-            hint = f' (quote it: "{value}")' if isinstance(value, y.Scalar) else ""
-            self.error(f"{key} must be a string{hint}", y.line_of(value), node)
+            if isinstance(value, y.Scalar):
+                self.error(msg("fw.quote_it", key=key, found=str(value)), value.line, node)
+            else:
+                self.error(msg("fw.string", key=key), y.line_of(value), node)
             return None
         if not value.strip():
-            self.error(f"{key} must not be empty", value.line, node)
+            self.error(msg("fw.empty", key=key), value.line, node)
             return None
         return str(value)
 
@@ -296,15 +312,19 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, y.Scalar) or value.kind != "str":
-            self.error(f"{key} must be text", y.line_of(value), node)
+            self.error(msg("fw.text", key=key), y.line_of(value), node)
             return None
         return str(value)
 
-    def title(self, m: y.Mapping, node: str | None) -> Text | None:
-        value = m.get("title")
+    def title(self, m: y.Mapping, node: str | None, key: str = "title") -> Text | None:
+        value = m.get(key)
         if value is None:
-            self.error("missing key 'title'", m.line, node)
+            self.error(msg("fw.missing_key", key=key), m.line, node)
             return None
+        return self.text_value(value, node, key)
+
+    def text_value(self, value: y.Value, node: str | None, key: str) -> Text | None:
+        """A title: plain text, or ``{vi: …, en: …}``."""
         if isinstance(value, y.Scalar) and value.kind == "str" and value.strip():
             return Text(str(value))
         if isinstance(value, y.Mapping):
@@ -315,15 +335,15 @@ class _Reader:
                 if text is None:
                     continue
                 if not isinstance(text, y.Scalar) or text.kind != "str" or not text.strip():
-                    self.error(f"title.{lang} must be non-empty text", y.line_of(text), node)
+                    self.error(msg("fw.title_lang", key=f"{key}.{lang}"), y.line_of(text), node)
                 else:
                     texts[lang] = str(text)
             if texts:
                 first = texts.get("vi") or texts["en"]
                 return Text(first, texts.get("en"))
-            self.error("title needs 'vi' or 'en'", value.line, node)
+            self.error(msg("fw.title_needs_lang", key=key), value.line, node)
             return None
-        self.error("title must be text or {vi: …, en: …}", y.line_of(value), node)
+        self.error(msg("fw.title_form", key=key), y.line_of(value), node)
         return None
 
     def decimal(self, m: y.Mapping, key: str, node: str | None) -> Decimal | None:
@@ -334,12 +354,16 @@ class _Reader:
 
     def decimal_value(self, value: y.Value, what: str, node: str | None) -> Decimal | None:
         if not isinstance(value, y.Scalar) or value.kind not in ("num", "str"):
-            self.error(f"{what} must be a number", y.line_of(value), node)
+            self.error(msg("fw.number", key=what), y.line_of(value), node)
             return None
         try:
             return parse_decimal(str(value).lstrip("+"))
         except NumberSyntaxError as exc:
-            self.error(f"{what} {exc}", value.line, node)
+            self.error(
+                msg("fw.bad_number", key=what, found=Quoted(str(value)), reason=exc.msg),
+                value.line,
+                node,
+            )
             return None
 
     def boolean(self, m: y.Mapping, key: str, node: str | None) -> bool | None:
@@ -348,7 +372,7 @@ class _Reader:
             return None
         if isinstance(value, y.Scalar) and value.kind == "bool":
             return value.boolean
-        self.error(f"{key} must be true or false", y.line_of(value), node)
+        self.error(msg("fw.boolean", key=key), y.line_of(value), node)
         return None
 
     def choice(
@@ -359,7 +383,8 @@ class _Reader:
             return None
         if isinstance(value, y.Scalar) and value.kind == "str" and value in allowed:
             return str(value)
-        self.error(f"{key} must be one of {', '.join(allowed)}", y.line_of(value), node)
+        found = Quoted(str(value)) if isinstance(value, y.Scalar) else "…"
+        self.error(msg("fw.one_of", key=key, found=found, allowed=allowed), y.line_of(value), node)
         return None
 
     def string_list(self, m: y.Mapping, key: str, node: str | None) -> tuple[str, ...] | None:
@@ -367,44 +392,73 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, y.Sequence) or not value:
-            self.error(f"{key} must be a non-empty list", y.line_of(value), node)
+            self.error(msg("fw.non_empty_list", key=key), y.line_of(value), node)
             return None
         items: list[str] = []
         for item in value:
             if not isinstance(item, y.Scalar) or item.kind != "str" or not item.strip():
-                self.error(f"{key} holds text codes only", y.line_of(item), node)
+                self.error(msg("fw.codes_only", key=key), y.line_of(item), node)
             elif item in items:
-                self.error(f"{key} lists '{item}' twice", item.line, node)
+                self.error(msg("fw.listed_twice", key=key, code=str(item)), item.line, node)
             else:
                 items.append(str(item))
         return tuple(items)
 
-    def unit_types(self, root: y.Mapping) -> tuple[str, ...]:
-        return self.string_list(root, "unit_types", None) or ()
+    def unit_types(self, root: y.Mapping) -> tuple[tuple[str, ...], dict[str, Text]]:
+        """``unit_types``: bare codes, or ``{code, title}`` items (both forms may mix)."""
+        value = root.get("unit_types")
+        if value is None:
+            return (), {}
+        if not isinstance(value, y.Sequence) or not value:
+            self.error(msg("fw.non_empty_list", key="unit_types"), y.line_of(value))
+            return (), {}
+        codes: list[str] = []
+        titles: dict[str, Text] = {}
+        for item in value:
+            title: Text | None = None
+            if isinstance(item, y.Mapping):
+                self.check_keys(item, {"code", "title"}, None)
+                code = self.code_text(item, "code", None, required=True)
+                title = self.title(item, None) if "title" in item else None
+                line = item.line
+            elif isinstance(item, y.Scalar) and item.kind == "str" and item.strip():
+                code, line = str(item), item.line
+            else:
+                self.error(msg("fw.unit_type_form"), y.line_of(item))
+                continue
+            if code is None:
+                continue
+            if code in codes:
+                self.error(msg("fw.listed_twice", key="unit_types", code=code), line)
+                continue
+            codes.append(code)
+            if title is not None:
+                titles[code] = title
+        return tuple(codes), titles
 
     def bands(self, value: y.Value | None) -> tuple[Band, ...]:
         if value is None:
             return ()
         if not isinstance(value, y.Sequence):
-            self.error("bands must be a list", y.line_of(value))
+            self.error(msg("fw.list", key="bands"), y.line_of(value))
             return ()
         bands: list[Band] = []
         for item in value:
             if not isinstance(item, y.Mapping):
-                self.error("a band must be a mapping {code, min, title}", y.line_of(item))
+                self.error(msg("fw.band_form"), y.line_of(item))
                 continue
             self.check_keys(item, {"code", "min", "title"}, None)
             code = self.code_text(item, "code", None, required=True)
             low = self.decimal(item, "min", None)
             if "min" not in item:
-                self.error("a band needs 'min'", item.line)
+                self.error(msg("fw.missing_key", key="min"), item.line)
             title = self.title(item, None) if "title" in item else None
             if code is None or low is None:
                 continue
             if any(b.code == code for b in bands):
-                self.error(f"band code '{code}' is used twice", item.line)
+                self.error(msg("fw.band_twice", code=code), item.line)
             if bands and low >= bands[-1].min:
-                self.error("band mins must strictly decrease", item.key_lines["min"])
+                self.error(msg("fw.band_order"), item.key_lines["min"])
             bands.append(Band(code, low, title))
         return tuple(bands)
 
@@ -421,13 +475,13 @@ class _Reader:
         unit_types: tuple[str, ...],
     ) -> Node | None:
         if not isinstance(value, y.Mapping):
-            self.error("a node must be a mapping with code and title", y.line_of(value), parent)
+            self.error(msg("fw.node_form"), y.line_of(value), parent)
             return None
         code = self.code_text(value, "code", parent, required=True)
         if code is not None:
             if code in self.seen_codes:
                 self.error(
-                    f"code '{code}' is used twice (first at line {self.seen_codes[code]})",
+                    msg("fw.code_twice", code=code, first=self.seen_codes[code]),
                     value.key_lines["code"],
                     code,
                 )
@@ -440,9 +494,7 @@ class _Reader:
         kind = inherited.kind
         if "kind" in value:
             if depth > 0:
-                self.error(
-                    "kind may be set on top-level nodes only", value.key_lines["kind"], label
-                )
+                self.error(msg("fw.kind_top_only"), value.key_lines["kind"], label)
             kind = self.choice(value, "kind", KINDS, label) or "normal"
         lead = self.plain_text(value, "lead", label) or inherited.lead
         evidence = self.choice(value, "evidence", EVIDENCE, label) or inherited.evidence
@@ -453,7 +505,7 @@ class _Reader:
             for t in own_types:
                 if unit_types and t not in unit_types:
                     self.error(
-                        f"applies_to type '{t}' is not in unit_types",
+                        msg("fw.applies_to_unknown", type=t, types=unit_types),
                         value.key_lines["applies_to"],
                         label,
                     )
@@ -462,29 +514,25 @@ class _Reader:
         cap = self.decimal(value, "max", label)
         if cap is not None:
             if cap <= 0:
-                self.error("max must be greater than 0", value.key_lines["max"], label)
+                self.error(msg("fw.positive", key="max"), value.key_lines["max"], label)
             elif not is_multiple(cap, rounding):
                 self.error(
-                    f"max must be a multiple of rounding {format_decimal(rounding)}",
+                    msg("fw.multiple_of_rounding", key="max", found=cap, rounding=rounding),
                     value.key_lines["max"],
                     label,
                 )
         has_children, has_rule = "children" in value, "rule" in value
         if has_children == has_rule:
-            self.error("a node has either children or a rule (exactly one)", value.line, label)
+            self.error(msg("fw.children_or_rule"), value.line, label)
             return None
         allow_na = self.boolean(value, "allow_na", label) or False
         line = value.line
 
         if has_rule:
             if cap is None and "max" not in value:
-                self.error("a leaf needs 'max'", line, label)
+                self.error(msg("fw.leaf_needs_max"), line, label)
             if allow_na and kind != "normal":
-                self.error(
-                    "allow_na is only for leaves of normal nodes",
-                    value.key_lines["allow_na"],
-                    label,
-                )
+                self.error(msg("fw.allow_na_normal"), value.key_lines["allow_na"], label)
             rule = self.rule(value["rule"], cap, rounding, label)
             if code is None or title is None or cap is None or rule is None or cap <= 0:
                 return None
@@ -508,10 +556,10 @@ class _Reader:
             )
 
         if "allow_na" in value:
-            self.error("allow_na is only for leaves", value.key_lines["allow_na"], label)
+            self.error(msg("fw.allow_na_leaf"), value.key_lines["allow_na"], label)
         children_value = value["children"]
         if not isinstance(children_value, y.Sequence) or not children_value:
-            self.error("children must be a non-empty list", y.line_of(children_value), label)
+            self.error(msg("fw.non_empty_list", key="children"), y.line_of(children_value), label)
             return None
         child_inherited = _Inherited(kind, lead, evidence, applies_to, source)
         built = [
@@ -531,8 +579,7 @@ class _Reader:
         children_sum = sum((c.full_max for c in children), Decimal(0))
         if cap is not None and cap > children_sum:
             self.error(
-                f"max {format_decimal(cap)} exceeds the children's sum "
-                f"{format_decimal(children_sum)}",
+                msg("fw.cap_above_children", max=cap, total=children_sum),
                 value.key_lines["max"],
                 label,
             )
@@ -560,12 +607,16 @@ class _Reader:
         self, value: y.Value, cap: Decimal | None, rounding: Decimal, node: str | None
     ) -> Rule | None:
         if not isinstance(value, y.Mapping):
-            self.error("rule must be a mapping with a type", y.line_of(value), node)
+            self.error(msg("fw.rule_form"), y.line_of(value), node)
             return None
         kind = value.get("type")
+        if kind is None:
+            self.error(msg("fw.missing_key", key="type"), value.line, node)
+            return None
         if not isinstance(kind, y.Scalar) or kind not in RULE_TYPES:
+            found = Quoted(str(kind)) if isinstance(kind, y.Scalar) else "…"
             self.error(
-                f"rule type must be one of {', '.join(RULE_TYPES)}",
+                msg("fw.rule_type", found=found, allowed=RULE_TYPES),
                 value.key_lines.get("type", value.line),
                 node,
             )
@@ -577,15 +628,13 @@ class _Reader:
             if points is None:
                 return False
             if top is not None and points > top:
-                self.error(
-                    f"{what} {format_decimal(points)} exceeds the leaf's max {format_decimal(top)}",
-                    line,
-                    node,
-                )
+                self.error(msg("fw.points_above_max", key=what, found=points, max=top), line, node)
                 return False
             if not is_multiple(points, rounding):
                 self.error(
-                    f"{what} must be a multiple of rounding {format_decimal(rounding)}", line, node
+                    msg("fw.multiple_of_rounding", key=what, found=points, rounding=rounding),
+                    line,
+                    node,
                 )
                 return False
             return True
@@ -593,20 +642,30 @@ class _Reader:
         def positive(key: str, required: bool) -> Decimal | None:
             if key not in value:
                 if required:
-                    self.error(f"rule {kind} needs '{key}'", value.line, node)
+                    self.error(msg("fw.rule_needs", rule=kind, key=key), value.line, node)
                 return None
             amount = self.decimal(value, key, node)
             if amount is None:
                 return None
             if amount <= 0:
-                self.error(f"{key} must be greater than 0", value.key_lines[key], node)
+                self.error(msg("fw.positive", key=key), value.key_lines[key], node)
                 return None
             if not is_multiple(amount, rounding):
                 self.error(
-                    f"{key} must be a multiple of rounding {format_decimal(rounding)}",
+                    msg("fw.multiple_of_rounding", key=key, found=amount, rounding=rounding),
                     value.key_lines[key],
                     node,
                 )
+                return None
+            return amount
+
+        def positive_limit(key: str) -> Decimal | None:
+            # A percentage limit, not points: no multiple of rounding is asked of it.
+            if key not in value:
+                return None
+            amount = self.decimal(value, key, node)
+            if amount is not None and amount <= 0:
+                self.error(msg("fw.positive", key=key), value.key_lines[key], node)
                 return None
             return amount
 
@@ -615,7 +674,7 @@ class _Reader:
         if kind == "yes_no":
             return YesNoRule()
         if kind == "proportional":
-            return ProportionalRule()
+            return ProportionalRule(max_percent=positive_limit("max_percent"))
         if kind == "survey":
             return SurveyRule()
         if kind in ("count", "deduction"):
@@ -626,25 +685,26 @@ class _Reader:
         if kind == "choice":
             options = value.get("options")
             if not isinstance(options, y.Mapping) or not options:
-                self.error("choice needs a non-empty 'options' mapping", value.line, node)
+                self.error(msg("fw.choice_options"), value.line, node)
                 return None
-            parsed: list[tuple[str, Decimal]] = []
-            for key, points_value in options.items():
-                points = self.decimal_value(points_value, f"option '{key}'", node)
-                if points_ok(points, options.key_lines[key], f"option '{key}'"):
-                    assert points is not None
-                    parsed.append((key, points))
-            return ChoiceRule(tuple(parsed)) if len(parsed) == len(options) else None
+            parsed = [
+                self.option(key, item, options.key_lines[key], node, points_ok)
+                for key, item in options.items()
+            ]
+            chosen = tuple(o for o in parsed if o is not None)
+            if len(chosen) != len(parsed) or not self.options_distinct(chosen, value.line, node):
+                return None
+            return ChoiceRule(chosen)
         # ratio
         brackets_value = value.get("brackets")
         if not isinstance(brackets_value, y.Sequence) or not brackets_value:
-            self.error("ratio needs a non-empty 'brackets' list", value.line, node)
+            self.error(msg("fw.ratio_brackets"), value.line, node)
             return None
         brackets: list[Bracket] = []
         ok = True
         for item in brackets_value:
             if not isinstance(item, y.Mapping) or "min" not in item or "points" not in item:
-                self.error("a bracket is {min: …, points: …}", y.line_of(item), node)
+                self.error(msg("fw.bracket_form"), y.line_of(item), node)
                 ok = False
                 continue
             self.check_keys(item, {"min", "points"}, node)
@@ -655,13 +715,60 @@ class _Reader:
                 continue
             assert points is not None
             if brackets and low >= brackets[-1].min:
-                self.error("bracket mins must strictly decrease", item.key_lines["min"], node)
+                self.error(msg("fw.bracket_order"), item.key_lines["min"], node)
                 ok = False
             brackets.append(Bracket(low, points))
         if ok and brackets[-1].min != 0:
-            self.error("the last bracket's min must be 0", brackets_value[-1].line, node)
+            self.error(msg("fw.bracket_last"), brackets_value[-1].line, node)
             ok = False
-        return RatioRule(tuple(brackets)) if ok else None
+        max_percent = positive_limit("max_percent")
+        return RatioRule(tuple(brackets), max_percent) if ok else None
+
+    def option(
+        self,
+        key: str,
+        value: y.Value,
+        line: int,
+        node: str | None,
+        points_ok: Callable[[Decimal | None, int, str], bool],
+    ) -> Option | None:
+        """A choice option: ``key: points`` or ``key: {points: P, title: T}``."""
+        what = f"option '{key}'"
+        title: Text | None = None
+        if isinstance(value, y.Mapping):
+            self.check_keys(value, {"points", "title"}, node)
+            if "points" not in value:
+                self.error(msg("fw.missing_key", key=f"{what}.points"), value.line, node)
+                return None
+            title = self.title(value, node) if "title" in value else None
+            points_value: y.Value = value["points"]
+        else:
+            points_value = value
+        points = self.decimal_value(points_value, what, node)
+        if not points_ok(points, line, what):
+            return None
+        assert points is not None
+        return Option(key, points, title)
+
+    def options_distinct(self, options: tuple[Option, ...], line: int, node: str | None) -> bool:
+        """No value may name two options: a title (either language) must not match another
+        option's title or key (docs/formats.md §1)."""
+        owner: dict[str, str] = {match_key(o.key): o.key for o in options}
+        ok = True
+        for option in options:
+            for name in option.names():
+                wanted = match_key(name)
+                other = owner.setdefault(wanted, option.key)
+                if other != option.key:
+                    self.error(
+                        msg(
+                            "fw.option_title_clash", title=Quoted(name), one=option.key, other=other
+                        ),
+                        line,
+                        node,
+                    )
+                    ok = False
+        return ok
 
 
 @dataclass(frozen=True)

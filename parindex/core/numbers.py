@@ -13,27 +13,38 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
+from .messages import Message, msg
+
 # ASCII digits only: Python's \d would also take Arabic-Indic or full-width digits.
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _EXPONENT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
 _COMMA_DECIMAL = re.compile(r"[0-9]+,[0-9]+")
+MAX_NUMBER_LENGTH = 30
+"""Longest number text read anywhere: 30 characters hold any point, count or ratio term an
+office writes, and refusing longer text first keeps a 300,000-digit value from costing seconds."""
 
 
 class NumberSyntaxError(ValueError):
     """Text that is not a plain non-negative decimal number."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.msg = message
+
 
 def parse_decimal(text: str) -> Decimal:
     """Read a non-negative decimal written as digits with an optional ``.`` fraction."""
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise NumberSyntaxError(msg("value.too_long", limit=MAX_NUMBER_LENGTH))
     if _DECIMAL.fullmatch(text):
         return Decimal(text)
     if _COMMA_DECIMAL.fullmatch(text):
-        raise NumberSyntaxError(f"use '.' as the decimal separator: write {text.replace(',', '.')}")
+        raise NumberSyntaxError(msg("number.comma", suggestion=text.replace(",", ".")))
     if _EXPONENT.fullmatch(text):
-        raise NumberSyntaxError("exponents are not allowed: write the number out in full")
+        raise NumberSyntaxError(msg("number.exponent"))
     if text.startswith("-") and _DECIMAL.fullmatch(text[1:]):
-        raise NumberSyntaxError("must not be negative")
-    raise NumberSyntaxError("is not a number")
+        raise NumberSyntaxError(msg("number.negative"))
+    raise NumberSyntaxError(msg("number.not_a_number"))
 
 
 def places_of(quantum: Decimal) -> int:

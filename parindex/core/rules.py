@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from .messages import Message, Quoted, localize_number, msg
 from .numbers import NumberSyntaxError, format_decimal, format_fraction, parse_decimal
 from .text import Text
 
@@ -27,10 +28,17 @@ YES_WORDS = frozenset({"yes", "có", "true", "1"})
 NO_WORDS = frozenset({"no", "không", "false", "0"})
 _RATIO_PAIR = re.compile(r"(\S+)\s*/\s*(\S+)")
 _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only
+# A ratio term written like a number with thousands separators: 1.000, 12.500, 1.234.567.
+_THOUSANDS_LOOK = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+_SPACES = re.compile(r"\s+")
 
 
 class RuleValueError(ValueError):
     """A value the rule cannot take; the message says why and what to write instead."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.msg = message
 
 
 def normalize_value(raw: str) -> str:
@@ -46,16 +54,37 @@ def _number(text: str) -> Decimal:
     try:
         return parse_decimal(text)
     except NumberSyntaxError as exc:
-        raise RuleValueError(str(exc)) from None
+        raise RuleValueError(exc.msg) from None
 
 
 def pts(value: Fraction | Decimal) -> str:
     return format_fraction(Fraction(value))
 
 
+def pv(value: Fraction | Decimal) -> str:
+    """A number in a Vietnamese explanation: decimal comma, dot thousands (1.234,5; ≈0,67)."""
+    shown = pts(value)
+    approx = shown.startswith("≈")
+    body = shown.removeprefix("≈")
+    minus = body.startswith("−")
+    body = localize_number(body.removeprefix("−"), "vi")
+    return ("≈" if approx else "") + ("−" if minus else "") + body
+
+
+def dv(value: Decimal) -> str:
+    """A decimal parameter (a max, a bracket) in Vietnamese format."""
+    return localize_number(format_decimal(value), "vi")
+
+
 def points_en(value: Fraction | Decimal) -> str:
     """'1 point', '1.5 points', '≈0.67 points'."""
     return f"{pts(value)} point" if value == 1 else f"{pts(value)} points"
+
+
+def match_key(text: str) -> str:
+    """How a choice value is compared with an option's titles: NFC, trimmed, inner spaces
+    collapsed, case ignored; diacritics count (``đúng`` is not ``dung``)."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).strip()).casefold()
 
 
 Explain = Callable[[], Text]
@@ -100,48 +129,82 @@ class PointsRule(Rule):
     def score(self, text: str, leaf: Node) -> Outcome:
         value = _number(text)
         if value > leaf.full_max:
-            raise RuleValueError(f"must lie in [0, {format_decimal(leaf.full_max)}]")
+            raise RuleValueError(msg("value.points_range", max=leaf.full_max))
         step = self.step if self.step is not None else leaf.framework_rounding
         if value % step != 0:
-            raise RuleValueError(f"must be a multiple of {format_decimal(step)}")
+            raise RuleValueError(msg("value.points_step", step=step))
         return Outcome(
             Fraction(value),
             lambda: Text(
-                f"Điểm chấm trực tiếp: {pts(value)}", f"Points given directly: {pts(value)}"
+                f"Điểm chấm trực tiếp: {pv(value)}", f"Points given directly: {pts(value)}"
             ),
         )
 
     def describe(self, leaf: Node) -> Text:
-        step = format_decimal(self.step if self.step is not None else leaf.framework_rounding)
-        top = format_decimal(leaf.full_max)
+        step = self.step if self.step is not None else leaf.framework_rounding
+        top = leaf.full_max
         return Text(
-            f"Chấm điểm trực tiếp từ 0 đến {top}, bước {step}",
-            f"Points from 0 to {top} in steps of {step}",
+            f"Chấm điểm trực tiếp từ 0 đến {dv(top)}, bước {dv(step)}",
+            f"Points from 0 to {format_decimal(top)} in steps of {format_decimal(step)}",
         )
 
 
 @dataclass(frozen=True)
+class Option:
+    """An option of a choice rule (*phương án*): its key, points and the title people read."""
+
+    key: str
+    points: Decimal
+    title: Text | None = None
+
+    def label(self, lang: str = "vi") -> str:
+        return self.title.get(lang) if self.title is not None else self.key
+
+    def names(self) -> tuple[str, ...]:
+        """The titles a value may match (both languages), besides the key."""
+        if self.title is None:
+            return ()
+        return tuple(t for t in (self.title.vi, self.title.en) if t)
+
+
+@dataclass(frozen=True)
 class ChoiceRule(Rule):
-    options: tuple[tuple[str, Decimal], ...] = ()
+    options: tuple[Option, ...] = ()
     type: str = "choice"
 
-    def score(self, text: str, leaf: Node) -> Outcome:
-        found = next((option for option in self.options if option[0] == text), None)
+    def match(self, text: str) -> Option | None:
+        """The option a value names: its key exactly, else one of its titles (docs/formats.md
+        §1: NFC, trimmed, inner spaces collapsed, case ignored)."""
+        found = next((option for option in self.options if option.key == text), None)
         if found is not None:
-            key, points = found
+            return found
+        wanted = match_key(text)
+        return next(
+            (o for o in self.options if any(match_key(n) == wanted for n in o.names())), None
+        )
+
+    def score(self, text: str, leaf: Node) -> Outcome:
+        option = self.match(text)
+        if option is not None:
+            points = option.points
             return Outcome(
                 Fraction(points),
                 lambda: Text(
-                    f"Lựa chọn «{key}» → {pts(points)} điểm",
-                    f"Option «{key}» → {points_en(points)}",
+                    f"Lựa chọn «{option.label('vi')}» → {pv(points)} điểm",
+                    f"Option «{option.label('en')}» → {points_en(points)}",
                 ),
             )
-        keys = ", ".join(key for key, _ in self.options)
-        raise RuleValueError(f"is not one of the options: {keys}")
+        raise RuleValueError(
+            msg("value.choice_unknown", options=Text(self._listed("vi"), self._listed("en")))
+        )
+
+    def _listed(self, lang: str) -> str:
+        return ", ".join(o.label(lang) for o in self.options)
 
     def describe(self, leaf: Node) -> Text:
-        listed = "; ".join(f"{k}: {format_decimal(p)}" for k, p in self.options)
-        return Text(f"Chọn một phương án ({listed})", f"One option ({listed})")
+        vi = "; ".join(f"{o.label('vi')}: {dv(o.points)}" for o in self.options)
+        en = "; ".join(f"{o.label('en')}: {format_decimal(o.points)}" for o in self.options)
+        return Text(f"Chọn một phương án ({vi})", f"One option ({en})")
 
 
 @dataclass(frozen=True)
@@ -154,103 +217,145 @@ class YesNoRule(Rule):
             return Outcome(
                 Fraction(leaf.full_max),
                 lambda: Text(
-                    f"Có → {pts(leaf.full_max)} điểm (tối đa)",
+                    f"Có → {pv(leaf.full_max)} điểm (tối đa)",
                     f"Yes → {points_en(leaf.full_max)} (max)",
                 ),
             )
         if word in NO_WORDS:
             return Outcome(Fraction(0), lambda: Text("Không → 0 điểm", "No → 0 points"))
-        raise RuleValueError("must be yes/no, có/không, true/false or 1/0")
+        raise RuleValueError(msg("value.yes_no"))
 
     def describe(self, leaf: Node) -> Text:
-        top = format_decimal(leaf.full_max)
-        return Text(f"Có: {top} điểm; không: 0", f"Yes: {top} points; no: 0")
+        top = leaf.full_max
+        return Text(f"Có: {dv(top)} điểm; không: 0", f"Yes: {format_decimal(top)} points; no: 0")
 
 
-def _is(value: Fraction) -> str:
+def _is(value: Fraction, lang: str) -> str:
     """'= 85' when exact, '≈ 91.67' when rounded for display."""
-    shown = format_fraction(value)
+    shown = pts(value) if lang == "en" else pv(value)
     return f"≈ {shown[1:]}" if shown.startswith("≈") else f"= {shown}"
 
 
-def parse_ratio(text: str) -> tuple[Fraction, Callable[[], str]]:
-    """A ratio as an exact fraction, and (lazily) how it was written, for the explanation."""
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio as an exact fraction, with how it was written (for explanations)."""
+
+    value: Fraction
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    percent: Decimal | None = None
+    plain: Decimal | None = None
+
+    def shown(self, lang: str) -> str:
+        num = format_decimal if lang == "en" else dv
+        if self.numerator is not None and self.denominator is not None:
+            return f"{num(self.numerator)}/{num(self.denominator)} {_is(self.value * 100, lang)}%"
+        if self.percent is not None:
+            return f"{num(self.percent)}%"
+        assert self.plain is not None
+        return f"{num(self.plain)} {_is(self.value * 100, lang)}%"
+
+
+def _ratio_term(text: str) -> Decimal:
+    if _THOUSANDS_LOOK.fullmatch(text):
+        digits = text.replace(".", "")
+        trimmed = format_decimal(Decimal(text))
+        raise RuleValueError(
+            msg("value.ratio_thousands", term=Quoted(text), whole=digits, trimmed=trimmed)
+        )
+    return _number(text)
+
+
+def parse_ratio(text: str) -> Ratio:
+    """A ratio value (``a/b``, ``85%`` or a plain fraction in [0, 1]) read exactly."""
     pair = _RATIO_PAIR.fullmatch(text)
     if pair:
-        numerator, denominator = _number(pair.group(1)), _number(pair.group(2))
+        numerator, denominator = _ratio_term(pair.group(1)), _ratio_term(pair.group(2))
         if denominator == 0:
-            raise RuleValueError("the denominator must be greater than 0")
+            raise RuleValueError(msg("value.ratio_zero_denominator"))
         ratio = Fraction(numerator) / Fraction(denominator)
-        return (
-            ratio,
-            lambda: (
-                f"{format_decimal(numerator)}/{format_decimal(denominator)} {_is(ratio * 100)}%"
-            ),
-        )
+        return Ratio(ratio, numerator=numerator, denominator=denominator)
     if text.endswith("%"):
         percent = _number(text[:-1].rstrip())
-        return Fraction(percent) / 100, lambda: f"{format_decimal(percent)}%"
+        return Ratio(Fraction(percent) / 100, percent=percent)
     value = _number(text)
     if value > 1:
+        raise RuleValueError(msg("value.ratio_plain_above_one", percent=value * 100))
+    return Ratio(Fraction(value), plain=value)
+
+
+def _check_plausible(ratio: Ratio, max_percent: Decimal | None) -> None:
+    if max_percent is not None and ratio.value * 100 > max_percent:
         raise RuleValueError(
-            f"a plain ratio must lie in [0, 1]: write {format_decimal(value * 100)}% or a "
-            "fraction a/b"
+            msg(
+                "value.ratio_above_max_percent",
+                ratio=Text(ratio.shown("vi"), ratio.shown("en")),
+                limit=max_percent,
+            )
         )
-    return Fraction(value), lambda: f"{format_decimal(value)} {_is(Fraction(value) * 100)}%"
 
 
 @dataclass(frozen=True)
 class RatioRule(Rule):
     brackets: tuple[Bracket, ...] = ()
+    max_percent: Decimal | None = None
     type: str = "ratio"
 
     def score(self, text: str, leaf: Node) -> Outcome:
-        ratio, shown = parse_ratio(text)
+        ratio = parse_ratio(text)
+        _check_plausible(ratio, self.max_percent)
         # Exact test a*100 >= min*b, never on a rounded percentage; the last min is 0.
-        bracket = next(b for b in self.brackets if ratio * 100 >= b.min)
+        bracket = next(b for b in self.brackets if ratio.value * 100 >= b.min)
         return Outcome(
             Fraction(bracket.points),
             lambda: Text(
-                f"Tỷ lệ {shown()} ≥ mức {format_decimal(bracket.min)}% → "
-                f"{pts(bracket.points)} điểm",
-                f"Ratio {shown()} ≥ bracket {format_decimal(bracket.min)}% → "
+                f"Tỷ lệ {ratio.shown('vi')} ≥ mức {dv(bracket.min)}% → {pv(bracket.points)} điểm",
+                f"Ratio {ratio.shown('en')} ≥ bracket {format_decimal(bracket.min)}% → "
                 f"{points_en(bracket.points)}",
             ),
         )
 
     def describe(self, leaf: Node) -> Text:
-        listed = "; ".join(
+        vi = "; ".join(f"≥{dv(b.min)}%: {dv(b.points)}" for b in self.brackets)
+        en = "; ".join(
             f"≥{format_decimal(b.min)}%: {format_decimal(b.points)}" for b in self.brackets
         )
-        return Text(f"Theo tỷ lệ đạt ({listed})", f"By ratio achieved ({listed})")
+        return Text(f"Theo tỷ lệ đạt ({vi})", f"By ratio achieved ({en})")
 
 
 @dataclass(frozen=True)
 class ProportionalRule(Rule):
+    max_percent: Decimal | None = None
     type: str = "proportional"
 
     def score(self, text: str, leaf: Node) -> Outcome:
-        ratio, shown = parse_ratio(text)
-        capped = min(ratio, Fraction(1))
+        ratio = parse_ratio(text)
+        _check_plausible(ratio, self.max_percent)
+        capped = min(ratio.value, Fraction(1))
         points = Fraction(leaf.full_max) * capped
-        note_vi = " (tỷ lệ vượt 100% tính là 100%)" if ratio > 1 else ""
-        note_en = " (a ratio above 100% counts as 100%)" if ratio > 1 else ""
+        note_vi = " (tỷ lệ vượt 100% tính là 100%)" if ratio.value > 1 else ""
+        note_en = " (a ratio above 100% counts as 100%)" if ratio.value > 1 else ""
         return Outcome(
             points,
             lambda: Text(
-                f"Tỷ lệ {shown()} × {pts(leaf.full_max)} = {pts(points)} điểm{note_vi}",
-                f"Ratio {shown()} × {pts(leaf.full_max)} = {points_en(points)}{note_en}",
+                f"Tỷ lệ {ratio.shown('vi')} × {pv(leaf.full_max)} = {pv(points)} điểm{note_vi}",
+                f"Ratio {ratio.shown('en')} × {pts(leaf.full_max)} = {points_en(points)}{note_en}",
             ),
         )
 
     def describe(self, leaf: Node) -> Text:
-        top = format_decimal(leaf.full_max)
-        return Text(f"Tỷ lệ đạt × {top} điểm", f"Ratio achieved × {top} points")
+        top = leaf.full_max
+        return Text(f"Tỷ lệ đạt × {dv(top)} điểm", f"Ratio achieved × {format_decimal(top)} points")
+
+
+_MAX_COUNT_DIGITS = 18  # a count above 10^18 is a typing slip, and int() of 5,000 digits fails
 
 
 def _count(text: str) -> int:
     if not _DIGITS.fullmatch(text):
-        raise RuleValueError("must be a whole number written with digits (0, 1, 2, …)")
+        raise RuleValueError(msg("value.count_digits"))
+    if len(text) > _MAX_COUNT_DIGITS:
+        raise RuleValueError(msg("value.too_long", limit=_MAX_COUNT_DIGITS))
     return int(text)
 
 
@@ -266,19 +371,23 @@ class CountRule(Rule):
         per_item = self.per_item
 
         def explain() -> Text:
-            base = f"{count} × {pts(per_item)} = "
+            base_vi = f"{localize_number(str(count), 'vi')} × {pv(per_item)} = "
+            base_en = f"{localize_number(str(count), 'en')} × {pts(per_item)} = "
             if raw > leaf.full_max:
                 return Text(
-                    f"{base}{pts(raw)}, giới hạn ở tối đa {pts(leaf.full_max)} điểm",
-                    f"{base}{pts(raw)}, capped at the max of {points_en(leaf.full_max)}",
+                    f"{base_vi}{pv(raw)}, giới hạn ở tối đa {pv(leaf.full_max)} điểm",
+                    f"{base_en}{pts(raw)}, capped at the max of {points_en(leaf.full_max)}",
                 )
-            return Text(f"{base}{pts(raw)} điểm", f"{base}{points_en(raw)}")
+            return Text(f"{base_vi}{pv(raw)} điểm", f"{base_en}{points_en(raw)}")
 
         return Outcome(Fraction(points), explain)
 
     def describe(self, leaf: Node) -> Text:
-        per, top = format_decimal(self.per_item), format_decimal(leaf.full_max)
-        return Text(f"Mỗi trường hợp {per} điểm, tối đa {top}", f"{per} points each, at most {top}")
+        per, top = self.per_item, leaf.full_max
+        return Text(
+            f"Mỗi trường hợp {dv(per)} điểm, tối đa {dv(top)}",
+            f"{format_decimal(per)} points each, at most {format_decimal(top)}",
+        )
 
 
 @dataclass(frozen=True)
@@ -293,24 +402,22 @@ class DeductionRule(Rule):
         per_item = self.per_item
 
         def explain() -> Text:
-            top = pts(leaf.full_max)
-            base_vi = f"{top} − {count} vi phạm × {pts(per_item)} = "
-            base_en = f"{top} − {count} violation(s) × {pts(per_item)} = "
+            base_vi = f"{pv(leaf.full_max)} − {count} vi phạm × {pv(per_item)} = "
+            base_en = f"{pts(leaf.full_max)} − {count} violation(s) × {pts(per_item)} = "
             if taken > leaf.full_max:
-                below = pts(leaf.full_max - taken)
                 return Text(
-                    f"{base_vi}{below}, không dưới 0 → 0 điểm",
-                    f"{base_en}{below}, never below 0 → 0 points",
+                    f"{base_vi}{pv(leaf.full_max - taken)}, không dưới 0 → 0 điểm",
+                    f"{base_en}{pts(leaf.full_max - taken)}, never below 0 → 0 points",
                 )
-            return Text(f"{base_vi}{pts(points)} điểm", f"{base_en}{points_en(points)}")
+            return Text(f"{base_vi}{pv(points)} điểm", f"{base_en}{points_en(points)}")
 
         return Outcome(Fraction(points), explain)
 
     def describe(self, leaf: Node) -> Text:
-        per, top = format_decimal(self.per_item), format_decimal(leaf.full_max)
+        per, top = self.per_item, leaf.full_max
         return Text(
-            f"{top} điểm, trừ {per} điểm mỗi vi phạm, không dưới 0",
-            f"{top} points less {per} per violation, never below 0",
+            f"{dv(top)} điểm, trừ {dv(per)} điểm mỗi vi phạm, không dưới 0",
+            f"{format_decimal(top)} points less {format_decimal(per)} per violation, never below 0",
         )
 
 
@@ -322,20 +429,35 @@ class SurveyRule(Rule):
         body = text[:-1].rstrip() if text.endswith("%") else text
         percent = _number(body)
         if percent > 100:
-            raise RuleValueError("a survey result must lie in [0, 100] %")
+            raise RuleValueError(msg("value.survey_range"))
         top = leaf.full_max
         points = Fraction(top) * Fraction(percent) / 100
         return Outcome(
             points,
             lambda: Text(
-                f"Kết quả khảo sát {format_decimal(percent)}% × {pts(top)} = {pts(points)} điểm",
+                f"Kết quả khảo sát {dv(percent)}% × {pv(top)} = {pv(points)} điểm",
                 f"Survey result {format_decimal(percent)}% × {pts(top)} = {points_en(points)}",
             ),
         )
 
     def describe(self, leaf: Node) -> Text:
-        top = format_decimal(leaf.full_max)
-        return Text(f"Kết quả điều tra xã hội học (%) × {top}", f"Survey result (%) × {top}")
+        top = leaf.full_max
+        return Text(
+            f"Kết quả điều tra xã hội học (%) × {dv(top)}",
+            f"Survey result (%) × {format_decimal(top)}",
+        )
 
 
-RULE_TYPES = ("points", "choice", "yes_no", "ratio", "proportional", "count", "deduction", "survey")
+RULE_NAMES: dict[str, Text] = {
+    "points": Text("chấm điểm trực tiếp", "points"),
+    "choice": Text("chọn phương án", "choice"),
+    "yes_no": Text("có/không", "yes_no"),
+    "ratio": Text("tỷ lệ theo mức", "ratio"),
+    "proportional": Text("tỷ lệ tương ứng", "proportional"),
+    "count": Text("đếm số lượng", "count"),
+    "deduction": Text("trừ điểm", "deduction"),
+    "survey": Text("điều tra xã hội học", "survey"),
+}
+"""Each rule type and its name for people; the order is the one docs and messages list."""
+
+RULE_TYPES = tuple(RULE_NAMES)

@@ -9,8 +9,9 @@ from typing import Literal
 
 from .errors import ValueRuleError
 from .framework import Framework, Node
+from .messages import localize_number, msg
 from .numbers import format_decimal, from_quanta, quanta, round_half_up
-from .rules import Explain, RuleValueError, is_na_word, normalize_value
+from .rules import RULE_NAMES, Explain, RuleValueError, dv, is_na_word, normalize_value
 from .text import Text
 
 Status = Literal["scored", "na", "missing"]
@@ -75,7 +76,7 @@ def score_leaf(framework: Framework, leaf: Node, raw: str | None) -> LeafScore:
                 max_q,
                 places,
                 Text(
-                    f"Không áp dụng: được tối đa {format_decimal(leaf.max)} điểm",
+                    f"Không áp dụng: được tối đa {dv(leaf.max)} điểm",
                     f"Not applicable: earns the max of {format_decimal(leaf.max)} points",
                 ),
             )
@@ -95,11 +96,11 @@ def score_leaf(framework: Framework, leaf: Node, raw: str | None) -> LeafScore:
     try:
         outcome = leaf.rule.score(text, leaf)
     except RuleValueError as exc:
-        message = str(exc)
-        if is_na_word(text):
-            message = "this leaf does not allow n/a"
+        reason = msg("value.na_not_allowed") if is_na_word(text) else exc.msg
         raise ValueRuleError(
-            f"{leaf.rule.type} rule: {message}", node=leaf.code, value=raw
+            msg("value.rejected", rule=RULE_NAMES[leaf.rule.type], reason=reason),
+            node=leaf.code,
+            value=raw,
         ) from None
     points_q = round_half_up(outcome.points, places)
     explain = outcome.explain
@@ -108,7 +109,10 @@ def score_leaf(framework: Framework, leaf: Node, raw: str | None) -> LeafScore:
         def explain() -> Text:
             shown = format_decimal(from_quanta(points_q, places))
             base = outcome.explain()
-            return Text(f"{base.vi}; làm tròn còn {shown}", f"{base.en}; rounded to {shown}")
+            return Text(
+                f"{base.vi}; làm tròn còn {localize_number(shown, 'vi')}",
+                f"{base.en}; rounded to {shown}",
+            )
 
     return LeafScore(leaf.code, text, "scored", outcome.points, points_q, max_q, places, explain)
 

@@ -19,6 +19,7 @@ from functools import cached_property
 from . import yamltext as y
 from .errors import Collector, ParindexError
 from .framework import Framework
+from .messages import is_english
 from .numbers import NumberSyntaxError, parse_decimal, places_of
 from .text import Text
 
@@ -51,15 +52,16 @@ class SurveyError(ParindexError):
         super().__init__(message, source=source, line=line, column=column, node=node, value=value)
         self.sheet = sheet
 
-    def where(self) -> str:
+    def where(self, lang: str = "en") -> str:
         if self.sheet is None or self.source is None:
-            return super().where()
-        place = f'{self.source}, sheet "{self.sheet}"'
+            return super().where(lang)
+        english = is_english(lang)
+        place = f'{self.source}, {"sheet" if english else "trang tính"} "{self.sheet}"'
         if self.line is not None:
-            place += f", row {self.line}"
+            place += f", {'row' if english else 'dòng'} {self.line}"
         rest = ParindexError(
             self.message, column=self.column, unit=self.unit, node=self.node, value=self.value
-        ).where()
+        ).where(lang)
         return f"{place}, {rest}" if rest else place
 
 

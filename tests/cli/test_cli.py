@@ -189,7 +189,8 @@ def test_m39_compute_csv(files: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_compute_without_units_file(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """FORMATS §2: without a units file, units have no type and no group: every node applies."""
+    """docs/formats.md §2: without a units file, units have no type and no group: every node
+    applies."""
     code, out, _ = run(capsys, "compute", "fw.yaml", "scores.csv", "--format", "json")
     units = json.loads(out)["units"]
     assert code == 0
@@ -267,8 +268,10 @@ def test_m42_bad_framework_lists_every_problem(
     )
     (files / "bad.yaml").write_text(bad, encoding="utf-8")
     assert failed(capsys, "validate", "bad.yaml") == [
-        "error: bad.yaml:15, node 1.1: max exponents are not allowed: write the number out in full",
-        "error: bad.yaml:16, node 1.2: applies_to type 'district' is not in unit_types",
+        "error: bad.yaml:15, node 1.1: max '1e1': exponents are not allowed: write the number out "
+        "in full",
+        "error: bad.yaml:16, node 1.2: applies_to type 'district' is not in unit_types "
+        "(department, commune)",
     ]
     assert failed(capsys, "compute", "bad.yaml", "scores.csv")[0].startswith("error: bad.yaml:15")
 

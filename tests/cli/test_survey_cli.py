@@ -111,7 +111,8 @@ def test_s4_every_error_reported(files, tmp_path, capsys) -> None:
     ],
 )
 def test_exit_2_on_bad_input(files, tmp_path, capsys, case: str, message: str) -> None:
-    """Every input error exits 2 with its message and no traceback (FORMATS §3 exit status)."""
+    """Every input error exits 2 with its message and no traceback (docs/formats.md §3 exit
+    status)."""
     (tmp_path / "latin.csv").write_bytes(
         "response,group,unit,Q1,Q2,Q3\nr1,LD,Hà,A,,\n".encode("latin-1")
     )

@@ -189,7 +189,7 @@ def test_m25_na_full() -> None:
 
 def test_m25_not_applicable_policy_values() -> None:
     error = errors_of(lambda: load(M25, "not_applicable: skip\n"))[0]
-    assert "not_applicable must be one of rescale, full" in str(error) and error.line == 5
+    assert "not_applicable 'skip' is not one of rescale, full" in str(error) and error.line == 5
 
 
 # -- M26 capped branch maximum ------------------------------------------------------------------
@@ -356,7 +356,7 @@ def test_m30_bonus_and_penalty_are_never_missing() -> None:
 
 
 def test_m30_missing_in_framework_order() -> None:
-    """FORMATS §3: missing lists leaf codes in framework order."""
+    """docs/formats.md §3: missing lists leaf codes in framework order."""
     fw = load(M23)
     u = compute(fw, {"U": {"2.1": "yes"}}).by_unit("U")
     assert u.missing == ("1.1", "1.2", "1.3", "2.2")
@@ -387,7 +387,7 @@ def test_m31_max_zero_gives_null_index_rank_band_and_is_listed_last() -> None:
 
 
 def test_compute_reports_every_bad_value_with_unit_and_node() -> None:
-    """FORMATS §2: every error is reported, each naming unit, node and value."""
+    """docs/formats.md §2: every error is reported, each naming unit, node and value."""
     fw = load(M24, M24_HEAD)
     found = errors_of(lambda: compute(fw, {"D": {"1.1": "maybe", "1.2": "2", "9": "1"}}, UNITS_24))
     assert len(found) == 3
@@ -400,7 +400,7 @@ def test_compute_reports_every_bad_value_with_unit_and_node() -> None:
 
 
 def test_compute_units_must_cover_answers() -> None:
-    """FORMATS §2: a unit with answers must be in the given units; units are unique."""
+    """docs/formats.md §2: a unit with answers must be in the given units; units are unique."""
     fw = load(M24, M24_HEAD)
     error = errors_of(lambda: compute(fw, {"X": {"1.1": "yes"}}, UNITS_24))[0]
     assert isinstance(error, InputError) and error.unit == "X"

@@ -161,7 +161,7 @@ def test_m1_title_forms() -> None:
     text = fw_text('- {code: "1", title: {fr: X}, max: 1, rule: {type: yes_no}}')
     found = errors_of(lambda: load_framework(text, "fw.yaml"))
     assert [str(e) for e in found] == [
-        "fw.yaml:6, node 1: unknown key 'fr' in node 1 (extensions start with 'x-')",
+        "fw.yaml:6, node 1: unknown key 'fr' (extensions start with 'x-')",
         "fw.yaml:6, node 1: title needs 'vi' or 'en'",
     ]
 
@@ -287,7 +287,7 @@ def test_m5_unknown_key_names_key_and_node() -> None:
             - {code: "1.1", title: a, maxx: 1, max: 1, rule: {type: yes_no}}
     """)
     error = framework_error(text)
-    assert "unknown key 'maxx' in node 1.1 (extensions start with 'x-')" in str(error)
+    assert "unknown key 'maxx' (extensions start with 'x-')" in str(error)
     assert (error.line, error.node) == (9, "1.1")
 
 
@@ -504,7 +504,7 @@ def test_m8_kind_only_on_top_level_nodes() -> None:
 def test_m8_kind_values() -> None:
     text = fw_text('- {code: "1", title: A, kind: extra, max: 1, rule: {type: yes_no}}')
     error = framework_error(text)
-    assert "kind must be one of normal, bonus, penalty" in str(error) and error.node == "1"
+    assert "kind 'extra' is not one of normal, bonus, penalty" in str(error) and error.node == "1"
 
 
 # -- M9 allow_na and applies_to -----------------------------------------------------------------
@@ -601,15 +601,15 @@ def test_m9_allow_na_not_under_bonus() -> None:
     [("evidence", "maybe"), ("source", "poll"), ("applies_to", "[]"), ("lead", "[1, 2]")],
 )
 def test_m9_optional_node_keys_are_checked(key: str, value: str) -> None:
-    """FORMATS §1 node keys: evidence, source, applies_to and lead have fixed forms."""
+    """docs/formats.md §1 node keys: evidence, source, applies_to and lead have fixed forms."""
     text = fw_text(f'- {{code: "1", title: L, max: 1, rule: {{type: yes_no}}, {key}: {value}}}')
     error = framework_error(text)
     assert key in str(error) and error.node == "1"
 
 
 def test_m1_optional_keys_and_defaults() -> None:
-    """FORMATS §1: legal_basis and unit_types are read; evidence defaults to optional, source to
-    self, kind to normal; source: survey is accepted."""
+    """docs/formats.md §1: legal_basis and unit_types are read; evidence defaults to optional,
+    source to self, kind to normal; source: survey is accepted."""
     fw = load(
         """
         - {code: "1", title: A, max: 1, rule: {type: yes_no}}
@@ -625,7 +625,7 @@ def test_m1_optional_keys_and_defaults() -> None:
 
 
 def test_m9_lead_and_evidence_are_inherited() -> None:
-    """FORMATS §1: lead is inherited by descendants."""
+    """docs/formats.md §1: lead is inherited by descendants."""
     fw = load("""
         - code: "1"
           title: A
@@ -667,7 +667,7 @@ def test_m9_lead_and_evidence_are_inherited() -> None:
         ("{type: choice, options: {}}", "choice needs a non-empty 'options'"),
         ("{type: ratio}", "ratio needs a non-empty 'brackets'"),
         ("{type: ratio, brackets: [{min: 0}]}", "a bracket is {min: …, points: …}"),
-        ("{type: weighted}", "rule type must be one of points, choice, yes_no"),
+        ("{type: weighted}", "rule type 'weighted' is not one of points, choice, yes_no"),
         ("yes_no", "rule must be a mapping"),
     ],
 )

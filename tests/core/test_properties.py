@@ -429,8 +429,8 @@ def single_leaves(draw: st.DrawFn) -> tuple[FrameworkSpec, NodeSpec, Answer]:
 def test_leaf_points_within_zero_and_max_for_every_rule(
     case: tuple[FrameworkSpec, NodeSpec, Answer],
 ) -> None:
-    """FORMATS §1: any valid value of any rule earns points in [0, max], a multiple of rounding,
-    equal to the oracle's (M12–M20, M22)."""
+    """docs/formats.md §1: any valid value of any rule earns points in [0, max], a multiple of
+    rounding, equal to the oracle's (M12–M20, M22)."""
     spec, leaf, answer = case
     fw = load_framework(spec.yaml(), "fw.yaml")
     result = score_leaf(fw, fw.leaves[0], answer.written)

@@ -81,7 +81,7 @@ def test_m33_below_the_last_band_has_no_band() -> None:
 
 
 def test_m33_no_bands_no_band() -> None:
-    """FORMATS §1: bands are optional."""
+    """docs/formats.md §1: bands are optional."""
     u = compute(load(LEAF_250), {"U": {"1": "250"}}).by_unit("U")
     assert u.band is None and u.rank == 1
 

@@ -52,7 +52,7 @@ def _full(leaf: Node) -> str:
     rule = leaf.rule
     assert rule is not None and leaf.max is not None
     if isinstance(rule, ChoiceRule):
-        return next(key for key, points in rule.options if points == leaf.max)
+        return next(o.key for o in rule.options if o.points == leaf.max)
     return {
         "points": str(leaf.max),
         "yes_no": "có",
