@@ -1,13 +1,35 @@
-"""How events read on the pages: action labels and the before → after lines."""
+"""How events read on the pages, in the reader's language: action labels, object types, field
+names, coded values (states, stages, decisions, roles) and the reasons the services record
+themselves; and the before → after lines.
+
+An event stores codes (``cycle.state``, ``in_progress``, ``settled_points``, ``cycles.cycle``);
+nothing here changes what is stored or hashed, only how it reads. Names come from the models
+(``verbose_name``, the choices' labels) where a model field carries them, and from the small
+tables below for what events record that no model field names.
+"""
 
 from __future__ import annotations
 
+import datetime
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from parindex.accounts.models import Role
+from parindex.appraisals.models import Decision, Outcome
+from parindex.assessments.models import Stage
+from parindex.assessments.templatetags.assessments import STATE_LABELS as ASSESSMENT_STATES
 from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
 from parindex.units.models import Unit
@@ -65,6 +87,72 @@ ACTION_LABELS = {
     "survey.links_issue": _("Survey links issued"),
     "survey.forms_import": _("Survey forms imported"),
     "survey.release": _("Survey results released"),
+    "results.snapshot_superseded": _("Results snapshot superseded"),
+}
+
+# What events record that no field of their target model names (or names as well).
+FIELD_LABELS: dict[str, Promise] = {
+    "accounts": _("accounts"),
+    "added": _("forms added"),
+    "already_stored": _("forms already stored"),
+    "appraised_points": _("points as appraised"),
+    "area": _("area"),
+    "changed": _("targets changed"),
+    "code": _("code"),
+    "content_type": _("content type"),
+    "count": _("number of links"),
+    "cover_evidence": _("signed cover document"),
+    "cycle": _("cycle"),
+    "emailed_to": _("e-mailed to"),
+    "evidence": _("evidence"),
+    "file": _("file name"),
+    "file_name": _("file name"),
+    "final_points": _("points in force"),
+    "group": _("respondent group"),
+    "in_force": _("in force"),
+    "inputs_sha256": _("SHA-256 of the inputs"),
+    "issued_at": _("activation link issued at"),
+    "note": _("note"),
+    "own_units_left_out": _("own units left out"),
+    "points": _("points"),
+    "reason": _("reason"),
+    "released": _("released to the units"),
+    "role": _("role"),
+    "roles": _("roles"),
+    "round": _("round"),
+    "rows": _("rows"),
+    "self_points": _("points as declared"),
+    "sha256": _("SHA-256"),
+    "size": _("size (bytes)"),
+    "stage": _("stage"),
+    "state": _("state"),
+    "title": _("title"),
+    "unit": _("unit"),
+    "units": _("units"),
+    "user": _("person"),
+    "value": _("value"),
+    "version": _("version"),
+}
+
+# Coded values, by field name, for events whose target model does not label them.
+VALUE_LABELS: dict[str, Mapping[str, Any]] = {
+    "decision": dict(Decision.choices),
+    "outcome": dict(Outcome.choices),
+    "role": dict(Role.choices),
+    "stage": dict(Stage.choices),
+    "state": {**dict(Cycle.State.choices), **{str(k): v for k, v in ASSESSMENT_STATES.items()}},
+}
+# A state is an assessment's or a cycle's: the target says which.
+TARGET_VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {
+    ("assessments.assessment", "state"): {str(k): v for k, v in ASSESSMENT_STATES.items()},
+    ("cycles.cycle", "state"): dict(Cycle.State.choices),
+}
+
+# Reasons the services write themselves (a person's reason is shown as written).
+REASON_LABELS: dict[str, Promise] = {
+    "Excel import": _("Imported from an Excel file"),
+    "survey aggregation": _("Survey aggregation"),
+    "Accepted as declared (bulk)": _("Accepted as declared (bulk)"),
 }
 
 
@@ -72,25 +160,112 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
-def show(value: Any) -> str:
-    if value is None:
+@cache
+def _model(target_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(target_type: str, name: str) -> models.Field[Any, Any] | None:
+    """The target model's own field of that name (not a reverse relation), if any."""
+    model = _model(target_type) if target_type else None
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def target_label(target_type: str, target_id: str = "") -> str:
+    """``cycles.cycle`` 5 as "Cycle #5", in the reader's language (the model's verbose name)."""
+    model = _model(target_type) if target_type else None
+    name = capfirst(str(model._meta.verbose_name)) if model is not None else target_type
+    return f"{name} #{target_id}" if target_id else name
+
+
+def field_label(name: str, target_type: str = "") -> str:
+    """A recorded field's name for people: the target model's verbose name when it has one
+    (translated), else the table's, else the name as recorded."""
+    field = _field(target_type, name)
+    if field is not None and isinstance(field.verbose_name, Promise):
+        return capfirst(str(field.verbose_name))
+    if name in FIELD_LABELS:
+        return capfirst(str(FIELD_LABELS[name]))
+    return name
+
+
+def _value_labels(name: str, target_type: str) -> Mapping[str, Any] | None:
+    labels = TARGET_VALUE_LABELS.get((target_type, name))
+    if labels is not None:
+        return labels
+    field = _field(target_type, name)
+    if field is not None and field.choices:
+        choices = {str(k): v for k, v in field.flatchoices}
+        if any(str(v) != k for k, v in choices.items()):  # not bare codes
+            return choices
+    return VALUE_LABELS.get(name)
+
+
+def reason_label(reason: str) -> str:
+    return str(REASON_LABELS.get(reason, reason))
+
+
+def _moment(name: str, value: str) -> str | None:
+    """An ISO date or time the trail stored, as the pages write them (local time)."""
+    if name.endswith("_at"):
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return dateformat.format(moment, "d/m/Y H:i")
+    if name.endswith("_on"):
+        day = parse_date(value)
+        if isinstance(day, datetime.date):
+            return dateformat.format(day, "d/m/Y")
+    return None
+
+
+def show(value: Any, name: str = "", target_type: str = "") -> str:
+    """A recorded value for people: codes by their labels, dates as dates, lists and mappings
+    spelled out; anything else as recorded."""
+    if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, str):
-        return value
+        labels = _value_labels(name, target_type) if name else None
+        if labels is not None and value in labels:
+            return str(labels[value])
+        return _moment(name, value) or value
+    if isinstance(value, list):
+        return ", ".join(show(item, name, target_type) for item in value) if value else "—"
+    if isinstance(value, dict):
+        if "role" in value:  # a role assignment: {role, unit, area, row?}
+            scope = [str(value[k]) for k in ("unit", "area") if value.get(k)]
+            role = show(value["role"], "role")
+            return f"{role} ({', '.join(scope)})" if scope else role
+        return "; ".join(
+            f"{field_label(k, target_type)}: {show(v, k, target_type)}" for k, v in value.items()
+        )
+    if isinstance(value, int | float):
+        return str(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True)
 class Change:
-    field: str
+    field: str  # the field's label
     before: str
     after: str
     changed: bool
+    code: str = ""  # the field's name as recorded
 
 
-def changes(before: Any, after: Any) -> list[Change]:
+def changes(before: Any, after: Any, target_type: str = "") -> list[Change]:
     """One line per field named in before or after, in first-seen order."""
     if not isinstance(before, dict | None) or not isinstance(after, dict | None):
         return [Change("", show(before), show(after), before != after)]
@@ -98,10 +273,11 @@ def changes(before: Any, after: Any) -> list[Change]:
     fields = list(dict.fromkeys([*old, *new]))
     return [
         Change(
-            name,
-            show(old.get(name)) if name in old else "—",
-            show(new.get(name)) if name in new else "—",
+            field_label(name, target_type),
+            show(old.get(name), name, target_type) if name in old else "—",
+            show(new.get(name), name, target_type) if name in new else "—",
             old.get(name) != new.get(name),
+            name,
         )
         for name in fields
     ]
@@ -115,6 +291,8 @@ class EventRow:
     changes: list[Change]
     cycle: Cycle | None = None
     unit: Unit | None = None
+    target: str = ""  # the object changed, e.g. "Cycle #5"
+    reason: str = ""  # the reason, a service's own reason by its label
 
 
 def rows(
@@ -137,9 +315,11 @@ def rows(
                 event,
                 action_label(event.action),
                 actor,
-                changes(event.before, event.after),
+                changes(event.before, event.after, event.target_type),
                 cycles.get(event.cycle_id) if event.cycle_id is not None else None,
                 units.get(event.unit_id) if event.unit_id is not None else None,
+                target_label(event.target_type, event.target_id) if event.target_type else "",
+                reason_label(event.reason),
             )
         )
     return result
