@@ -38,7 +38,7 @@ def test_the_council_page_lists_totals_adjustments_and_open_leaves(appraisal: Ap
     }
     assert set(rows) == {"SNV", "STP", "P01", "X01"}
     snv = rows["SNV"]
-    assert snv[-1] == "−0.50"  # the agreed adjustment of 1.1.1; 1.1.2 is still disputed
+    assert snv[-1] == "−0,50"  # the agreed adjustment of 1.1.1; 1.1.2 is still disputed
     body = response.content.decode()
     assert f"<b>{RATIO_LEAF}</b>" in body  # still open
     assert f"<b>{CHOICE_LEAF}</b>" in body  # among the largest adjustments
@@ -161,7 +161,7 @@ def test_publication_makes_the_pages_public_on_the_final_basis(appraisal: Apprai
     assert scorecard.status_code == 200
     html = scorecard.content.decode()
     row = next(r for r in table_rows(html) if r.attrs.get("data-code") == CHOICE_LEAF)
-    assert row.cells[2:5] == ["1.00", "0.50", "0.50"]
+    assert row.cells[2:5] == ["1,00", "0,50", "0,50"]
     assert Notification.objects.filter(verb="results_published", recipient=ap.editor_a).exists()
 
 

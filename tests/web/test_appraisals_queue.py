@@ -205,7 +205,7 @@ def test_the_leaf_page_shows_declared_self_points_and_evidence(appraisal: Apprai
     body = response.content.decode()
     assert "dung_han" in body  # declared value
     assert "Kế hoạch CCHC năm 2025" in body  # the evidence the unit attached
-    assert 'class="self">1.00<' in body
+    assert 'class="self">1,00<' in body
 
 
 def test_results_stay_hidden_from_the_unit_until_release(appraisal: Appraisal) -> None:

@@ -90,7 +90,8 @@ def test_the_ranking_page_switches_basis(appraisal: Appraisal) -> None:
     assert 'data-basis="self"' in own
 
     def snv_points(html: str) -> str:
-        return next(r.cells[2] for r in table_rows(html) if r.cells[1] == ap.a.unit.name)
+        shown = next(r.cells[2] for r in table_rows(html) if r.cells[1] == ap.a.unit.name)
+        return shown.replace(".", "").replace(",", ".")  # as the Vietnamese page shows it
 
     assert Decimal(snv_points(own)) - Decimal(snv_points(default)) == Decimal("1.25")
     fragment = client.get(url, {"basis": "self"}, HTTP_HX_REQUEST="true").content.decode()
@@ -103,9 +104,9 @@ def test_the_scorecard_shows_self_appraised_and_final_side_by_side(appraisal: Ap
     html = browse(ap.admin).get(f"/cycles/{ap.cycle.pk}/units/SNV/").content.decode()
     row = next(r for r in table_rows(html) if r.attrs.get("data-code") == CHOICE_LEAF)
     # columns: code, content, self-assessed, appraised, final points, max, index
-    assert row.cells[2:5] == ["1.00", "0.50", "0.50"]
+    assert row.cells[2:5] == ["1,00", "0,50", "0,50"]
     flagged = next(r for r in table_rows(html) if r.attrs.get("data-code") == RATIO_LEAF)
-    assert flagged.cells[2:5] == ["1.50", "1.50", "0.75"]
+    assert flagged.cells[2:5] == ["1,50", "1,50", "0,75"]
 
 
 def test_the_units_page_shows_the_three_figures(appraisal: Appraisal) -> None:
@@ -115,7 +116,7 @@ def test_the_units_page_shows_the_three_figures(appraisal: Appraisal) -> None:
     row = next(
         r for r in table_rows(html) if r.attrs.get("data-leaf") == CHOICE_LEAF and len(r.cells) > 3
     )
-    assert row.cells[2:5] == ["1.00", "0.50", "0.50"]
+    assert row.cells[2:5] == ["1,00", "0,50", "0,50"]
     assert "final-total" in html
 
 

@@ -79,7 +79,8 @@ def test_page_shows_last_cycle_answer_and_points_for_the_same_leaf_code(
     html = browse(editor_a).get(opened.url("page")).content.decode()
     result = opened.world.result(opened.world.current, opened.world.unit_a)
     previous = result.leaves["1.1.2"]
-    assert f"«{previous['value']}» → {previous['points']}" in leaf_html(html, "1.1.2")
+    shown = previous["points"].replace(".", ",")  # the page's Vietnamese decimal comma
+    assert f"«{previous['value']}» → {shown}" in leaf_html(html, "1.1.2")
     # 1.1.1 had no answer for unit A in 2024: nothing is shown beside it.
     assert "2024" not in leaf_html(html, "1.1.1")
 

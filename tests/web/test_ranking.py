@@ -26,6 +26,11 @@ def url(cycle: Cycle, query: str = "") -> str:
     return f"/cycles/{cycle.pk}/{query}"
 
 
+def vi(text: str) -> str:
+    """A figure as a Vietnamese page shows it (below 1000: the decimal point becomes a comma)."""
+    return text.replace(".", ",")
+
+
 def ranked_names(html: str) -> list[str]:
     return [row.cells[1] for row in table_rows(html)]
 
@@ -71,8 +76,8 @@ def test_rows_show_stored_figures_and_vietnamese_bands(world: World, visit) -> N
         rank, _, points, index, band = rows[result.unit.name][:5]
         assert (rank, points, index, band) == (
             str(result.rank),
-            f"{result.points:.2f}",
-            f"{result.index:.2f}",
+            vi(f"{result.points:.2f}"),
+            vi(f"{result.index:.2f}"),
             labels[result.band],
         )
 
@@ -85,7 +90,7 @@ def test_area_index_columns(world: World, visit) -> None:
     assert '<th class="num area" title="Điểm thưởng">' not in html
     snv = world.result(world.current, world.unit_a)
     row = next(r for r in table_rows(html) if r.cells[1] == "Sở Nội vụ")
-    expected = [f"{Decimal(snv.nodes[code]['index']):.2f}" for code in "12345678"]
+    expected = [vi(f"{Decimal(snv.nodes[code]['index']):.2f}") for code in "12345678"]
     assert row.cells[-8:] == expected
 
 
@@ -97,7 +102,7 @@ def test_change_since_previous_cycle(world: World, visit) -> None:
         before = world.result(world.published, unit)
         now = world.result(world.current, unit)
         change = now.index - before.index
-        shown = f"+{change:.2f}" if change > 0 else f"−{-change:.2f}"
+        shown = vi(f"+{change:.2f}" if change > 0 else f"−{-change:.2f}")
         moved = before.rank - now.rank
         arrow = "=" if moved == 0 else (f"▲{moved}" if moved > 0 else f"▼{-moved}")
         assert rows[unit.name][5:7] == [shown, arrow]

@@ -64,8 +64,8 @@ def test_summary_figures(world: World, visit) -> None:
     result = world.result(world.current, world.unit_a)
     html = visit("viewer").get(url(world.current, world.unit_a)).content.decode()
     assert "<h1>Sở Nội vụ" in html
-    assert f"<dd>{result.points:.2f} / {result.max:.2f}</dd>" in html
-    assert f'<dd class="strong">{result.index:.2f}</dd>' in html
+    assert f"<dd>{result.points:.2f} / {result.max:.2f}</dd>".replace(".", ",") in html
+    assert f'<dd class="strong">{result.index:.2f}</dd>'.replace(".", ",") in html
     assert f'<dd>{result.rank} <span class="muted">(Sở, ban, ngành)</span></dd>' in html
     assert '<span class="band band-TOT">Tốt</span>' in html
     assert "Kết quả này chưa được công bố" in html
@@ -78,7 +78,11 @@ def test_node_tree_equals_the_stored_result(world: World, visit) -> None:
         rows = {row.attrs["data-code"]: row for row in table_rows(html)}
         assert list(rows) == [n.code for n in world.fw.all_nodes if n.code in result.nodes]
         for code, figures in result.nodes.items():
-            expected = [figures["points"], figures["max"], figures["index"] or "—"]
+            expected = [
+                figures["points"].replace(".", ","),
+                figures["max"].replace(".", ","),
+                (figures["index"] or "—").replace(".", ","),
+            ]
             assert rows[code].cells[2:] == expected, (unit.code, code)
 
 

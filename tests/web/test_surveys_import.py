@@ -196,7 +196,7 @@ def test_progress_fragment_polls_while_running(survey: Questionnaire, visit) -> 
     html = client.get(f"/surveys/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert html.startswith('<div id="job-progress"')
     assert f'hx-get="/surveys/jobs/{job.pk}/"' in html
-    assert 'value="25"' in html and "(250 / 1000)" in html
+    assert 'value="25"' in html and "(250 / 1.000)" in html
     assert "đang kiểm tra từng dòng" in html
 
 

@@ -155,7 +155,7 @@ def test_aggregation_refused_when_cycle_approved(collected: Questionnaire, visit
 def test_results_page(aggregated: Questionnaire, visit) -> None:
     html = visit("viewer").get(f"/surveys/{aggregated.pk}/results/").content.decode()
     rows = {r.attrs["data-unit"]: r for r in table_rows(html) if r.attrs.get("data-unit")}
-    assert rows["SNV"].cells[1] == "66.67 ± 32.88"
+    assert rows["SNV"].cells[1] == "66,67 ± 32,88"  # the Vietnamese decimal comma
     assert rows["STP"].cells[1] == "không đủ phiếu"
     assert "Tổng hợp và tính lại" not in html  # the viewer has no actions
     admin_html = visit("admin").get(f"/surveys/{aggregated.pk}/results/").content.decode()
@@ -172,7 +172,7 @@ def test_scorecard_shows_survey_for_readers(aggregated: Questionnaire, world: Wo
     url = f"/cycles/{world.current.pk}/units/SNV/"
     html = visit("viewer").get(url).content.decode()
     assert 'data-survey="1.5"' in html
-    assert "<strong>66.67%</strong> ± 32.88" in html
+    assert "<strong>66,67%</strong> ± 32,88" in html
     assert "<strong>LD</strong> n = 2" in html and "<strong>ND</strong> n = 3" in html
     stp = visit("viewer").get(f"/cycles/{world.current.pk}/units/STP/").content.decode()
     assert "Khảo sát không đủ phiếu" in stp
