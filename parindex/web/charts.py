@@ -1,7 +1,9 @@
 """Charts as Vega-Lite specs, rendered to SVG on the server (no JavaScript, same in print).
 
 Each ``*_spec`` function is pure: rows in, a Vega-Lite dict out. ``render_svg`` turns a spec into
-SVG once and caches it by the spec's hash.
+SVG once, with the number format of the active language (axis ticks and labels: ``1.500`` and
+``84,3`` in Vietnamese, ``1,500`` and ``84.3`` in English), and caches it by the spec's hash and
+that language. Specs give no number ``format`` of their own, so nothing forces a dot.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 
 import vl_convert
 from django.core.cache import cache
+
+from parindex.web.numbers import d3_locale, number_lang
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "Noto Sans, DejaVu Sans, Arial, sans-serif"
@@ -126,11 +130,13 @@ def as_number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def render_svg(spec: dict[str, Any]) -> str:
+def render_svg(spec: dict[str, Any], lang: str | None = None) -> str:
+    """The chart as SVG, its numbers in ``lang``'s format (default: the active language)."""
+    lang = number_lang(lang)
     text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    key = "chart:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = f"chart:{lang}:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
     svg: str | None = cache.get(key)
     if svg is None:
-        svg = vl_convert.vegalite_to_svg(spec)
+        svg = vl_convert.vegalite_to_svg(spec, format_locale=d3_locale(lang))
         cache.set(key, svg, 3600)
     return svg

@@ -18,6 +18,7 @@ from parindex.core import UnitInfo, compute
 from parindex.core.report import to_csv, to_json
 from parindex.results.models import UnitResult
 from parindex.results.services import cycle_answers
+from parindex.web import charts
 from parindex.web.numbers import format_number, format_plain, format_signed, number_lang
 
 from . import appraisals_fixtures as afx
@@ -129,6 +130,33 @@ def test_filters(lang: str, expected: str) -> None:
             g=None,
         )
     assert shown == expected
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def tick_labels(svg: str) -> list[str]:
+    return re.findall(r">([^<>]*[0-9][^<>]*)</text>", svg)
+
+
+def test_chart_axes_in_the_page_language() -> None:
+    spec = {
+        "$schema": charts.SCHEMA,
+        "data": {"values": [{"a": "x", "v": 1500}, {"a": "y", "v": 84.3}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "a", "type": "nominal"},
+            "y": {"field": "v", "type": "quantitative"},
+        },
+    }
+    small = {**spec, "data": {"values": [{"a": "x", "v": 1.5}, {"a": "y", "v": 0.3}]}}
+    with translation.override("vi"):
+        assert "1.400" in tick_labels(charts.render_svg(spec))
+        assert "0,2" in tick_labels(charts.render_svg(small))
+    with translation.override("en"):
+        assert "1,400" in tick_labels(charts.render_svg(spec))
+        assert "0.2" in tick_labels(charts.render_svg(small))
+        assert "0,2" not in tick_labels(charts.render_svg(small))  # not the Vietnamese copy
 
 
 # --- pages ----------------------------------------------------------------------------------
