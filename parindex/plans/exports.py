@@ -1,7 +1,10 @@
 """The plan as an official appendix (*Phụ lục*): one table of tasks grouped by content, with the
 columns of a Vietnamese plan annex — No., content, lead agency, coordinating agencies, deadline,
 expected result — as .xlsx (openpyxl) and PDF (WeasyPrint). Draft tasks are left out: they are
-not part of the plan until the administrator confirms them."""
+not part of the plan until the administrator confirms them.
+
+Numbers in the .xlsx are numeric cells with a number format (Excel shows them with the reader's
+separators); the PDF is written in the active language, like the pages."""
 
 from __future__ import annotations
 
@@ -142,7 +145,10 @@ def plan_xlsx(plan: Plan) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     for row in appendix_rows(plan):
-        ws.append([row.number, row.content, row.lead, row.coordinating, row.deadline, row.expected])
+        number: str | int = row.number if row.heading else int(row.number)
+        ws.append([number, row.content, row.lead, row.coordinating, row.deadline, row.expected])
+        if isinstance(number, int):
+            ws.cell(row=ws.max_row, column=1).number_format = "0"
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = border

@@ -40,7 +40,7 @@ def test_xlsx_appendix(pw: fx.PlanWorld, world: World, visit) -> None:
     body = rows[5:]
     assert body[0][:3] == ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "Sở Nội vụ"]
     assert body[1] == [
-        "1",
+        1,  # a numeric cell, not text
         pw.task_a.title,
         "Sở Nội vụ",
         "Sở Tư pháp",
