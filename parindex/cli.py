@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .core import ParindexError, Scorer, compute, load_framework, read_scores, read_units
+from .core.errors import Notice
 from .core.framework import Framework
+from .core.messages import msg
 from .core.numbers import format_decimal
 from .core.report import to_csv, to_json, to_table
 
@@ -62,11 +64,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+WARNINGS_SHOWN = 10  # per kind, unless --verbose (docs/formats.md §2)
+
+
+def print_warnings(warnings: Sequence[Notice], lang: str, verbose: bool) -> None:
+    """Warnings on standard error, summarised per kind: a file with 5,000 ignored values prints
+    a dozen lines, not 5,000."""
+    kinds: dict[str | None, list[Notice]] = {}
+    for warning in warnings:
+        kinds.setdefault(warning.code, []).append(warning)
+    for code, group in kinds.items():
+        if verbose or len(group) <= WARNINGS_SHOWN or code is None:
+            shown = group
+        else:
+            shown = group[:WARNINGS_SHOWN]
+            summary = msg(f"{code}.many", count=len(group)).render(lang)
+            first = msg("warn.first", shown=WARNINGS_SHOWN).render(lang)
+            print(f"warning: {summary}; {first}", file=sys.stderr)
+        for warning in shown:
+            print(f"warning: {warning.render(lang)}", file=sys.stderr)
+
+
 def cmd_compute(args: argparse.Namespace) -> int:
     fw = _framework(args.framework)
     scorer = Scorer(fw)
     units = None
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     if args.units:
         unit_list, unit_warnings = read_units(_read(args.units), args.units, fw)
         warnings.extend(unit_warnings)
@@ -81,15 +104,14 @@ def cmd_compute(args: argparse.Namespace) -> int:
         unit_infos = list(units.values())
     result = compute(fw, scores.answers, unit_infos, scorer=scorer)
     warnings.extend(result.warnings)
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    print_warnings(warnings, args.lang, args.verbose)
     if args.format == "json":
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif args.format == "csv":
         sys.stdout.write(to_csv(result))
     else:
-        sys.stdout.write(to_table(result))
+        sys.stdout.write(to_table(result, args.lang))
     return 0
 
 
@@ -163,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "vi"),
+        default="en",
+        help="language of messages and readable tables (default en; vi: tiếng Việt)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser(
@@ -187,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("scores", metavar="SCORES", help="scores file (CSV: unit,item,value)")
     comp.add_argument("--units", metavar="UNITS", help="units file (CSV: unit[,name,type,group])")
     comp.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    comp.add_argument(
+        "--verbose", action="store_true", help="print every warning, not the first ten of a kind"
+    )
     comp.set_defaults(func=cmd_compute)
 
     survey = sub.add_parser("survey", help="sociological survey: aggregate responses")
@@ -228,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except ParindexError as exc:
-        print(f"error: {exc}".replace("\n", "\nerror: "), file=sys.stderr)
+        text = exc.render(args.lang)
+        print(f"error: {text}".replace("\n", "\nerror: "), file=sys.stderr)
         return 2
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -188,4 +188,25 @@ CATALOG: dict[str, tuple[str, str]] = {
         "bracket mins must strictly decrease",
     ),
     "fw.bracket_last": ("min của mức cuối phải bằng 0", "the last bracket's min must be 0"),
+    # -- warnings (a value checked, then set aside) ----------------------------------------
+    "warn.not_applicable": (
+        "không áp dụng cho loại đơn vị {type}; giá trị được bỏ qua",
+        "does not apply to type {type}; value ignored",
+    ),
+    "warn.not_applicable.many": (
+        "{count} giá trị được bỏ qua vì tiêu chí không áp dụng cho loại đơn vị",
+        "{count} values ignored because their leaf does not apply to the unit's type",
+    ),
+    "warn.unit_type_unknown": (
+        "loại đơn vị '{type}' không có trong unit_types của bộ chỉ số ({types})",
+        "type '{type}' is not among the framework's unit_types ({types})",
+    ),
+    "warn.unit_type_unknown.many": (
+        "{count} đơn vị có loại không có trong unit_types của bộ chỉ số",
+        "{count} units have a type the framework does not list",
+    ),
+    "warn.first": (
+        "{shown} cảnh báo đầu tiên (--verbose để xem tất cả):",
+        "the first {shown} (--verbose lists every one):",
+    ),
 }

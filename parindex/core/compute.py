@@ -18,8 +18,9 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from .errors import Collector, InputError, ParindexError, ValueRuleError
+from .errors import Collector, InputError, Notice, ParindexError, ValueRuleError
 from .framework import Band, Framework, Node
+from .messages import msg
 from .numbers import format_decimal, from_quanta, quanta
 from .ranking import listing_key, rank_in_groups
 from .scoring import LeafScore, Scorer
@@ -81,7 +82,7 @@ class CycleResult:
     ranks: tuple[int | None, ...]
     missing_mask: Mask  # units × leaves
     leaf_scores: tuple[dict[str, LeafScore], ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]
 
     @cached_property
     def order(self) -> tuple[int, ...]:
@@ -195,7 +196,7 @@ def compute(
     cols: list[int] = []
     points: list[int] = []
     maxima: list[int] = []
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     leaf_scores: list[dict[str, LeafScore]] = [{} for _ in infos]
     for unit_code, unit_answers in answers.items():
         position = position_of[unit_code]
@@ -219,8 +220,9 @@ def compute(
                 if score.status == "missing":  # an empty cell is no value: nothing to ignore
                     continue
                 warnings.append(
-                    f"unit {unit_code}, node {leaf_code}: does not apply to type {unit_type}; "
-                    "value ignored"
+                    Notice(
+                        msg("warn.not_applicable", type=unit_type), unit=unit_code, node=leaf_code
+                    )
                 )
                 continue
             if score.status == "missing":
@@ -337,7 +339,7 @@ def _aggregate(
     leaf_applies: Mask,
     missing_mask: Mask,
     leaf_scores: tuple[dict[str, LeafScore], ...],
-    warnings: tuple[str, ...],
+    warnings: tuple[Notice, ...],
 ) -> CycleResult:
     places = fw.places
     all_nodes = fw.all_nodes

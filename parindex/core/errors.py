@@ -97,6 +97,11 @@ class InputError(ParindexError):
     """A scores or units file breaks docs/formats.md §2."""
 
 
+class Notice(ParindexError):
+    """A warning: a value was checked and set aside, not an error. Its ``code`` is its kind,
+    by which the CLI summarises many of them (docs/formats.md §2)."""
+
+
 class ParindexErrors(ParindexError):
     """Several problems found in one pass; ``errors`` holds each one."""
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from .compute import CycleResult, UnitResult
+from .messages import is_english, localize_number
 from .numbers import format_decimal
 
 
@@ -86,10 +87,23 @@ def to_csv(result: CycleResult) -> str:
     return out.getvalue()
 
 
-def to_table(result: CycleResult) -> str:
+_TABLE_HEADER = {
+    "en": ["group", "rank", "unit", "name", "points", "max", "index", "band", "missing"],
+    "vi": ["nhóm", "hạng", "đơn vị", "tên", "điểm", "tối đa", "chỉ số", "xếp loại", "thiếu"],
+}
+
+
+def to_table(result: CycleResult, lang: str = "en") -> str:
+    """A table for people: band titles rather than codes, numbers in the reader's format."""
     fw = result.framework
     places = fw.places
-    header = ["group", "rank", "unit", "name", "points", "max", "index", "band", "missing"]
+    english = is_english(lang)
+    header = _TABLE_HEADER["en" if english else "vi"]
+
+    def number(value: Decimal | None) -> str:
+        text = _fixed(value, places)
+        return localize_number(text, lang) if text else ""
+
     rows = [header]
     for u in result.units:
         rows.append(
@@ -98,16 +112,18 @@ def to_table(result: CycleResult) -> str:
                 str(u.rank) if u.rank is not None else "-",
                 u.unit.code,
                 u.unit.name or "",
-                _fixed(u.points, places) or "",
-                _fixed(u.max, places) or "",
-                _fixed(u.index, places) or "-",
-                u.band.code if u.band else "-",
+                number(u.points),
+                number(u.max),
+                number(u.index) or "-",
+                u.band.label(lang) if u.band else "-",
                 str(len(u.missing)) if u.missing else "",
             ]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     numeric = {1, 4, 5, 6, 8}
-    lines = [f"{fw.title} — {fw.code} {fw.version} (max {format_decimal(fw.max_total)})"]
+    top = localize_number(format_decimal(fw.max_total), lang)
+    maximum = "max" if english else "tối đa"
+    lines = [f"{fw.title.get(lang)} — {fw.code} {fw.version} ({maximum} {top})"]
     for r in rows:
         cells = [
             c.rjust(w) if i in numeric else c.ljust(w)

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .compute import UnitInfo
-from .errors import Collector, InputError, ValueRuleError
+from .errors import Collector, InputError, Notice, ValueRuleError
 from .framework import Framework
+from .messages import Message, msg
 from .scoring import Scorer
 
 SCORES_COLUMNS = ("unit", "item", "value")
@@ -30,7 +31,7 @@ class _ScoreRow:
     item: str
     value: str
 
-    def error(self, message: str, column: str | None = None) -> InputError:
+    def error(self, message: str | Message, column: str | None = None) -> InputError:
         return InputError(
             message,
             source=self.source,
@@ -47,7 +48,7 @@ class Scores:
     """A valid scores file: answers per unit and leaf, and the warnings it raised."""
 
     answers: dict[str, dict[str, str]]
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]
 
 
 def _rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -103,12 +104,12 @@ def _cell(row: list[str], position: int | None) -> str:
 
 def read_units(
     text: str, source: str = "<units>", framework: Framework | None = None
-) -> tuple[list[UnitInfo], tuple[str, ...]]:
+) -> tuple[list[UnitInfo], tuple[Notice, ...]]:
     """Read a units file: header ``unit`` plus any of ``name,type,group``."""
     header, rows = _rows(text, source)
     columns = _columns(header, ("unit",), UNIT_COLUMNS, source)
     problems = Collector()
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     units: list[UnitInfo] = []
     first_line: dict[str, int] = {}
     for line, row in rows:
@@ -141,8 +142,12 @@ def read_units(
             and unit_type not in framework.unit_types
         ):
             warnings.append(
-                f"{source}:{line}: unit {code}: type '{unit_type}' is not among the "
-                f"framework's unit_types ({', '.join(framework.unit_types)})"
+                Notice(
+                    msg("warn.unit_type_unknown", type=unit_type, types=framework.unit_types),
+                    source=source,
+                    line=line,
+                    unit=code,
+                )
             )
         units.append(
             UnitInfo(
@@ -168,7 +173,7 @@ def read_scores(
     columns = _columns(header, SCORES_COLUMNS, SCORES_COLUMNS, source)
     scorer = scorer or Scorer(framework)
     problems = Collector()
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     answers: dict[str, dict[str, str]] = {}
     first_line: dict[tuple[str, str], int] = {}
     unknown_units: set[str] = set()
@@ -216,7 +221,7 @@ def read_scores(
         try:
             score = scorer(leaf, value)
         except ValueRuleError as exc:
-            problems.add(cell.error(exc.message, "value"))
+            problems.add(cell.error(exc.msg or exc.message, "value"))
             continue
         if not known:
             continue
@@ -224,8 +229,13 @@ def read_scores(
         if not leaf.applies(unit_type):
             if score.status != "missing":  # an empty cell is no value: nothing to ignore
                 warnings.append(
-                    f"{source}:{line}: unit {unit}, item {item}: does not apply to "
-                    f"type {unit_type}; value ignored"
+                    Notice(
+                        msg("warn.not_applicable", type=unit_type),
+                        source=source,
+                        line=line,
+                        unit=unit,
+                        node=item,
+                    )
                 )
             continue
         answers.setdefault(unit, {})[item] = value

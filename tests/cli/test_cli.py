@@ -43,7 +43,7 @@ UNITS = (
 SCORES = "unit,item,value\nD,1.1,yes\nD,1.2,2/3\nE,1.1,có\nE,1.2,90%\nC,1.1,no\n"
 
 TABLE = """\
-Chỉ số CCHC thử — demo 2024 (max 2.5)
+Demo PAR Index — demo 2024 (max 2.5)
 group  rank  unit  name        points   max  index  band  missing
 Sở        1  E     Sở Tư pháp    2.35  2.50  94.00  A
 Sở        2  D     Sở Nội vụ     2.00  2.50  80.00  B
@@ -211,7 +211,7 @@ def test_m42_warnings_go_to_stderr_with_exit_0(
     )
     assert code == 0
     assert err == (
-        "warning: warn.csv:2: unit C, item 1.2: does not apply to type commune; value ignored\n"
+        "warning: warn.csv:2, unit C, node 1.2: does not apply to type commune; value ignored\n"
     )
     assert "C,Xã An Phú,commune,Xã,1.00,1.00,100.00,1,A," in out
 
@@ -416,4 +416,88 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         "parindex survey aggregate examples/questionnaire.yaml examples/responses.csv"
         " --format scores > survey.csv" in lines
+    )
+
+
+def test_table_in_vietnamese_shows_band_titles_and_vietnamese_numbers(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--lang vi: Vietnamese header and title, numbers 2,35, the band's title (Tốt), not its
+    code."""
+    titled = FRAMEWORK.replace(
+        "  - {code: A, min: 90}", '  - {code: A, min: 90, title: {vi: "Tốt", en: "Good"}}'
+    )
+    (files / "titled.yaml").write_text(titled, encoding="utf-8")
+    code, out, _ = run(
+        capsys, "--lang", "vi", "compute", "titled.yaml", "scores.csv", "--units", "units.csv"
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Chỉ số CCHC thử — demo 2024 (tối đa 2,5)"
+    assert lines[1].split() == [
+        "nhóm",
+        "hạng",
+        "đơn",
+        "vị",
+        "tên",
+        "điểm",
+        "tối",
+        "đa",
+        "chỉ",
+        "số",
+        "xếp",
+        "loại",
+        "thiếu",
+    ]
+    assert lines[2].split()[-4:] == ["2,35", "2,50", "94,00", "Tốt"]
+    code, out, _ = run(capsys, "compute", "titled.yaml", "scores.csv", "--units", "units.csv")
+    assert out.splitlines()[2].split()[-4:] == ["2.35", "2.50", "94.00", "Good"]
+
+
+def test_errors_in_vietnamese_with_lang_vi(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang vi renders every error in Vietnamese; the default is English."""
+    (files / "bad.csv").write_text("unit,item,value\nD,1.2,950/1.000\n", encoding="utf-8")
+    vi = failed(capsys, "--lang", "vi", "compute", "fw.yaml", "bad.csv")
+    assert vi == [
+        "error: bad.csv:2, cột value, đơn vị D, mục 1.2, giá trị «950/1.000»: quy tắc tỷ lệ "
+        "tương ứng: «1.000»: dấu chấm ở đây có thể là dấu phân cách hàng nghìn; viết số không "
+        "có dấu phân cách (1000) hoặc bỏ các số 0 ở cuối phần thập phân (1)"
+    ]
+    en = failed(capsys, "compute", "fw.yaml", "bad.csv")
+    assert en == [
+        "error: bad.csv:2, column value, unit D, node 1.2, value '950/1.000': proportional rule: "
+        "'1.000': the dot may be a thousands separator; write the number without separators "
+        "(1000) or without the trailing zeros (1)"
+    ]
+
+
+def _many_ignored(files: Path, count: int) -> None:
+    rows = "".join(f"C{i},1.2,1/2\n" for i in range(count))
+    units = "".join(f"C{i},Xã {i},commune,Xã\n" for i in range(count))
+    (files / "many.csv").write_text("unit,item,value\n" + rows, encoding="utf-8")
+    (files / "many-units.csv").write_text("unit,name,type,group\n" + units, encoding="utf-8")
+
+
+def test_warnings_of_one_kind_are_summarised(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/formats.md §2: 25 ignored values print the count, then the first ten with their
+    lines; --verbose prints every one."""
+    _many_ignored(files, 25)
+    args = ("compute", "fw.yaml", "many.csv", "--units", "many-units.csv", "--format", "csv")
+    code, _, err = run(capsys, *args)
+    lines = err.splitlines()
+    assert code == 0 and len(lines) == 11
+    assert lines[0] == (
+        "warning: 25 values ignored because their leaf does not apply to the unit's type; "
+        "the first 10 (--verbose lists every one):"
+    )
+    assert lines[1].startswith("warning: many.csv:2, unit C0, node 1.2: does not apply")
+    assert lines[10].startswith("warning: many.csv:11, unit C9, node 1.2")
+    _, _, err = run(capsys, *args, "--verbose")
+    assert len(err.splitlines()) == 25
+    _, _, err = run(capsys, "--lang", "vi", *args)
+    assert err.splitlines()[0] == (
+        "warning: 25 giá trị được bỏ qua vì tiêu chí không áp dụng cho loại đơn vị; "
+        "10 cảnh báo đầu tiên (--verbose để xem tất cả):"
     )

@@ -155,7 +155,12 @@ def test_m24_compute_ignores_values_of_non_applicable_leaves_with_a_warning() ->
     fw = load(M24, M24_HEAD)
     result = compute(fw, {"C": {"1.1": "yes", "1.2": "2/3"}}, UNITS_24)
     assert summary(result.by_unit("C")) == ("1.00", "1.00", "100.00")
-    assert result.warnings == ("unit C, node 1.2: does not apply to type commune; value ignored",)
+    assert tuple(map(str, result.warnings)) == (
+        "unit C, node 1.2: does not apply to type commune; value ignored",
+    )
+    assert result.warnings[0].render("vi") == (
+        "đơn vị C, mục 1.2: không áp dụng cho loại đơn vị commune; giá trị được bỏ qua"
+    )
     quiet = compute(fw, {"C": {"1.1": "yes", "1.2": ""}}, UNITS_24)
     assert quiet.warnings == ()  # D7
 

@@ -130,9 +130,10 @@ def test_d8_short_row_reads_missing_cells_as_empty() -> None:
 def test_m36_non_applicable_value_is_checked_then_ignored_with_warning() -> None:
     """M36: C,1.2,2/3 warns and is ignored; C,1.2,abc is an error; C,1.2, is nothing."""
     scores = read_scores("unit,item,value\nC,1.2,2/3\n", fw24(), "scores.csv", UNITS)
-    assert scores.warnings == (
-        "scores.csv:2: unit C, item 1.2: does not apply to type commune; value ignored",
+    assert tuple(map(str, scores.warnings)) == (
+        "scores.csv:2, unit C, node 1.2: does not apply to type commune; value ignored",
     )
+    assert scores.warnings[0].code == "warn.not_applicable"
     assert scores.answers == {}
     error = scores_errors("unit,item,value\nC,1.2,abc\n", UNITS)[0]
     assert (error.line, error.unit, error.node, error.value) == (2, "C", "1.2", "abc")
@@ -180,8 +181,8 @@ def test_m37_units_file_errors() -> None:
 def test_m37_type_outside_unit_types_warns() -> None:
     """M37: a type the framework does not list is a warning (the unit gets only untyped nodes)."""
     _, warnings = read_units("unit,type\nX,district\n", "units.csv", fw24())
-    assert warnings == (
-        "units.csv:2: unit X: type 'district' is not among the framework's "
+    assert tuple(map(str, warnings)) == (
+        "units.csv:2, unit X: type 'district' is not among the framework's "
         "unit_types (department, commune)",
     )
 
