@@ -19,6 +19,7 @@ from parindex.evidence.services import evidence_upload
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
 from parindex.units.models import Unit
+from parindex.web.numbers import format_number
 
 from .models import ContentArea, Plan, PlanTarget, ProgressEvidence, ProgressReport, Task
 
@@ -367,7 +368,7 @@ def tasks_from_losses(
                 status=Task.Status.DRAFT,
                 expected_points=loss.lost,
                 expected_result=_("%(points)s points regained (%(scope)s, %(year)s results)")
-                % {"points": loss.lost, "scope": scope_label, "year": cycle.year},
+                % {"points": format_number(loss.lost), "scope": scope_label, "year": cycle.year},
                 source_cycle=cycle,
             )
         )

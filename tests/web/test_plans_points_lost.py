@@ -110,6 +110,7 @@ def test_ticked_nodes_become_draft_tasks(pw: fx.PlanWorld, world: World, visit) 
         task = by_node[loss.code]
         assert task.status == Task.Status.DRAFT
         assert task.expected_points == loss.lost
+        assert f" {vi(loss.lost)} điểm " in task.expected_result, task.expected_result
         assert task.lead_agency == Unit.objects.get(code=loss.node.lead)
         assert task.source_cycle == world.current
         top = loss.code.split(".")[0]
