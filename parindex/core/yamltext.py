@@ -3,6 +3,10 @@
 PyYAML's composer gives each scalar its style and line; we resolve types ourselves so that
 YAML 1.1 surprises cannot change what a file means: ``yes`` stays the text "yes", ``1.10`` stays
 the decimal text "1.10" (never a float), duplicate keys are errors, and every value knows its line.
+
+Anchors (``&name``) and aliases (``*name``) are refused outright: the formats never need them, and
+a few hundred bytes of nested aliases (the "billion laughs" bomb) would expand to billions of
+values. A document above ``MAX_YAML_BYTES`` is refused before it is parsed.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import yaml
 from .errors import ParindexError
 
 ScalarKind = Literal["str", "num", "bool", "null"]
+
+MAX_YAML_BYTES = 2 * 1024 * 1024  # 2 MB: the shipped frameworks are about 30 kB
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _BOOLEANS = {"true": True, "false": False}  # docs/formats.md §1: booleans are true/false only
@@ -58,10 +64,34 @@ def line_of(value: Value) -> int:
     return value.line
 
 
+class _AnchorFound(Exception):
+    """Raised by the loader at the first anchor or alias; ``line`` counts from 1."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe composer, stopped at the first anchor or alias, before it is resolved."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AnchorFound(event.start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
 def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
     """Parse ``text`` into Scalars, Mappings and Sequences, or raise ``error`` with a line."""
+    if len(text) > MAX_YAML_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
+        limit = MAX_YAML_BYTES // (1024 * 1024)
+        raise error(f"the file is larger than {limit} MB", source=source)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
+    except _AnchorFound as found:
+        message = "anchors (&name) and aliases (*name) are not supported: write the value out"
+        raise error(message, source=source, line=found.line) from None
     except RecursionError:
         raise error("not valid YAML: nested too deeply", source=source) from None
     except yaml.MarkedYAMLError as exc:
@@ -74,32 +104,18 @@ def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
     if node is None:
         raise error("the file is empty", source=source)
     try:
-        return _convert(node, source, error, set())
+        return _convert(node, source, error)
     except RecursionError:
         raise error("not valid YAML: nested too deeply", source=source) from None
 
 
-def _convert(
-    node: yaml.Node, source: str, error: type[ParindexError], open_nodes: set[int]
-) -> Value:
-    """``open_nodes`` holds the collections being converted: an alias to one of them is a loop."""
+def _convert(node: yaml.Node, source: str, error: type[ParindexError]) -> Value:
+    """The composed tree is a tree: with anchors refused, no node is shared and none loops."""
     line = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, line)
-    if id(node) in open_nodes:
-        raise error("an alias (*name) refers to a node that contains it", source=source, line=line)
-    open_nodes.add(id(node))
-    try:
-        return _collection(node, source, error, open_nodes, line)
-    finally:
-        open_nodes.discard(id(node))
-
-
-def _collection(
-    node: yaml.Node, source: str, error: type[ParindexError], open_nodes: set[int], line: int
-) -> Value:
     if isinstance(node, yaml.SequenceNode):
-        seq = Sequence(_convert(item, source, error, open_nodes) for item in node.value)
+        seq = Sequence(_convert(item, source, error) for item in node.value)
         seq.line = line
         return seq
     if isinstance(node, yaml.MappingNode):
@@ -120,7 +136,7 @@ def _collection(
                     source=source,
                     line=key_line,
                 )
-            mapping[key] = _convert(value_node, source, error, open_nodes)
+            mapping[key] = _convert(value_node, source, error)
             mapping.key_lines[key] = key_line
             mapping.key_kinds[key] = _scalar(key_node, key_line).kind
         return mapping
