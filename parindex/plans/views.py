@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
@@ -43,6 +42,7 @@ from .forms import (
     split_codes,
 )
 from .models import ContentArea, Plan, PlanTarget, Task
+from .params import MAX_NUMBER_CHARS, parse_id, parse_percent
 
 MAX_CHART_NODES = 30
 
@@ -152,8 +152,14 @@ def plan_targets(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST":
         delete = request.POST.get("delete")
         if delete:
-            PlanTarget.objects.filter(plan=plan, pk=delete).delete()
-            messages.success(request, _("Target removed."))
+            target_id = parse_id(delete)
+            removed = 0
+            if target_id is not None:
+                removed, _kinds = PlanTarget.objects.filter(plan=plan, pk=target_id).delete()
+            if removed:
+                messages.success(request, _("Target removed."))
+            else:
+                messages.error(request, _("The target to remove was not found."))
             return redirect("plans:targets", plan_id=plan.pk)
         if form.is_valid():
             try:
@@ -363,10 +369,9 @@ def _analysis_setup(request: HttpRequest, plan: Plan, data: Any) -> dict[str, An
     cycles = list(selectors.plan_cycles(plan, web_access.visible_cycles(request.user)))
     if not cycles:
         return {"cycles": [], "cycle": None}
-    try:
-        cycle_id = int(data.get("cycle") or cycles[0].pk)
-    except ValueError:
-        raise Http404 from None
+    cycle_id = parse_id(data.get("cycle")) if data.get("cycle") else cycles[0].pk
+    if cycle_id is None:
+        raise Http404
     cycle = web_access.get_cycle_for_user(request, cycle_id)
     if cycle.pk not in {c.pk for c in cycles}:
         raise Http404  # a cycle of another framework than the plan's
@@ -484,14 +489,6 @@ def points_lost_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _share(text: str | None) -> Fraction:
-    try:
-        percent = Fraction(Decimal((text or "100").strip()))
-    except (ArithmeticError, ValueError):
-        return Fraction(-1)
-    return percent / 100
-
-
 @require_GET
 def whatif_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Pick nodes to regain fully or to a share, for one unit or for all units: the projected
@@ -510,10 +507,17 @@ def whatif_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     chosen = [c for c in request.GET.getlist("nodes") if c]
     chosen += split_codes(request.GET.get("more", ""))
     share_text = request.GET.get("share") or "100"
-    share = _share(share_text)
+    share = parse_percent(share_text)  # bounded before it is parsed: never a huge number
     projection = None
     errors: list[str] = []
-    if chosen:
+    if share is None:
+        errors.append(
+            _(
+                "The share must be a number above 0 and at most 100 (a percentage of the "
+                "maximum), for example 50 or 12.5."
+            )
+        )
+    elif chosen:
         targets = [Target(code, share) for code in dict.fromkeys(chosen)]
         infos = [UnitInfo(u.code, u.name, u.type, u.group or None) for u in setup["units"]]
         inputs = cycle_inputs(cycle, setup["basis"])  # appraised points stay in force
@@ -561,7 +565,7 @@ def whatif_view(request: HttpRequest, plan_id: int) -> HttpResponse:
             "candidates": candidates,
             "chosen": set(chosen),
             "more": request.GET.get("more", ""),
-            "share": share_text,
+            "share": share_text[:MAX_NUMBER_CHARS],
             "projection": projection,
             "rows": rows,
             "focus": focus,
