@@ -4,25 +4,69 @@ leaf mirrored into ``results.AppraisedValue``, and the cycle's results on both b
 
 from __future__ import annotations
 
-from parindex.accounts.models import User
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parindex.accounts.models import Role, User
 from parindex.appraisals.leaves import in_force
 from parindex.appraisals.models import LeafAppraisal
 from parindex.assessments.access import unit_roles
 from parindex.assessments.models import Assessment
+from parindex.assessments.templatetags.assessments import state_label
 from parindex.audit.services import audit_record
-from parindex.core.workflow import Action, State, WorkflowError, transition
+from parindex.core.workflow import Action, State, WorkflowError, find, transition
 from parindex.cycles.models import Cycle
 from parindex.results.models import Basis
 from parindex.results.services import appraised_value_set, cycle_compute
 
 from .errors import AppraisalError
 
+# The workflow's actions as the refusals name them (the core's own message is English).
+ACTION_LABELS = {
+    Action.SUBMIT: gettext_lazy("submit the self-assessment"),
+    Action.REOPEN_SELF: gettext_lazy("reopen the self-assessment"),
+    Action.START_APPRAISAL: gettext_lazy("start the appraisal"),
+    Action.RELEASE: gettext_lazy("release the appraisal to the unit"),
+    Action.REPLY: gettext_lazy("send the explanations"),
+    Action.RETURN_AGAIN: gettext_lazy("return for another explanation round"),
+    Action.SETTLE: gettext_lazy("settle the disputed items"),
+    Action.FINISH: gettext_lazy("finish the appraisal"),
+    Action.APPROVE: gettext_lazy("approve the results"),
+    Action.REOPEN: gettext_lazy("reopen the approved results"),
+    Action.PUBLISH: gettext_lazy("publish the results"),
+}
+
+
+def workflow_refusal(state: str, action: Action, roles: set[str]) -> str:
+    """Why the workflow's table refuses ``action``, in the reader's language: the checks of
+    ``core.workflow.transition``, in its order, named by the action's, state's and roles'
+    labels."""
+    label = str(ACTION_LABELS.get(action, action))
+    found = find(state, action)
+    if found is None:
+        return _("The action “%(action)s” is not possible while the assessment is “%(state)s”.") % {
+            "action": label,
+            "state": state_label(state),
+        }
+    allowed = sorted(r.value for r in found.roles)
+    if not set(allowed) & {str(r) for r in roles}:
+        names = [str(Role(r).label) if r in Role.values else r for r in allowed]
+        if len(names) > 1:
+            names = [
+                _("%(names)s or %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+            ]
+        return _("Only a person with the role %(roles)s may “%(action)s”.") % {
+            "roles": names[0],
+            "action": label,
+        }
+    return _("The action “%(action)s” needs a written reason.") % {"action": label}
+
 
 def _workflow(state: str, action: Action, roles: set[str], reason: str = "") -> State:
     try:
         return transition(state, action, roles, reason)
-    except WorkflowError as exc:
-        raise AppraisalError(str(exc)) from None
+    except WorkflowError:
+        raise AppraisalError(workflow_refusal(state, action, roles)) from None
 
 
 def set_state(
