@@ -28,12 +28,23 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from parindex.core import Framework, ParindexError, ValueRuleError, score_leaf
+from parindex.core import Framework, Node, ParindexError, ValueRuleError, score_leaf
+from parindex.core.display import canonical_value, value_label
+from parindex.core.messages import localize_number
 from parindex.core.numbers import format_decimal
-from parindex.core.rules import ChoiceRule, YesNoRule, normalize_value
+from parindex.core.rules import (
+    ChoiceRule,
+    ProportionalRule,
+    RatioRule,
+    RuleValueError,
+    YesNoRule,
+    is_na_word,
+    normalize_value,
+)
+from parindex.core.typed import typed_number
 from parindex.results.models import Answer
 
-from .forms import NA, NO, YES
+from .forms import NA, NO, YES, input_kind
 from .models import Assessment
 from .selectors import AssessmentPage
 from .services import ImportConflict, self_leaf
@@ -41,11 +52,14 @@ from .services import ImportConflict, self_leaf
 FORMAT = "parindex.self-assessment/1"
 SHEET = "Tự đánh giá"
 META_SHEET = "parindex"
+LISTS_SHEET = "lists"
 HEADER_ROW = 6
 FIRST_ROW = HEADER_ROW + 1
-# Columns (1-based): what a person reads, the one they fill, and the hidden bookkeeping.
-COL_CODE, COL_TITLE, COL_RULE, COL_MAX, COL_VALUE, COL_POINTS, COL_PREVIOUS = range(1, 8)
-COL_LEAF, COL_VERSION, COL_ORIGINAL = 8, 9, 10
+# Columns (1-based): what a person reads, the ones they fill (the value, or for a ratio its
+# numerator and denominator as numbers), and the hidden bookkeeping.
+COL_CODE, COL_TITLE, COL_RULE, COL_MAX, COL_VALUE, COL_NUMERATOR, COL_DENOMINATOR = range(1, 8)
+COL_POINTS, COL_PREVIOUS = 8, 9
+COL_LEAF, COL_VERSION, COL_ORIGINAL = 10, 11, 12
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
 # An .xlsx file is a ZIP archive: 5 MB of compressed XML can unpack a thousandfold, and openpyxl
@@ -137,10 +151,11 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
         "version": fw.version,
     }
     sheet["A4"] = _(
-        "Fill only the column “%(column)s”. Write a ratio as numerator/denominator (e.g. 45/50), "
-        "“n/a” where the leaf allows it, and leave a cell empty to clear it. Then upload the file "
-        "on the self-assessment page."
-    ) % {"column": _("Declared value")}
+        "Fill only the yellow cells: “%(column)s”, or for a ratio its numerator and denominator "
+        "as whole numbers (e.g. 45 and 50); pick options from the list; “%(na)s” where the leaf "
+        "allows it; leave a cell empty to clear it. Then upload the file on the self-assessment "
+        "page."
+    ) % {"column": _("Declared value"), "na": na_word(lang)}
     sheet["A4"].alignment = Alignment(wrap_text=False)
     headers = {
         COL_CODE: _("Code"),
@@ -148,6 +163,8 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
         COL_RULE: _("How it is scored"),
         COL_MAX: _("Max"),
         COL_VALUE: _("Declared value"),
+        COL_NUMERATOR: _("Numerator (ratio)"),
+        COL_DENOMINATOR: _("Denominator (ratio)"),
         COL_POINTS: _("Points at download"),
         COL_PREVIOUS: _("Last cycle"),
         COL_LEAF: "leaf",
@@ -160,6 +177,19 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
         cell.fill = PatternFill("solid", fgColor="DDE7F0")
     editable = PatternFill("solid", fgColor="FFF8D6")
     validations: dict[tuple[str, ...], DataValidation] = {}
+    lists = book.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    lists.protection.sheet = True
+    numbers = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Not a number"),
+        error=_("Write a number of 0 or more, without thousands separators."),
+    )
+    sheet.add_data_validation(numbers)
     row = FIRST_ROW
     for area in page.areas:
         sheet.cell(row, COL_CODE, area.node.code).font = bold
@@ -171,19 +201,40 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
             sheet.cell(row, COL_TITLE, leaf.title.get(lang)).alignment = Alignment(wrap_text=True)
             sheet.cell(row, COL_RULE, leaf_row.rule_text).alignment = Alignment(wrap_text=True)
             sheet.cell(row, COL_MAX, leaf.full_max)
-            value_cell = sheet.cell(row, COL_VALUE, leaf_row.value or None)
+            shown = shown_value(leaf, leaf_row.value, lang)
+            value_cell = put_text(sheet, row, COL_VALUE, shown)
             value_cell.number_format = "@"  # text: Excel must not turn 1/2 into a date
             if leaf_row.from_survey:
                 value_cell.value = _("from the survey")
+            elif is_ratio(leaf):
+                value_cell.value = None
+                numerator, denominator = ratio_parts(leaf_row.value)
+                for column, part in ((COL_NUMERATOR, numerator), (COL_DENOMINATOR, denominator)):
+                    cell = sheet.cell(row, column, part)
+                    cell.protection = Protection(locked=False)
+                    cell.fill = editable
+                    cell.number_format = "General"
+                    numbers.add(cell)
+                if leaf.allow_na:
+                    value_cell.protection = Protection(locked=False)
+                    value_cell.fill = editable
+                    value_cell.value = (
+                        shown if leaf_row.value and is_na_word(leaf_row.value) else None
+                    )
             else:
                 value_cell.protection = Protection(locked=False)
                 value_cell.fill = editable
-                choices = _choices(leaf)
+                choices = _choices(leaf, lang)
                 if choices:
                     if choices not in validations:
+                        # The options live on a hidden sheet: an inline list splits on commas,
+                        # and option titles have commas ("Công bố, duy trì, …").
+                        column = get_column_letter(len(validations) + 1)
+                        for position, choice in enumerate(choices, start=1):
+                            put_text(lists, position, len(validations) + 1, choice)
                         validation = DataValidation(
                             type="list",
-                            formula1='"' + ",".join(choices) + '"',
+                            formula1=f"'{LISTS_SHEET}'!${column}$1:${column}${len(choices)}",
                             allow_blank=True,
                             showErrorMessage=True,
                             errorTitle=_("Not an option"),
@@ -195,16 +246,19 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
             if leaf_row.score is not None and leaf_row.value:
                 sheet.cell(row, COL_POINTS, leaf_row.score.points)
             if leaf_row.previous is not None:
-                shown = leaf_row.previous.value
+                before = shown_value(leaf, leaf_row.previous.value, lang)
                 if leaf_row.previous.points is not None:
-                    shown += f" → {leaf_row.previous.points}"
-                sheet.cell(row, COL_PREVIOUS, shown)
+                    points = str(leaf_row.previous.points)
+                    before += f" → {localize_number(points, lang)}"
+                put_text(sheet, row, COL_PREVIOUS, before)
             if not leaf_row.from_survey:
                 sheet.cell(row, COL_LEAF, leaf.code).number_format = "@"
                 sheet.cell(row, COL_VERSION, leaf_row.version)
-                sheet.cell(row, COL_ORIGINAL, leaf_row.value).number_format = "@"
+                original = original_text(leaf, leaf_row.value, lang)
+                put_text(sheet, row, COL_ORIGINAL, original).number_format = "@"
             row += 1
-    widths = {COL_CODE: 9, COL_TITLE: 60, COL_RULE: 44, COL_MAX: 8, COL_VALUE: 18}
+    widths = {COL_CODE: 9, COL_TITLE: 60, COL_RULE: 44, COL_MAX: 8, COL_VALUE: 26}
+    widths.update({COL_NUMERATOR: 12, COL_DENOMINATOR: 12})
     widths.update({COL_POINTS: 12, COL_PREVIOUS: 16})
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -231,15 +285,63 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
     return out.getvalue()
 
 
-def _choices(leaf: Any) -> tuple[str, ...]:
+def na_word(lang: str) -> str:
+    return "n/a" if lang.startswith("en") else "không áp dụng"
+
+
+def is_ratio(leaf: Node) -> bool:
+    return isinstance(leaf.rule, RatioRule | ProportionalRule)
+
+
+def ratio_parts(value: str) -> tuple[Decimal | None, Decimal | None]:
+    """A stored ``a/b`` as two numbers for the numeric cells (none for n/a or other forms)."""
+    numerator, slash, denominator = (value or "").partition("/")
+    try:
+        if slash:
+            return Decimal(numerator.strip()), Decimal(denominator.strip())
+    except ArithmeticError:
+        pass
+    return None, None
+
+
+def shown_value(leaf: Node, value: str | None, lang: str) -> str:
+    """A stored value as the sheet shows it: an option's title, Có/Không, không áp dụng."""
+    if not value:
+        return ""
+    if leaf.allow_na and is_na_word(value):
+        return na_word(lang)
+    if isinstance(leaf.rule, ChoiceRule | YesNoRule):
+        return value_label(leaf, value, lang)
+    return value
+
+
+def original_text(leaf: Node, value: str | None, lang: str) -> str:
+    """What the hidden column keeps to tell an edited row from an untouched one."""
+    if is_ratio(leaf) and value and not is_na_word(value):
+        numerator, denominator = ratio_parts(value)
+        if numerator is not None and denominator is not None:
+            return f"{format_decimal(numerator)}/{format_decimal(denominator)}"
+    return shown_value(leaf, value, lang)
+
+
+def _choices(leaf: Node, lang: str) -> tuple[str, ...]:
     rule = leaf.rule
     if isinstance(rule, ChoiceRule):
-        choices = tuple(o.key for o in rule.options)
+        choices = tuple(o.label(lang) for o in rule.options)
     elif isinstance(rule, YesNoRule):
-        choices = (YES, NO)
+        choices = (value_label(leaf, YES, lang), value_label(leaf, NO, lang))
     else:
         return ()
-    return (*choices, NA) if leaf.allow_na else choices
+    return (*choices, na_word(lang)) if leaf.allow_na else choices
+
+
+def put_text(sheet: Any, row: int, column: int, text: str | None) -> Any:
+    """A text cell that a spreadsheet shows and never evaluates: openpyxl would store text
+    starting with ``=`` as a formula, so the cell is typed as a string whatever it holds."""
+    cell = sheet.cell(row, column, text or None)
+    if text:
+        cell.data_type = "s"
+    return cell
 
 
 def cell_text(value: object) -> str:
@@ -257,7 +359,9 @@ def cell_text(value: object) -> str:
     return normalize_value(str(value))
 
 
-def workbook_read(assessment: Assessment, fw: Framework, upload: IO[bytes]) -> list[ChangedRow]:
+def workbook_read(
+    assessment: Assessment, fw: Framework, upload: IO[bytes], lang: str = "vi"
+) -> list[ChangedRow]:
     """The rows a person changed in a downloaded workbook, every value checked by the core.
 
     Raises :class:`WorkbookRejected` with every problem found (sheet, row, column) if anything
@@ -340,7 +444,7 @@ def workbook_read(assessment: Assessment, fw: Framework, upload: IO[bytes]) -> l
         try:
             leaf = self_leaf(fw, assessment.unit.type, code)
         except ParindexError as exc:
-            problems.append(CellProblem(SHEET, row, letter(COL_LEAF), exc.message))
+            problems.append(CellProblem(SHEET, row, letter(COL_LEAF), exc.text(lang)))
             continue
         version_value = by_column.get(COL_VERSION)
         try:
@@ -355,46 +459,27 @@ def workbook_read(assessment: Assessment, fw: Framework, upload: IO[bytes]) -> l
                 )
             )
             continue
-        value_cell = by_column.get(COL_VALUE)
-        raw = value_cell.value if value_cell is not None else None
-        if value_cell is not None and value_cell.data_type == "f":
-            problems.append(
-                CellProblem(
-                    SHEET,
-                    row,
-                    VALUE_LETTER,
-                    _("Formulas are not read: write the value itself."),
-                )
-            )
-            continue
-        if isinstance(raw, datetime.datetime | datetime.date | datetime.time):
-            problems.append(
-                CellProblem(
-                    SHEET,
-                    row,
-                    VALUE_LETTER,
-                    _(
-                        "Excel read this cell as a date. Format the cell as text and write the "
-                        "value again (e.g. 45/50)."
-                    ),
-                )
-            )
-            continue
-        text = cell_text(raw)
         original_cell = by_column.get(COL_ORIGINAL)
         original = cell_text(original_cell.value) if original_cell is not None else ""
+        try:
+            text, column = _row_value(leaf, by_column, lang)
+        except CellRefused as refused:
+            problems.append(CellProblem(SHEET, row, refused.column, refused.reason))
+            continue
         if text == original:
             continue
         if text:
             try:
+                text = canonical_value(leaf, text)
                 score_leaf(fw, leaf, text)
             except ValueRuleError as exc:
+                reason = exc.text(lang)
                 problems.append(
                     CellProblem(
                         SHEET,
                         row,
-                        VALUE_LETTER,
-                        _("Leaf %(code)s: %(reason)s") % {"code": code, "reason": exc.message},
+                        column,
+                        _("Leaf %(code)s: %(reason)s") % {"code": code, "reason": reason},
                     )
                 )
                 continue
@@ -402,3 +487,56 @@ def workbook_read(assessment: Assessment, fw: Framework, upload: IO[bytes]) -> l
     if problems:
         raise WorkbookRejected(problems, changed)
     return changed
+
+
+class CellRefused(Exception):
+    """A cell that cannot be read as a value at all (a formula, a date, an ambiguous number)."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def _cell_text(by_column: dict[int, Any], column: int, lang: str, *, number: bool) -> str:
+    """One cell's text as the core reads it; a number typed as text is read in ``lang``."""
+    letter = get_column_letter(column)
+    cell = by_column.get(column)
+    raw = cell.value if cell is not None else None
+    if cell is not None and cell.data_type == "f":
+        raise CellRefused(letter, _("Formulas are not read: write the value itself."))
+    if isinstance(raw, datetime.datetime | datetime.date | datetime.time):
+        raise CellRefused(
+            letter,
+            _(
+                "Excel read this cell as a date. Format the cell as text and write the "
+                "value again (e.g. 45/50)."
+            ),
+        )
+    text = cell_text(raw)
+    if number and text and isinstance(raw, str):
+        try:
+            return typed_number(text, lang)
+        except RuleValueError as exc:
+            raise CellRefused(letter, exc.msg.render(lang)) from None
+    return text
+
+
+def _row_value(leaf: Node, by_column: dict[int, Any], lang: str) -> tuple[str, str]:
+    """The value a row declares, and the column to name if the rule refuses it."""
+    if not is_ratio(leaf):
+        numeric = input_kind(leaf) in ("points", "count")
+        return _cell_text(by_column, COL_VALUE, lang, number=numeric), VALUE_LETTER
+    declared = _cell_text(by_column, COL_VALUE, lang, number=False)
+    if declared and leaf.allow_na and is_na_word(declared):
+        return NA, VALUE_LETTER
+    numerator = _cell_text(by_column, COL_NUMERATOR, lang, number=True)
+    denominator = _cell_text(by_column, COL_DENOMINATOR, lang, number=True)
+    if not numerator and not denominator:
+        return "", get_column_letter(COL_NUMERATOR)
+    if not numerator or not denominator:
+        raise CellRefused(
+            get_column_letter(COL_DENOMINATOR if numerator else COL_NUMERATOR),
+            _("Enter both the numerator and the denominator."),
+        )
+    return f"{numerator}/{denominator}", get_column_letter(COL_NUMERATOR)

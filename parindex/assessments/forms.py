@@ -28,10 +28,12 @@ from parindex.core.rules import (
     PointsRule,
     ProportionalRule,
     RatioRule,
+    RuleValueError,
     SurveyRule,
     YesNoRule,
     is_na_word,
 )
+from parindex.core.typed import typed_number, typed_whole
 
 from .models import Stage
 
@@ -53,7 +55,7 @@ class LeafInput:
     numerator: str = ""
     denominator: str = ""
     na: bool = False
-    options: tuple[tuple[str, str], ...] = ()  # (key, points as text)
+    options: tuple[tuple[str, str, str], ...] = ()  # (key, title in the reader's language, points)
     step: str = "1"
     max: str = ""
 
@@ -88,8 +90,8 @@ def _ratio_parts(value: str) -> tuple[str, str]:
     return format_decimal(number * 100), "100"
 
 
-def leaf_input(leaf: Node, value: str) -> LeafInput:
-    """The form parts for the stored ``value`` of ``leaf``."""
+def leaf_input(leaf: Node, value: str, lang: str = "vi") -> LeafInput:
+    """The form parts for the stored ``value`` of ``leaf``, as a reader of ``lang`` sees them."""
     kind = input_kind(leaf)
     field = LeafInput(kind=kind, value=value, max=format_decimal(leaf.full_max))
     if leaf.allow_na and value and is_na_word(value):
@@ -97,7 +99,11 @@ def leaf_input(leaf: Node, value: str) -> LeafInput:
         value = ""
     rule = leaf.rule
     if isinstance(rule, ChoiceRule):
-        field.options = tuple((o.key, format_decimal(o.points)) for o in rule.options)
+        field.options = tuple(
+            (o.key, o.label(lang), format_decimal(o.points)) for o in rule.options
+        )
+        option = rule.match(value) if value else None
+        value = option.key if option is not None else value
     elif isinstance(rule, YesNoRule) and value:
         word = value.casefold()
         field.yes = True if word in YES_WORDS else False if word in NO_WORDS else None
@@ -109,8 +115,17 @@ def leaf_input(leaf: Node, value: str) -> LeafInput:
     return field
 
 
-def compose_value(leaf: Node, data: QueryDict) -> str:
-    """The value as written from the submitted parts (empty when nothing is filled)."""
+def compose_value(leaf: Node, data: QueryDict, lang: str = "vi") -> str:
+    """The value as written from the submitted parts (empty when nothing is filled), numbers
+    read in the reader's language (``0,5`` in Vietnamese); a number that could mean two raises
+    the core's RuleValueError saying so (wrapped as ValueRuleError by the caller)."""
+    try:
+        return _compose(leaf, data, lang)
+    except RuleValueError as exc:
+        raise ValueInputError(exc.msg.render(lang)) from None
+
+
+def _compose(leaf: Node, data: QueryDict, lang: str) -> str:
     if leaf.allow_na and data.get("na"):
         return NA
     kind = input_kind(leaf)
@@ -121,8 +136,13 @@ def compose_value(leaf: Node, data: QueryDict) -> str:
             return ""
         if not numerator or not denominator:
             raise ValueInputError(_("Enter both the numerator and the denominator."))
-        return f"{numerator}/{denominator}"
-    return data.get("value", "").strip()
+        return f"{typed_number(numerator, lang)}/{typed_number(denominator, lang)}"
+    value = data.get("value", "").strip()
+    if kind == "count" and value:
+        return typed_whole(value, lang)
+    if kind == "points" and value:
+        return typed_number(value, lang)
+    return value
 
 
 def parse_version(data: QueryDict) -> int:

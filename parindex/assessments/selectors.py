@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from parindex.core import (
     Framework,
@@ -139,7 +140,7 @@ def score_row(fw: Framework, leaf: Node, value: str) -> tuple[LeafScore | None, 
     try:
         return score_leaf(fw, leaf, value or None), ""
     except ValueRuleError as exc:
-        return None, exc.message
+        return None, exc.text(get_language() or "vi")
 
 
 def previous_cycle(cycle: Cycle) -> Cycle | None:

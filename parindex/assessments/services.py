@@ -22,6 +22,7 @@ from parindex.accounts.models import Role, User
 from parindex.accounts.selectors import par_admins
 from parindex.audit.services import audit_record
 from parindex.core import Framework, Node, ParindexError, ValueRuleError, score_leaf
+from parindex.core.display import canonical_value
 from parindex.core.rules import normalize_value
 from parindex.core.workflow import EDITABLE_BY_UNIT, Action, State, WorkflowError, transition
 from parindex.cycles.models import Cycle
@@ -288,11 +289,12 @@ def points_of(fw: Framework, leaf: Node, value: str) -> str | None:
 
 
 def check_value(fw: Framework, leaf: Node, value: str) -> str:
-    """The value as stored (trimmed, NFC) if the leaf's rule accepts it, else ValueRuleError."""
+    """The value as stored (trimmed, NFC, a choice's key for its title) if the leaf's rule
+    accepts it, else ValueRuleError."""
     text = normalize_value(value)
     if text:
         score_leaf(fw, leaf, text)
-    return text
+    return canonical_value(leaf, text)
 
 
 @dataclass

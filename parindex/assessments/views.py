@@ -64,7 +64,7 @@ def _editable(request: HttpRequest, assessment: Assessment, dl: selectors.Deadli
 
 def _decorate(rows: list[selectors.LeafRow]) -> None:
     for row in rows:
-        row.input = leaf_input(row.leaf, row.value)
+        row.input = leaf_input(row.leaf, row.value, lang())
 
 
 def _context(
@@ -190,7 +190,11 @@ def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) ->
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
     node = _leaf_or_404(assessment, leaf_code)
     try:
-        value = request.POST["raw"] if "raw" in request.POST else compose_value(node, request.POST)
+        value = (
+            request.POST["raw"]
+            if "raw" in request.POST
+            else compose_value(node, request.POST, lang())
+        )
         services.answer_save(
             assessment=assessment,
             leaf_code=node.code,
@@ -206,7 +210,7 @@ def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) ->
             assessment,
             node,
             status=422,
-            error=_("Value not accepted: %(reason)s") % {"reason": exc.message},
+            error=_("Value not accepted: %(reason)s") % {"reason": exc.text(lang())},
         )
     except services.AnswerConflict as conflict:
         return _leaf_response(request, assessment, node, status=409, conflict=conflict)
@@ -240,12 +244,12 @@ def leaf_preview(
     fw = core_framework(assessment.cycle.framework_version)
     context: dict[str, Any] = {"leaf": node, "lang": lang(), "preview": True}
     try:
-        value = compose_value(node, request.POST)
+        value = compose_value(node, request.POST, lang())
         context["score"] = score_leaf(fw, node, value or None)
     except ValueInputError as exc:
         context["error"] = str(exc)
     except ValueRuleError as exc:
-        context["error"] = _("Value not accepted: %(reason)s") % {"reason": exc.message}
+        context["error"] = _("Value not accepted: %(reason)s") % {"reason": exc.text(lang())}
     return render(request, "assessments/_score.html", context)
 
 
@@ -515,7 +519,7 @@ def excel_upload(
         fw = core_framework(assessment.cycle.framework_version)
         try:
             services.ensure_editable(assessment, timezone.now())
-            rows = excel.workbook_read(assessment, fw, form.cleaned_data["file"])
+            rows = excel.workbook_read(assessment, fw, form.cleaned_data["file"], lang())
             context["read"] = len(rows)
             context["outcome"] = services.answers_import(
                 assessment=assessment,

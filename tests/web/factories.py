@@ -89,7 +89,7 @@ def value_for(leaf: Node, quality: float) -> str:
         return "0"
     if isinstance(rule, ChoiceRule):
         target = Decimal(str(quality)) * top
-        return min(rule.options, key=lambda option: abs(option[1] - target))[0]
+        return min(rule.options, key=lambda option: abs(option.points - target)).key
     if isinstance(rule, YesNoRule):
         return "có" if quality >= 0.5 else "không"
     if isinstance(rule, RatioRule | ProportionalRule):

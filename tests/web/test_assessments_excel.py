@@ -42,11 +42,21 @@ def rows_by_code(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
     }
 
 
+def _number(text: str) -> object:
+    """A typed cell: a number where Excel would make one, else the text as typed."""
+    return int(text) if text.isdigit() else text
+
+
 def fill(book, values: dict[str, object]) -> SimpleUploadedFile:  # type: ignore[no-untyped-def]
     sheet = book[excel.SHEET]
     rows = rows_by_code(sheet)
     for code, value in values.items():
-        sheet.cell(rows[code], excel.COL_VALUE).value = value
+        if isinstance(value, str) and "/" in value:  # a ratio: two numeric cells
+            numerator, denominator = value.split("/")
+            sheet.cell(rows[code], excel.COL_NUMERATOR).value = _number(numerator)
+            sheet.cell(rows[code], excel.COL_DENOMINATOR).value = _number(denominator)
+        else:
+            sheet.cell(rows[code], excel.COL_VALUE).value = value
     out = io.BytesIO()
     book.save(out)
     return SimpleUploadedFile("tu-danh-gia.xlsx", out.getvalue(), content_type=XLSX)
@@ -66,18 +76,31 @@ def test_the_download_is_prefilled_with_rules_max_values_points_and_hidden_codes
     assert sheet.cell(row, excel.COL_CODE).value == "1.1.2"
     assert "Theo tỷ lệ đạt" in sheet.cell(row, excel.COL_RULE).value
     assert sheet.cell(row, excel.COL_MAX).value == 2
-    assert sheet.cell(row, excel.COL_VALUE).value == "45/50"
+    assert sheet.cell(row, excel.COL_VALUE).value is None  # a ratio is two numeric cells
+    assert sheet.cell(row, excel.COL_NUMERATOR).value == 45
+    assert sheet.cell(row, excel.COL_DENOMINATOR).value == 50
+    assert not sheet.cell(row, excel.COL_NUMERATOR).protection.locked
     assert float(sheet.cell(row, excel.COL_POINTS).value) == 1.5
     assert sheet.cell(row, excel.COL_VERSION).value == 1
     for column in (excel.COL_LEAF, excel.COL_VERSION, excel.COL_ORIGINAL):
         letter = chr(ord("A") + column - 1)
         assert sheet.column_dimensions[letter].hidden
     assert sheet.protection.sheet  # only the value column is unlocked
-    assert not sheet.cell(row, excel.COL_VALUE).protection.locked
     assert sheet.cell(row, excel.COL_CODE).protection.locked
-    # Choice and yes/no cells offer a list to pick from.
-    lists = [dv.formula1 for dv in sheet.data_validations.dataValidation]
-    assert '"dung_han,cham,khong_ban_hanh"' in lists and '"có,không"' in lists
+    assert not sheet.cell(rows_by_code(sheet)["1.1.1"], excel.COL_VALUE).protection.locked
+    # Choice and yes/no cells offer a list of titles (kept on a hidden sheet: titles hold commas).
+    lists = book[excel.LISTS_SHEET]
+    assert lists.sheet_state == "hidden"
+    columns = [[cell.value for cell in column if cell.value] for column in lists.iter_cols()]
+    assert ["Ban hành đúng thời hạn", "Ban hành chậm", "Không ban hành"] in columns
+    assert ["Có", "Không"] in columns
+    choice_row = rows_by_code(sheet)["1.1.1"]
+    formulas = {
+        dv.formula1
+        for dv in sheet.data_validations.dataValidation
+        if f"E{choice_row}" in str(dv.sqref)
+    }
+    assert len(formulas) == 1 and formulas.pop().startswith(f"'{excel.LISTS_SHEET}'!$")
     # Survey leaves are shown but not to be filled.
     assert "1.5" not in rows_by_code(sheet)
 
@@ -122,8 +145,8 @@ def test_a_file_with_bad_cells_lists_each_by_sheet_row_and_column_and_changes_no
     response = client.post(opened.url("excel_upload"), {"file": upload}, **HX)
     assert response.status_code == 422
     body = response.content.decode()
-    for code in ("1.1.1", "1.1.2", "1.2", "4.4"):
-        assert f'<td>{excel.SHEET}</td><td class="num">{rows[code]}</td><td>E</td>' in body, code
+    for code, column in (("1.1.1", "E"), ("1.1.2", "F"), ("1.2", "E"), ("4.4", "E")):
+        assert f'<td>{excel.SHEET}</td><td class="num">{rows[code]}</td><td>{column}</td>' in body
     assert "Tệp có 4 lỗi" in body
     assert not Answer.objects.filter(cycle=opened.cycle).exists()
     assert not AuditEvent.objects.filter(action="answer.value").exists()

@@ -55,12 +55,12 @@ def test_page_groups_applicable_leaves_by_area_with_an_input_per_rule_type(
     ratio = leaf_html(html, "1.1.2")
     assert 'name="numerator"' in ratio and 'name="denominator"' in ratio
     # Deduction and count: whole numbers.
-    assert 'step="1"' in leaf_html(html, "1.2")
+    assert 'inputmode="numeric"' in leaf_html(html, "1.2")
     # Yes/no: two radios.
     assert leaf_html(html, "4.3.1").count('type="radio"') == 2
     # Points with the rule's step and the leaf's max.
     points = leaf_html(html, "4.4")
-    assert 'max="2"' in points and 'step="0.5"' in points
+    assert 'inputmode="decimal"' in points and "từ 0 đến 2, bước 0,5" in points
     # n/a where the framework allows it, not elsewhere.
     assert 'name="na"' in leaf_html(html, "1.3.3")
     assert 'name="na"' not in leaf_html(html, "1.1.2")
@@ -96,7 +96,7 @@ def test_preview_scores_with_the_core_and_saves_nothing(opened: Open, editor_a) 
     assert not Answer.objects.filter(cycle=opened.cycle, leaf_code="1.1.2").exists()
     # A value the rule refuses is explained, not saved.
     bad = client.post(url, {"numerator": "4", "denominator": "0"}, **HX)
-    assert bad.status_code == 200 and "denominator" in bad.content.decode()
+    assert bad.status_code == 200 and "mẫu số phải lớn hơn 0" in bad.content.decode()
     half = client.post(url, {"numerator": "4", "denominator": ""}, **HX)
     assert "tử số" in half.content.decode() or "numerator" in half.content.decode()
 
@@ -152,7 +152,7 @@ def test_a_value_the_rule_refuses_is_reported_and_not_saved(opened: Open, editor
     client = browse(editor_a)
     response = client.post(opened.leaf_url("4.4"), {"value": "2.5", "version": "0"}, **HX)
     assert response.status_code == 422
-    assert "points rule" in response.content.decode()
+    assert "quy tắc chấm điểm trực tiếp: phải nằm trong khoảng [0, 2]" in response.content.decode()
     response = client.post(opened.leaf_url("1.1.1"), {"value": "tot", "version": "0"}, **HX)
     assert response.status_code == 422
     assert not Answer.objects.filter(cycle=opened.cycle, unit=opened.a.unit).exists()

@@ -32,7 +32,7 @@ def best_answer(leaf: Node) -> str:
     rule = leaf.rule
     assert leaf.max is not None
     if isinstance(rule, ChoiceRule):
-        return max(rule.options, key=lambda option: option[1])[0]
+        return max(rule.options, key=lambda option: option.points).key
     if isinstance(rule, YesNoRule):
         return "có"
     if isinstance(rule, RatioRule | ProportionalRule):

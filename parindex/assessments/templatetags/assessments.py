@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parindex.core import Text
+from parindex.core import Node, Text
+from parindex.core.display import value_label
 from parindex.core.workflow import State
 
 register = template.Library()
+_PLAIN_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 
 STATE_LABELS = {
     State.DRAFT: gettext_lazy("Draft"),
@@ -72,3 +76,20 @@ def countdown(seconds: int | None) -> str:
     if hours:
         return patterns["hours"].format(h=hours, m=minutes)
     return patterns["minutes"].format(m=max(minutes, 1))
+
+
+@register.filter
+def typed(value: str | None, lang: str) -> str:
+    """A stored number as a person types it back: ``0.5`` is ``0,5`` in Vietnamese (never with
+    thousands separators, which the form would refuse as ambiguous)."""
+    if not value:
+        return ""
+    if lang.startswith("en") or not _PLAIN_DECIMAL.fullmatch(value):
+        return value
+    return value.replace(".", ",")
+
+
+@register.simple_tag
+def answer_label(leaf: Node, value: str | None, lang: str) -> str:
+    """A declared value as its reader sees it: the option's title, Có/Không, 0,5."""
+    return value_label(leaf, value, lang)
