@@ -19,6 +19,7 @@ from typing import Literal
 from .compute import CycleResult, NodeResult, UnitInfo
 from .errors import InputError
 from .framework import Framework, Node
+from .messages import msg
 from .numbers import from_quanta, round_half_up
 
 Level = Literal["leaf", "criterion", "area"]
@@ -95,7 +96,7 @@ def level_nodes(framework: Framework, level: Level) -> tuple[Node, ...]:
         return tuple(n for n in framework.nodes if n.kind == "normal")
     if level == "criterion":
         return tuple(n for n in framework.all_nodes if n.kind == "normal" and n.depth == 1)
-    raise InputError(f"level must be one of {', '.join(LEVELS)}", value=str(level))
+    raise InputError(msg("analysis.level", levels=LEVELS), value=str(level))
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:

@@ -515,7 +515,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     # -- the assessment workflow ---------------------------------------------------------------
     "workflow.not_possible": (
-        "không thể thực hiện thao tác «{action}» khi hồ sơ ở trạng thái «{state}»",
+        "không thể «{action}» khi hồ sơ đang ở trạng thái «{state}»",
         "action '{action}' is not possible in state '{state}'",
     ),
     "workflow.needs_role": (

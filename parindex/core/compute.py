@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from .errors import Collector, InputError, Notice, ParindexError, ValueRuleError
 from .framework import Band, Framework, Node
-from .messages import msg
+from .messages import Message, msg
 from .numbers import format_decimal, from_quanta, quanta
 from .ranking import listing_key, rank_in_groups
 from .scoring import LeafScore, Scorer
@@ -169,11 +169,11 @@ def compute(
     position_of: dict[str, int] = {}
     for position, info in enumerate(infos):
         if info.code in position_of:
-            problems.add(InputError("the unit is listed twice", unit=info.code))
+            problems.add(InputError(msg("compute.unit_twice"), unit=info.code))
         position_of[info.code] = position
     for code in answers:
         if code not in position_of:
-            problems.add(InputError("the unit has answers but is not in the units list", unit=code))
+            problems.add(InputError(msg("compute.unit_not_listed"), unit=code))
     problems.raise_if_any()
 
     leaves = fw.leaves
@@ -205,9 +205,7 @@ def compute(
         for leaf_code, raw in unit_answers.items():
             column = leaf_position.get(leaf_code)
             if column is None:
-                problems.add(
-                    InputError("not a leaf of the framework", unit=unit_code, node=leaf_code)
-                )
+                problems.add(InputError(msg("compute.not_a_leaf"), unit=unit_code, node=leaf_code))
                 continue
             leaf = leaves[column]
             try:
@@ -235,24 +233,20 @@ def compute(
     for unit_code, unit_overrides in (overrides or {}).items():
         position_or_none = position_of.get(unit_code)
         if position_or_none is None:
-            problems.add(
-                InputError("the unit has overrides but is not in the units list", unit=unit_code)
-            )
+            problems.add(InputError(msg("compute.override_unit_not_listed"), unit=unit_code))
             continue
         for leaf_code, value in unit_overrides.items():
             column = leaf_position.get(leaf_code)
             if column is None:
                 problems.add(
-                    InputError(
-                        "override of a node that is not a leaf", unit=unit_code, node=leaf_code
-                    )
+                    InputError(msg("compute.override_not_leaf"), unit=unit_code, node=leaf_code)
                 )
                 continue
             leaf = leaves[column]
             score_or_error = _override_score(
                 leaf, value, infos[position_or_none].type, places, override_label
             )
-            if isinstance(score_or_error, str):
+            if isinstance(score_or_error, Message):
                 problems.add(
                     InputError(score_or_error, unit=unit_code, node=leaf_code, value=str(value))
                 )
@@ -307,17 +301,17 @@ def compute(
 
 def _override_score(
     leaf: Node, value: Decimal, unit_type: str | None, places: int, label: Text = OVERRIDE_LABEL
-) -> LeafScore | str:
+) -> LeafScore | Message:
     """The score a leaf gets from overriding points, or why the override is refused."""
     if not leaf.applies(unit_type):
-        return f"the leaf does not apply to type {unit_type}"
+        return msg("compute.override_not_applicable", type=str(unit_type))
     assert leaf.max is not None
     if not isinstance(value, Decimal) or not value.is_finite() or value < 0 or value > leaf.max:
-        return f"override points must lie in [0, {format_decimal(leaf.max)}]"
+        return msg("compute.override_range", max=leaf.max)
     try:
         points_q = quanta(value, places)
     except ValueError:
-        return f"override points must be a multiple of {format_decimal(leaf.framework_rounding)}"
+        return msg("compute.override_step", step=leaf.framework_rounding)
     shown = format_decimal(value)
     return LeafScore(
         leaf.code,

@@ -19,7 +19,7 @@ from functools import cached_property
 from . import yamltext as y
 from .errors import Collector, ParindexError
 from .framework import Framework
-from .messages import is_english
+from .messages import Message, Quoted, is_english, msg
 from .numbers import NumberSyntaxError, parse_decimal, places_of
 from .text import Text
 
@@ -40,7 +40,7 @@ class SurveyError(ParindexError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         *,
         source: str | None = None,
         sheet: str | None = None,
@@ -174,24 +174,34 @@ def check_against_framework(
             wanted = code if version is None else f"{code} {version}"
             problems.add(
                 SurveyError(
-                    f"the questionnaire is for framework {wanted}, not {framework.code} "
-                    f"{framework.version}",
+                    msg(
+                        "survey.framework_mismatch",
+                        wanted=wanted,
+                        framework=framework.code,
+                        version=framework.version,
+                    ),
                     source=where,
                 )
             )
     for question in questionnaire.questions:
         node = framework.by_code.get(question.leaf)
         if node is None:
-            reason = f"is not a node of framework {framework.code} {framework.version}"
+            code = "survey.leaf_not_node"
         elif not node.is_leaf:
-            reason = "is a branch, not a leaf"
+            code = "survey.leaf_is_branch"
         elif node.source != "survey":
-            reason = "is not a survey leaf (its source is not 'survey')"
+            code = "survey.leaf_not_survey"
         else:
             continue
         problems.add(
             SurveyError(
-                f"question {question.code}: leaf {question.leaf} {reason}",
+                msg(
+                    code,
+                    question=question.code,
+                    leaf=question.leaf,
+                    framework=framework.code,
+                    version=framework.version,
+                ),
                 source=where,
                 line=question.line,
                 node=question.leaf,
@@ -206,31 +216,35 @@ def unfed_survey_leaves(questionnaire: Questionnaire, framework: Framework) -> l
     return [n.code for n in framework.leaves if n.source == "survey" and n.code not in fed]
 
 
+Where = Message | str
+"""Where in the file a key is ("in group LD"), said after it; "" at the top level."""
+
+
 class _Reader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems = Collector()
 
-    def error(self, message: str, line: int | None) -> None:
+    def error(self, message: Message, line: int | None) -> None:
         self.problems.add(SurveyError(message, source=self.source, line=line))
 
     def read(self, text: str) -> Questionnaire:
         root = y.read_yaml(text, self.source, SurveyError)
         if not isinstance(root, y.Mapping):
-            raise SurveyError("the file must be a mapping of keys", source=self.source, line=1)
+            raise SurveyError(msg("survey.not_mapping"), source=self.source, line=1)
         self.check_keys(root, _TOP_KEYS, "")
         fmt = root.get("format")
         if fmt is None:
-            self.error("missing key 'format'", root.line)
+            self.error(msg("survey.missing_key", key="format", where=""), root.line)
         elif fmt != FORMAT:
-            self.error(f"format must be '{FORMAT}', found {fmt!s}", y.line_of(fmt))
+            self.error(msg("survey.format", expected=FORMAT, found=str(fmt)), y.line_of(fmt))
         code = self.code(root, "code", "", required=True)
         version = self.code(root, "version", "", required=True)
         framework = self.framework(root.get("framework"))
         title = self.text(root.get("title"), "title", "")
         scale = self.scale(root.get("scale"), "")
         if "scale" not in root:
-            self.error("missing key 'scale'", root.line)
+            self.error(msg("survey.missing_key", key="scale", where=""), root.line)
         groups = self.groups(root.get("groups"), root.line)
         questions = self.questions(root.get("questions"), root.line, groups, scale)
         self.problems.raise_if_any()
@@ -248,27 +262,29 @@ class _Reader:
 
     # -- small readers ------------------------------------------------------------------------
 
-    def check_keys(self, mapping: y.Mapping, allowed: set[str], where: str) -> None:
+    def check_keys(self, mapping: y.Mapping, allowed: set[str], where: Where) -> None:
         for key, line in mapping.key_lines.items():
             if key not in allowed and not key.startswith("x-"):
-                self.error(f"unknown key '{key}'{where} (extensions start with 'x-')", line)
+                self.error(msg("survey.unknown_key", key=Quoted(key), where=where), line)
 
-    def code(self, m: y.Mapping, key: str, where: str, *, required: bool) -> str | None:
+    def code(self, m: y.Mapping, key: str, where: Where, *, required: bool) -> str | None:
         value = m.get(key)
         if value is None:
             if required:
-                self.error(f"missing key '{key}'{where}", m.line)
+                self.error(msg("survey.missing_key", key=key, where=where), m.line)
             return None
         if not isinstance(value, y.Scalar) or value.kind != "str":
-            hint = f' (quote it: "{value}")' if isinstance(value, y.Scalar) else ""
-            self.error(f"{key} must be a string{hint}", y.line_of(value))
+            if isinstance(value, y.Scalar):
+                self.error(msg("survey.quote_it", key=key, found=str(value)), value.line)
+            else:
+                self.error(msg("survey.string", key=key), y.line_of(value))
             return None
         if not value.strip():
-            self.error(f"{key} must not be empty", value.line)
+            self.error(msg("survey.empty", key=key), value.line)
             return None
         return str(value)
 
-    def text(self, value: y.Value | None, what: str, where: str) -> Text | None:
+    def text(self, value: y.Value | None, what: str, where: Where) -> Text | None:
         if value is None:
             return None
         if isinstance(value, y.Scalar) and value.kind == "str" and value.strip():
@@ -281,71 +297,89 @@ class _Reader:
                 if item is None:
                     continue
                 if not isinstance(item, y.Scalar) or item.kind != "str" or not item.strip():
-                    self.error(f"{what}.{lang} must be non-empty text", y.line_of(item))
+                    self.error(msg("survey.title_lang", key=f"{what}.{lang}"), y.line_of(item))
                 else:
                     texts[lang] = str(item)
             if texts:
                 return Text(texts.get("vi") or texts["en"], texts.get("en"))
             if not any(k in value for k in ("vi", "en")):
-                self.error(f"{what} needs 'vi' or 'en'", value.line)
+                self.error(msg("survey.title_needs_lang", key=what), value.line)
             return None
-        self.error(f"{what} must be text or {{vi: …, en: …}}", y.line_of(value))
+        self.error(msg("survey.title_form", key=what), y.line_of(value))
         return None
 
     def framework(self, value: y.Value | None) -> tuple[str, str | None] | None:
         if value is None:
             return None
         if not isinstance(value, y.Mapping):
-            self.error("framework must be a mapping {code: …, version: …}", y.line_of(value))
+            self.error(msg("survey.framework_form"), y.line_of(value))
             return None
-        self.check_keys(value, {"code", "version"}, " in framework")
-        code = self.code(value, "code", " in framework", required=True)
-        version = self.code(value, "version", " in framework", required=False)
+        where = msg("survey.in_framework")
+        self.check_keys(value, {"code", "version"}, where)
+        code = self.code(value, "code", where, required=True)
+        version = self.code(value, "version", where, required=False)
         return None if code is None else (code, version)
 
-    def scale(self, value: y.Value | None, where: str) -> tuple[Option, ...] | None:
+    def scale(self, value: y.Value | None, where: Where) -> tuple[Option, ...] | None:
         if value is None:
             return None
         if not isinstance(value, y.Mapping) or not value:
-            self.error(
-                f"scale{where} must be a non-empty mapping of option: percent", y.line_of(value)
-            )
+            self.error(msg("survey.scale_form", where=where), y.line_of(value))
             return None
         options: list[Option] = []
         ok = True
         for key, percent_value in value.items():
             line = value.key_lines[key]
             if value.key_kinds[key] != "str" or not key.strip():
-                hint = f' (quote it: "{key}")' if key.strip() else ""
-                self.error(f"scale option keys must be strings{hint}", line)
+                if key.strip():
+                    self.error(msg("survey.option_key_quote_it", found=key), line)
+                else:
+                    self.error(msg("survey.option_key_empty"), line)
                 ok = False
                 continue
             if isinstance(percent_value, y.Scalar) and percent_value.kind == "null":
                 options.append(Option(key, None))
                 continue
-            if not isinstance(percent_value, y.Scalar) or percent_value.kind not in ("num", "str"):
+            if not isinstance(percent_value, y.Scalar):
+                self.error(msg("survey.option_percent", key=Quoted(key)), y.line_of(percent_value))
+                ok = False
+                continue
+            if percent_value.kind not in ("num", "str"):
                 self.error(
-                    f"scale option '{key}' must be a percentage in [0, 100] or null",
-                    y.line_of(percent_value),
+                    msg("survey.option_percent_found", key=Quoted(key), found=str(percent_value)),
+                    percent_value.line,
                 )
                 ok = False
                 continue
             try:
                 percent = parse_decimal(str(percent_value).lstrip("+"))
             except NumberSyntaxError as exc:
-                self.error(f"scale option '{key}' {exc}", percent_value.line)
+                self.error(
+                    msg(
+                        "survey.option_bad_number",
+                        key=Quoted(key),
+                        found=Quoted(str(percent_value)),
+                        reason=exc.msg,
+                    ),
+                    percent_value.line,
+                )
                 ok = False
                 continue
             if places_of(percent) > MAX_PERCENT_PLACES:
                 self.error(
-                    f"scale option '{key}' has more than {MAX_PERCENT_PLACES} decimal places",
+                    msg(
+                        "survey.option_places",
+                        key=Quoted(key),
+                        places=MAX_PERCENT_PLACES,
+                        found=str(percent_value),
+                    ),
                     percent_value.line,
                 )
                 ok = False
                 continue
             if percent > _HUNDRED:
                 self.error(
-                    f"scale option '{key}' must lie in [0, 100], found {percent_value}",
+                    msg("survey.option_range", key=Quoted(key), found=str(percent_value)),
                     percent_value.line,
                 )
                 ok = False
@@ -363,11 +397,14 @@ class _Reader:
             or not str(value).isascii()
             or not str(value).isdigit()
         ):
-            self.error(f"{key} must be a whole number >= 1", y.line_of(value))
+            if isinstance(value, y.Scalar):
+                self.error(msg("survey.whole_number_found", key=key, found=str(value)), value.line)
+            else:
+                self.error(msg("survey.whole_number", key=key), y.line_of(value))
             return None
         number = int(str(value))
         if number < 1:
-            self.error(f"{key} must be a whole number >= 1", value.line)
+            self.error(msg("survey.whole_number_found", key=key, found=str(value)), value.line)
             return None
         return number
 
@@ -375,16 +412,22 @@ class _Reader:
         value = m.get("weight")
         if value is None:
             return None
-        if not isinstance(value, y.Scalar) or value.kind not in ("num", "str"):
-            self.error("weight must be a number greater than 0", y.line_of(value))
+        if not isinstance(value, y.Scalar):
+            self.error(msg("survey.weight_form"), y.line_of(value))
+            return None
+        if value.kind not in ("num", "str"):
+            self.error(msg("survey.weight_form_found", found=str(value)), value.line)
             return None
         try:
             weight = parse_decimal(str(value).lstrip("+"))
         except NumberSyntaxError as exc:
-            self.error(f"weight {exc}", value.line)
+            self.error(
+                msg("survey.bad_number", key="weight", found=Quoted(str(value)), reason=exc.msg),
+                value.line,
+            )
             return None
         if weight <= 0:
-            self.error("weight must be greater than 0", value.line)
+            self.error(msg("survey.weight_positive", found=str(value)), value.line)
             return None
         return weight
 
@@ -392,21 +435,19 @@ class _Reader:
 
     def groups(self, value: y.Value | None, root_line: int) -> tuple[Group, ...]:
         if value is None:
-            self.error("missing key 'groups'", root_line)
+            self.error(msg("survey.missing_key", key="groups", where=""), root_line)
             return ()
         if not isinstance(value, y.Sequence) or not value:
-            self.error("groups must be a non-empty list", y.line_of(value))
+            self.error(msg("survey.non_empty_list", key="groups"), y.line_of(value))
             return ()
         groups: list[Group] = []
         first: dict[str, int] = {}
         for item in value:
             if not isinstance(item, y.Mapping):
-                self.error(
-                    "a group must be a mapping {code, title, min_n, weight}", y.line_of(item)
-                )
+                self.error(msg("survey.group_form"), y.line_of(item))
                 continue
-            code = self.code(item, "code", " in a group", required=True)
-            where = f" in group {code}" if code else " in a group"
+            code = self.code(item, "code", msg("survey.in_a_group"), required=True)
+            where = msg("survey.in_group", group=code) if code else msg("survey.in_a_group")
             self.check_keys(item, _GROUP_KEYS, where)
             title = self.text(item.get("title"), "title", where)
             min_n = self.whole_number(item, "min_n")
@@ -415,7 +456,7 @@ class _Reader:
                 continue
             if code in first:
                 self.error(
-                    f"group code '{code}' is used twice (first at line {first[code]})",
+                    msg("survey.group_twice", code=Quoted(code), first=first[code]),
                     item.key_lines["code"],
                 )
                 continue
@@ -431,35 +472,31 @@ class _Reader:
         scale: tuple[Option, ...] | None,
     ) -> tuple[Question, ...]:
         if value is None:
-            self.error("missing key 'questions'", root_line)
+            self.error(msg("survey.missing_key", key="questions", where=""), root_line)
             return ()
         if not isinstance(value, y.Sequence) or not value:
-            self.error("questions must be a non-empty list", y.line_of(value))
+            self.error(msg("survey.non_empty_list", key="questions"), y.line_of(value))
             return ()
         group_codes = {g.code for g in groups}
         questions: list[Question] = []
         first: dict[str, int] = {}
         for item in value:
             if not isinstance(item, y.Mapping):
-                self.error(
-                    "a question must be a mapping {code, text, leaf, groups}", y.line_of(item)
-                )
+                self.error(msg("survey.question_form"), y.line_of(item))
                 continue
-            code = self.code(item, "code", " in a question", required=True)
-            where = f" in question {code}" if code else " in a question"
+            code = self.code(item, "code", msg("survey.in_a_question"), required=True)
+            where = (
+                msg("survey.in_question", question=code) if code else msg("survey.in_a_question")
+            )
             self.check_keys(item, _QUESTION_KEYS, where)
             if code is not None:
                 line = item.key_lines["code"]
                 if code in RESERVED_CODES or code.startswith("_"):
-                    self.error(
-                        f"question code '{code}' is reserved (not response, group, unit, "
-                        "nor starting with '_')",
-                        line,
-                    )
+                    self.error(msg("survey.question_reserved", code=Quoted(code)), line)
                     code = None
                 elif code in first:
                     self.error(
-                        f"question code '{code}' is used twice (first at line {first[code]})", line
+                        msg("survey.question_twice", code=Quoted(code), first=first[code]), line
                     )
                     code = None
                 else:
@@ -477,29 +514,38 @@ class _Reader:
         return tuple(questions)
 
     def question_groups(
-        self, item: y.Mapping, where: str, group_codes: set[str]
+        self, item: y.Mapping, where: Where, group_codes: set[str]
     ) -> tuple[str, ...] | None:
         value = item.get("groups")
         if value is None:
-            self.error(f"missing key 'groups'{where}", item.line)
+            self.error(msg("survey.missing_key", key="groups", where=where), item.line)
             return None
         if not isinstance(value, y.Sequence) or not value:
-            self.error(f"groups{where} must be a non-empty list of group codes", y.line_of(value))
+            self.error(msg("survey.question_groups_form", where=where), y.line_of(value))
             return None
         codes: list[str] = []
         ok = True
         for entry in value:
             if not isinstance(entry, y.Scalar) or entry.kind != "str" or not entry.strip():
-                hint = f' (quote it: "{entry}")' if isinstance(entry, y.Scalar) else ""
-                self.error(
-                    f"groups{where} must hold group codes as strings{hint}", y.line_of(entry)
-                )
+                if isinstance(entry, y.Scalar):
+                    found = str(entry)
+                    self.error(
+                        msg("survey.question_groups_quote_it", where=where, found=found),
+                        entry.line,
+                    )
+                else:
+                    self.error(msg("survey.question_groups_string", where=where), y.line_of(entry))
                 ok = False
             elif entry not in group_codes:
-                self.error(f"group '{entry}'{where} is not a code of groups", entry.line)
+                self.error(
+                    msg("survey.group_unknown", group=Quoted(str(entry)), where=where), entry.line
+                )
                 ok = False
             elif entry in codes:
-                self.error(f"group '{entry}'{where} is listed twice", entry.line)
+                self.error(
+                    msg("survey.group_listed_twice", group=Quoted(str(entry)), where=where),
+                    entry.line,
+                )
                 ok = False
             else:
                 codes.append(str(entry))

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .errors import Collector, ParindexError
+from .messages import Message, Quoted, msg
 from .numbers import places_of
 from .survey import Group, Questionnaire, SurveyError
 from .survey_arith import GroupSums, hundredths, leaf_value_and_margin, mean_hundredths
@@ -100,7 +101,7 @@ class CsvTable:
                 yield reader.line_num, row
         except csv.Error as exc:
             raise SurveyError(
-                f"not a valid CSV file: {exc}", source=self.source, line=reader.line_num
+                msg("responses.bad_csv", reason=str(exc)), source=self.source, line=reader.line_num
             ) from None
 
 
@@ -144,11 +145,11 @@ class _Columns:
 def _columns(
     header: Sequence[str] | None, q: Questionnaire, source: str, sheet: str | None = None
 ) -> _Columns:
-    def error(message: str, column: str | None = None) -> SurveyError:
+    def error(message: Message, column: str | None = None) -> SurveyError:
         return SurveyError(message, source=source, sheet=sheet, line=1, column=column)
 
     if header is None:
-        raise error("the file is empty (expected a header line)")
+        raise error(msg("responses.empty"))
     names = [_cell(name) for name in header]
     if names:
         names[0] = names[0].removeprefix(_BOM)
@@ -158,23 +159,17 @@ def _columns(
         if name.startswith("_"):
             continue  # tool metadata such as _id, _submission_time
         if name not in FIXED_COLUMNS and name not in q.question_by_code:
-            problems.add(
-                error(
-                    f"unknown column '{name}': not response, group, unit nor a "
-                    "question code (tool metadata columns start with '_')",
-                    name,
-                )
-            )
+            problems.add(error(msg("responses.unknown_column", name=Quoted(name)), name))
         elif name in position:
-            problems.add(error(f"column '{name}' appears twice", name))
+            problems.add(error(msg("responses.column_twice", name=Quoted(name)), name))
         else:
             position[name] = index
     for name in FIXED_COLUMNS:
         if name not in position:
-            problems.add(error(f"missing column '{name}'"))
+            problems.add(error(msg("responses.missing_column", name=name)))
     for question in q.questions:
         if question.code not in position:
-            problems.add(error(f"missing column for question {question.code}"))
+            problems.add(error(msg("responses.missing_question_column", question=question.code)))
     problems.raise_if_any()
     return _Columns(
         width=len(names),
@@ -218,14 +213,14 @@ def scan_responses(
             continue
 
         def error(
-            message: str, column: str | None = None, value: str | None = None, line: int = line
+            message: Message, column: str | None = None, value: str | None = None, line: int = line
         ) -> SurveyError:
             return SurveyError(
                 message, source=source, sheet=table.sheet, line=line, column=column, value=value
             )
 
         if len(row) > columns.width:
-            yield error(f"the row has {len(row)} cells, more than the header's {columns.width}")
+            yield error(msg("responses.too_many_cells", count=len(row), width=columns.width))
             continue
         cells = list(row) + [""] * (columns.width - len(row))
         found = False
@@ -233,31 +228,29 @@ def scan_responses(
         group = _cell(cells[columns.group])
         unit = _cell(cells[columns.unit])
         if not response:
-            yield error("the response id is empty", "response")
+            yield error(msg("responses.id_empty"), "response")
             found = True
         elif response in seen:
-            yield error(
-                f"duplicate response (first at line {seen[response]})", "response", response
-            )
+            yield error(msg("responses.duplicate", first=seen[response]), "response", response)
             found = True
         else:
             seen[response] = line
         if not group:
-            yield error("the group is empty", "group")
+            yield error(msg("responses.group_empty"), "group")
             found = True
         elif group not in groups:
             yield error(
-                f"not a group of the questionnaire (groups: {', '.join(groups)})",
+                msg("responses.group_unknown", groups=tuple(groups)),
                 "group",
                 cells[columns.group],
             )
             found = True
         if not unit:
-            yield error("the unit is empty", "unit")
+            yield error(msg("responses.unit_empty"), "unit")
             found = True
         elif known_units is not None and unit not in known_units:
             if unit not in unknown_units:  # reported once, at its first row
-                yield error("the unit is not in the units file", "unit", unit)
+                yield error(msg("responses.unit_unknown"), "unit", unit)
                 unknown_units.add(unit)
             found = True
         answers: dict[str, str] = {}
@@ -266,16 +259,16 @@ def scan_responses(
             if not key:
                 continue
             if question.option(key) is None:
-                options = ", ".join(o.key for o in question.options)
+                options = tuple(o.key for o in question.options)
                 yield error(
-                    f"not an option of question {question.code} (options: {options})",
+                    msg("responses.not_an_option", question=question.code, options=options),
                     question.code,
                     cells[position],
                 )
                 found = True
             elif group in groups and group not in question.groups:
                 yield error(
-                    f"question {question.code} is not asked of group {group}",
+                    msg("responses.not_asked", question=question.code, group=group),
                     question.code,
                     cells[position],
                 )
@@ -682,7 +675,5 @@ def aggregate(
         # response ids merely share a hash, and then the sums already made stand.
         check_responses(q, table, units)
         if not valid:  # pragma: no cover - both readers apply the same rules
-            raise SurveyError(
-                "the responses could not be read", source=table.source, sheet=table.sheet
-            )
+            raise SurveyError(msg("responses.unreadable"), source=table.source, sheet=table.sheet)
     return aggregator.result()

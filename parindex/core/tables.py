@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .compute import UnitInfo
 from .errors import Collector, InputError, Notice, ValueRuleError
 from .framework import Framework
-from .messages import Message, msg
+from .messages import Message, Quoted, msg
 from .scoring import Scorer
 
 SCORES_COLUMNS = ("unit", "item", "value")
@@ -65,10 +65,10 @@ def _rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]
             rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise InputError(
-            f"not a valid CSV file: {exc}", source=source, line=reader.line_num
+            msg("table.bad_csv", reason=str(exc)), source=source, line=reader.line_num
         ) from None
     if header is None:
-        raise InputError("the file is empty (expected a header line)", source=source, line=1)
+        raise InputError(msg("table.empty"), source=source, line=1)
     return header, rows
 
 
@@ -81,17 +81,19 @@ def _columns(
         if name not in allowed:
             problems.add(
                 InputError(
-                    f"unknown column '{name}' (allowed: {', '.join(allowed)})",
+                    msg("table.unknown_column", name=Quoted(name), allowed=allowed),
                     source=source,
                     line=1,
                 )
             )
         elif name in seen:
-            problems.add(InputError(f"column '{name}' appears twice", source=source, line=1))
+            problems.add(
+                InputError(msg("table.column_twice", name=Quoted(name)), source=source, line=1)
+            )
         seen[name] = position
     for name in required:
         if name not in seen:
-            problems.add(InputError(f"missing column '{name}'", source=source, line=1))
+            problems.add(InputError(msg("table.missing_column", name=name), source=source, line=1))
     problems.raise_if_any()
     return seen
 
@@ -116,17 +118,21 @@ def read_units(
         code = _cell(row, columns["unit"]).strip()
         if len(row) > len(header):
             problems.add(
-                InputError("the row has more cells than the header", source=source, line=line)
+                InputError(
+                    msg("table.too_many_cells", count=len(row), width=len(header)),
+                    source=source,
+                    line=line,
+                )
             )
         if not code:
             problems.add(
-                InputError("the unit code is empty", source=source, line=line, column="unit")
+                InputError(msg("table.unit_code_empty"), source=source, line=line, column="unit")
             )
             continue
         if code in first_line:
             problems.add(
                 InputError(
-                    f"duplicate unit (first at line {first_line[code]})",
+                    msg("table.duplicate_unit", first=first_line[code]),
                     source=source,
                     line=line,
                     unit=code,
@@ -187,35 +193,35 @@ def read_scores(
         )
         unit, item, value = cell.unit, cell.item, cell.value
         if len(row) > len(header):
-            problems.add(cell.error("the row has more cells than the header"))
+            problems.add(cell.error(msg("table.too_many_cells", count=len(row), width=len(header))))
             continue
         if not unit:
-            problems.add(cell.error("the unit is empty", "unit"))
+            problems.add(cell.error(msg("table.unit_empty"), "unit"))
             continue
         if not item:
-            problems.add(cell.error("the item is empty", "item"))
+            problems.add(cell.error(msg("table.item_empty"), "item"))
             continue
         known = units is None or unit in units
         if not known and unit not in unknown_units:
             # Reported once per unit; its rows are still checked for every other problem.
-            problems.add(cell.error("the unit is not in the units file", "unit"))
+            problems.add(cell.error(msg("table.unit_unknown"), "unit"))
             unknown_units.add(unit)
         leaf = framework.by_code.get(item)
         if leaf is None or not leaf.is_leaf:
-            what = "a branch, not a leaf" if leaf is not None else "not a node"
             problems.add(
                 cell.error(
-                    f"the item is {what} of framework {framework.code} {framework.version}", "item"
+                    msg(
+                        "table.item_is_branch" if leaf is not None else "table.item_not_node",
+                        framework=framework.code,
+                        version=framework.version,
+                    ),
+                    "item",
                 )
             )
             continue
         key = (unit, item)
         if key in first_line:
-            problems.add(
-                cell.error(
-                    f"duplicate row for this unit and item (first at line {first_line[key]})"
-                )
-            )
+            problems.add(cell.error(msg("table.duplicate_row", first=first_line[key])))
             continue
         first_line[key] = line
         try:

@@ -16,6 +16,7 @@ from fractions import Fraction
 from .compute import CycleResult, UnitInfo, compute
 from .errors import Collector, InputError
 from .framework import Band, Framework
+from .messages import msg
 from .numbers import from_quanta, round_half_up
 from .scoring import Scorer
 
@@ -88,13 +89,13 @@ def check_targets(framework: Framework, targets: Sequence[Target]) -> None:
     for target in targets:
         node = framework.by_code.get(target.node)
         if node is None:
-            problems.add(InputError("no such node in the framework", node=target.node))
+            problems.add(InputError(msg("whatif.no_node"), node=target.node))
         elif node.kind != "normal":
-            problems.add(InputError("only normal nodes can regain points", node=target.node))
+            problems.add(InputError(msg("whatif.not_normal"), node=target.node))
         if not 0 < target.share <= 1:
             problems.add(
                 InputError(
-                    "the share must be above 0 and at most 1",
+                    msg("whatif.share_range"),
                     node=target.node,
                     value=str(target.share),
                 )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import ParindexError
+from .messages import msg
+from .text import Text
 
 
 class WorkflowError(ParindexError):
@@ -50,6 +52,48 @@ class Role(StrEnum):
     APPRAISER = "appraiser"
     COUNCIL = "council"
     VIEWER = "viewer"
+
+
+# What a refusal calls states, actions and roles, in the words of the web pages (the assessment
+# states, the appraisal refusals, the accounts' roles). In English a state and an action keep
+# their code, as the API, the CLI and the audit trail say it; a role is named by its label.
+STATE_NAMES: dict[State, Text] = {
+    State.DRAFT: Text("Đang tự đánh giá", "draft"),
+    State.SUBMITTED: Text("Đã nộp", "submitted"),
+    State.IN_APPRAISAL: Text("Đang thẩm định", "in_appraisal"),
+    State.RETURNED: Text("Trả lại để giải trình", "returned"),
+    State.REPLIED: Text("Đã giải trình", "replied"),
+    State.APPRAISED: Text("Đã thẩm định", "appraised"),
+    State.APPROVED: Text("Hội đồng đã phê duyệt", "approved"),
+    State.PUBLISHED: Text("Đã công bố", "published"),
+}
+ACTION_NAMES: dict[Action, Text] = {
+    Action.SUBMIT: Text("nộp hồ sơ tự đánh giá", "submit"),
+    Action.REOPEN_SELF: Text("mở lại hồ sơ tự đánh giá", "reopen_self"),
+    Action.START_APPRAISAL: Text("bắt đầu thẩm định", "start_appraisal"),
+    Action.RELEASE: Text("chuyển kết quả thẩm định cho đơn vị", "release"),
+    Action.REPLY: Text("gửi giải trình", "reply"),
+    Action.RETURN_AGAIN: Text("yêu cầu giải trình thêm một vòng", "return_again"),
+    Action.SETTLE: Text("chốt các nội dung có ý kiến khác nhau", "settle"),
+    Action.FINISH: Text("kết thúc thẩm định", "finish"),
+    Action.APPROVE: Text("phê duyệt kết quả", "approve"),
+    Action.REOPEN: Text("mở lại kết quả đã phê duyệt", "reopen"),
+    Action.PUBLISH: Text("công bố kết quả", "publish"),
+}
+ROLE_NAMES: dict[Role, Text] = {
+    Role.PAR_ADMIN: Text("Quản trị CCHC (Sở Nội vụ)", "PAR administrator"),
+    Role.UNIT_EDITOR: Text("Cán bộ đầu mối của đơn vị", "Unit editor"),
+    Role.UNIT_HEAD: Text("Thủ trưởng đơn vị", "Unit head"),
+    Role.APPRAISER: Text("Thành viên tổ thẩm định", "Appraiser"),
+    Role.COUNCIL: Text("Thành viên Hội đồng thẩm định", "Council member"),
+    Role.VIEWER: Text("Người xem", "Viewer"),
+}
+
+
+def _name(names: dict[State, Text] | dict[Action, Text], value: object) -> Text:
+    """The label of a state or action; a value outside the table keeps its text as written."""
+    found = next((label for key, label in names.items() if key == value), None)
+    return found if found is not None else Text(str(value), str(value))
 
 
 @dataclass(frozen=True)
@@ -111,13 +155,16 @@ def transition(
 ) -> State:
     """The state after ``action``, or WorkflowError saying why it is refused."""
     found = find(state, action)
+    named = _name(ACTION_NAMES, action)
     if found is None:
-        raise WorkflowError(f"action '{action}' is not possible in state '{state}'")
+        raise WorkflowError(
+            msg("workflow.not_possible", action=named, state=_name(STATE_NAMES, state))
+        )
     if not found.roles & {Role(r) for r in roles}:
-        allowed = ", ".join(sorted(r.value for r in found.roles))
-        raise WorkflowError(f"action '{action}' needs one of the roles: {allowed}")
+        allowed = tuple(ROLE_NAMES[r] for r in sorted(found.roles))
+        raise WorkflowError(msg("workflow.needs_role", action=named, roles=allowed))
     if found.needs_reason and not reason.strip():
-        raise WorkflowError(f"action '{action}' needs a written reason")
+        raise WorkflowError(msg("workflow.needs_reason", action=named))
     return found.target
 
 

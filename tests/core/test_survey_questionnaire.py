@@ -51,7 +51,7 @@ def test_s1_three_errors_with_their_lines() -> None:
     text += '  - {code: Q1, leaf: "8.2", groups: [LD]}\n'
     errors = q_errors(text)
     assert errors == [
-        "q.yaml:8: min_n must be a whole number >= 1",
+        "q.yaml:8: min_n must be a whole number >= 1, found 0",
         "q.yaml:12: group 'XX' in question Q3 is not a code of groups",
         "q.yaml:13: question code 'Q1' is used twice (first at line 10)",
     ]
@@ -98,22 +98,27 @@ def test_s1_defaults() -> None:
         (
             "B: 60,",
             "B: 6e1,",
-            "q.yaml:5: scale option 'B' exponents are not allowed: write the number out in full",
+            "q.yaml:5: scale option 'B', value '6e1': exponents are not allowed: write the "
+            "number out in full",
         ),
-        ("B: 60,", "B: 1.0000001,", "q.yaml:5: scale option 'B' has more than 6 decimal places"),
-        ("B: 60,", "B: -5,", "q.yaml:5: scale option 'B' must not be negative"),
+        (
+            "B: 60,",
+            "B: 1.0000001,",
+            "q.yaml:5: scale option 'B' has more than 6 decimal places, found 1.0000001",
+        ),
+        ("B: 60,", "B: -5,", "q.yaml:5: scale option 'B', value '-5': must not be negative"),
         (
             "B: 60,",
             "B: true,",
-            "q.yaml:5: scale option 'B' must be a percentage in [0, 100] or null",
+            "q.yaml:5: scale option 'B' must be a percentage in [0, 100] or null, found true",
         ),
-        ("B: 60,", "B: yes,", "q.yaml:5: scale option 'B' is not a number"),
-        ("min_n: 3", "min_n: 2.5", "q.yaml:8: min_n must be a whole number >= 1"),
-        ("weight: 2", "weight: 0", "q.yaml:8: weight must be greater than 0"),
+        ("B: 60,", "B: yes,", "q.yaml:5: scale option 'B', value 'yes': is not a number"),
+        ("min_n: 3", "min_n: 2.5", "q.yaml:8: min_n must be a whole number >= 1, found 2.5"),
+        ("weight: 2", "weight: 0", "q.yaml:8: weight must be greater than 0, found 0"),
         (
             "weight: 2",
             'weight: "1,5"',
-            "q.yaml:8: weight use '.' as the decimal separator: write 1.5",
+            "q.yaml:8: weight '1,5': use '.' as the decimal separator: write 1.5",
         ),
         (
             "min_n: 2, weight: 1}",
