@@ -75,3 +75,37 @@ def test_production_without_secret_key_refuses_to_start() -> None:
     assert done.returncode != 0
     assert "PARINDEX_SECRET_KEY must be set when PARINDEX_DEBUG=0" in done.stderr
     assert done.stdout == ""
+
+
+READ_PROXY_SETTINGS = """\
+import json, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "parindex.settings"
+from django.conf import settings
+print(json.dumps([settings.SECURE_PROXY_SSL_HEADER, settings.PROXY_COUNT]))
+"""
+
+
+def proxy_settings(env: dict[str, str]) -> list:
+    done = subprocess.run(
+        [sys.executable, "-c", READ_PROXY_SETTINGS],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_x_forwarded_proto_is_ignored_without_a_proxy() -> None:
+    """Without a proxy any client could send X-Forwarded-Proto: https and pass for secure."""
+    assert proxy_settings(clean_env()) == [None, 0]
+    assert proxy_settings(clean_env(PARINDEX_PROXY_COUNT="0")) == [None, 0]
+
+
+def test_x_forwarded_proto_is_read_behind_a_proxy() -> None:
+    header = ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert proxy_settings(clean_env(PARINDEX_PROXY_COUNT="1")) == [header, 1]
+    assert proxy_settings(clean_env(PARINDEX_TRUST_X_FORWARDED_PROTO="1")) == [header, 0]
