@@ -131,19 +131,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling: lock a username+address pair after repeated failures.
+# Login throttling: repeated failures lock a username (from any address) and, separately, an
+# address (for any username), so neither a spray over many usernames nor one username tried
+# from many addresses gets past the limit.
 AXES_FAILURE_LIMIT = env_int("PARINDEX_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind N reverse proxies (PARINDEX_PROXY_COUNT), the client's address is read from
-# X-Forwarded-For; otherwise every login would seem to come from the proxy, and five wrong
-# passwords from anywhere would lock a username out for everyone.
+# PARINDEX_PROXY_COUNT: the number of reverse proxies in front of the app that each APPEND to
+# X-Forwarded-For (docs/deployment.md). The client's address is the PROXY_COUNT-th entry from
+# the right of that header (entries to its left are the client's own text); with 0 it is
+# REMOTE_ADDR and the header is ignored.
 PROXY_COUNT = env_int("PARINDEX_PROXY_COUNT", 0)
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "parindex.web.clientip.client_address"
+# Password-reset requests: at most this many per address and per e-mail in the window.
+PASSWORD_RESET_LIMIT = env_int("PARINDEX_PASSWORD_RESET_LIMIT", 5)
+PASSWORD_RESET_WINDOW_SECONDS = 15 * 60
 # Activation links of new accounts (one-time; a new link or a password set voids them).
 ACCOUNT_ACTIVATION_DAYS = env_int("PARINDEX_ACCOUNT_ACTIVATION_DAYS", 7)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -22,8 +23,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from parindex.audit.selectors import events_for
 from parindex.web.access import require_par_admin
+from parindex.web.clientip import client_address
 
-from . import selectors, services, spreadsheet, tokens
+from . import selectors, services, spreadsheet, throttle, tokens
 from .access import get_import_for_admin, get_role_for_admin, get_user_for_admin
 from .forms import (
     AccountForm,
@@ -471,10 +473,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, throttled per client address and per e-mail before any mail is sent. The
+    refusal does not depend on whether the address belongs to an account."""
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = client_address(self.request)
+        if not throttle.password_reset_allowed(address, form.cleaned_data["email"]):
+            minutes = settings.PASSWORD_RESET_WINDOW_SECONDS // 60
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests. No e-mail was sent; "
+                    "try again in %(minutes)d minutes."
+                )
+                % {"minutes": minutes},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
