@@ -87,8 +87,8 @@ def _lower_value(leaf: Node, declared: str) -> str:
     """A value of the leaf's rule worth less than its maximum, other than the declared one."""
     rule = leaf.rule
     if rule is not None and rule.type == "choice":
-        options = sorted(rule.options, key=lambda o: o[1])  # type: ignore[attr-defined]
-        keys = [str(key) for key, _ in options if str(key) != declared]
+        options = sorted(rule.options, key=lambda o: o.points)  # type: ignore[attr-defined]
+        keys = [o.key for o in options if o.key != declared]
         return keys[len(keys) // 2]
     return "70/100" if declared != "70/100" else "60/100"
 

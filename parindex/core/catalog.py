@@ -53,10 +53,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "a plain ratio must lie in [0, 1]: write {percent}% or a fraction a/b",
     ),
     "value.ratio_above_max_percent": (
-        "tỷ lệ {ratio} vượt quá mức tối đa {limit}% của tiêu chí (tử số không thể lớn hơn "
-        "mẫu số ở đây); kiểm tra lại số liệu",
-        "the ratio {ratio} exceeds this leaf's limit of {limit}% (the numerator cannot exceed "
-        "the denominator here); check the figures",
+        "tỷ lệ {ratio} vượt quá mức tối đa {limit}% của tiêu chí{note}; kiểm tra lại số liệu",
+        "the ratio {ratio} exceeds this leaf's limit of {limit}%{note}; check the figures",
+    ),
+    "value.ratio_thousands_groups": (
+        "{term}: các dấu chấm ở đây là dấu phân cách hàng nghìn; viết số không có dấu phân "
+        "cách ({whole})",
+        "{term}: the dots are thousands separators; write the number without separators ({whole})",
     ),
     "value.count_digits": (
         "phải là số nguyên viết bằng chữ số (0, 1, 2, …)",
@@ -173,6 +176,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "fw.choice_options": (
         "quy tắc choice cần ánh xạ 'options' không rỗng",
         "choice needs a non-empty 'options' mapping",
+    ),
+    "fw.option_na_word": (
+        "phương án '{option}': {name} là từ dành cho «không áp dụng» (n/a, KAD, không áp "
+        "dụng); đặt tên khác cho phương án",
+        "option '{option}': {name} is a word for not applicable (n/a, KAD, không áp dụng); "
+        "give the option another name",
     ),
     "fw.option_title_clash": (
         "tên {title} của phương án '{one}' trùng với phương án '{other}'",

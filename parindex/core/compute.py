@@ -219,7 +219,9 @@ def compute(
                     continue
                 warnings.append(
                     Notice(
-                        msg("warn.not_applicable", type=unit_type), unit=unit_code, node=leaf_code
+                        msg("warn.not_applicable", type=framework.unit_type_text(unit_type)),
+                        unit=unit_code,
+                        node=leaf_code,
                     )
                 )
                 continue

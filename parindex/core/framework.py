@@ -37,6 +37,7 @@ from .rules import (
     Rule,
     SurveyRule,
     YesNoRule,
+    is_na_word,
     match_key,
 )
 from .text import Text
@@ -150,6 +151,10 @@ class Framework:
     nodes: tuple[Node, ...]
     source: str = field(default="<framework>")
     unit_type_titles: dict[str, Text] = field(default_factory=dict)
+
+    def unit_type_text(self, code: str | None) -> Text:
+        """A unit type as people name it in both languages (its code where it has no title)."""
+        return self.unit_type_titles.get(code or "") or Text(code or "—")
 
     def unit_type_label(self, code: str | None, lang: str = "vi") -> str:
         """A unit type's title in ``lang``; its code where the framework gives no title."""
@@ -481,7 +486,7 @@ class _Reader:
         if code is not None:
             if code in self.seen_codes:
                 self.error(
-                    msg("fw.code_twice", code=code, first=self.seen_codes[code]),
+                    msg("fw.code_twice", code=code, first=str(self.seen_codes[code])),
                     value.key_lines["code"],
                     code,
                 )
@@ -756,6 +761,12 @@ class _Reader:
         owner: dict[str, str] = {match_key(o.key): o.key for o in options}
         ok = True
         for option in options:
+            for name in (option.key, *option.names()):
+                if is_na_word(match_key(name)):
+                    self.error(
+                        msg("fw.option_na_word", option=option.key, name=Quoted(name)), line, node
+                    )
+                    ok = False
             for name in option.names():
                 wanted = match_key(name)
                 other = owner.setdefault(wanted, option.key)

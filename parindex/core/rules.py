@@ -31,6 +31,9 @@ _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only
 # A ratio term written like a number with thousands separators: 1.000, 12.500, 1.234.567.
 _THOUSANDS_LOOK = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 _SPACES = re.compile(r"\s+")
+_NUMERATOR_NOTE = Text(
+    " (tử số không thể lớn hơn mẫu số ở đây)", " (the numerator cannot exceed the denominator here)"
+)
 
 
 class RuleValueError(ValueError):
@@ -259,6 +262,10 @@ class Ratio:
 def _ratio_term(text: str) -> Decimal:
     if _THOUSANDS_LOOK.fullmatch(text):
         digits = text.replace(".", "")
+        if text.count(".") > 1:  # 1.234.567 has no decimal reading at all
+            raise RuleValueError(
+                msg("value.ratio_thousands_groups", term=Quoted(text), whole=digits)
+            )
         trimmed = format_decimal(Decimal(text))
         raise RuleValueError(
             msg("value.ratio_thousands", term=Quoted(text), whole=digits, trimmed=trimmed)
@@ -286,9 +293,12 @@ def parse_ratio(text: str) -> Ratio:
 
 def _check_plausible(ratio: Ratio, max_percent: Decimal | None) -> None:
     if max_percent is not None and ratio.value * 100 > max_percent:
+        whole = max_percent == 100 and ratio.numerator is not None
+        note = _NUMERATOR_NOTE if whole else Text("", "")
         raise RuleValueError(
             msg(
                 "value.ratio_above_max_percent",
+                note=note,
                 ratio=Text(ratio.shown("vi"), ratio.shown("en")),
                 limit=max_percent,
             )

@@ -456,7 +456,7 @@ class _Reader:
                 continue
             if code in first:
                 self.error(
-                    msg("survey.group_twice", code=Quoted(code), first=first[code]),
+                    msg("survey.group_twice", code=Quoted(code), first=str(first[code])),
                     item.key_lines["code"],
                 )
                 continue
@@ -496,7 +496,8 @@ class _Reader:
                     code = None
                 elif code in first:
                     self.error(
-                        msg("survey.question_twice", code=Quoted(code), first=first[code]), line
+                        msg("survey.question_twice", code=Quoted(code), first=str(first[code])),
+                        line,
                     )
                     code = None
                 else:

@@ -231,7 +231,7 @@ def scan_responses(
             yield error(msg("responses.id_empty"), "response")
             found = True
         elif response in seen:
-            yield error(msg("responses.duplicate", first=seen[response]), "response", response)
+            yield error(msg("responses.duplicate", first=str(seen[response])), "response", response)
             found = True
         else:
             seen[response] = line

@@ -132,7 +132,7 @@ def read_units(
         if code in first_line:
             problems.add(
                 InputError(
-                    msg("table.duplicate_unit", first=first_line[code]),
+                    msg("table.duplicate_unit", first=str(first_line[code])),
                     source=source,
                     line=line,
                     unit=code,
@@ -149,7 +149,11 @@ def read_units(
         ):
             warnings.append(
                 Notice(
-                    msg("warn.unit_type_unknown", type=unit_type, types=framework.unit_types),
+                    msg(
+                        "warn.unit_type_unknown",
+                        type=unit_type,
+                        types=tuple(map(framework.unit_type_text, framework.unit_types)),
+                    ),
                     source=source,
                     line=line,
                     unit=code,
@@ -221,7 +225,7 @@ def read_scores(
             continue
         key = (unit, item)
         if key in first_line:
-            problems.add(cell.error(msg("table.duplicate_row", first=first_line[key])))
+            problems.add(cell.error(msg("table.duplicate_row", first=str(first_line[key]))))
             continue
         first_line[key] = line
         try:
@@ -236,7 +240,7 @@ def read_scores(
             if score.status != "missing":  # an empty cell is no value: nothing to ignore
                 warnings.append(
                     Notice(
-                        msg("warn.not_applicable", type=unit_type),
+                        msg("warn.not_applicable", type=framework.unit_type_text(unit_type)),
                         source=source,
                         line=line,
                         unit=unit,

@@ -9,7 +9,6 @@ exact messages in Vietnamese and English.
 
 from __future__ import annotations
 
-import decimal
 import re
 import unicodedata
 from pathlib import Path
@@ -20,7 +19,14 @@ from hypothesis import strategies as st
 from pxkit import errors_of, fw_text, load, one_error, one_leaf, points, score
 
 from parindex.cli import main
-from parindex.core import Framework, FrameworkError, ValueRuleError, load_framework
+from parindex.core import (
+    Framework,
+    FrameworkError,
+    UnitInfo,
+    ValueRuleError,
+    compute,
+    load_framework,
+)
 from parindex.core.rules import ChoiceRule, Option, ProportionalRule, RatioRule
 
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "frameworks"
@@ -338,10 +344,14 @@ def test_m46_percent_and_decimal_terms_above_the_limit() -> None:
     """M46: `125%` and `20.5/20` are refused; the figures follow the reader's format."""
     fw = one_leaf(RATIO_100, max="2")
     error = refused(fw, "125%", "value.ratio_above_max_percent")
-    assert error.render("en") == f"node 1, value '125%': ratio rule: the ratio 125% {ABOVE_EN}"
-    assert (
-        error.render("vi")
-        == f"mục 1, giá trị «125%»: quy tắc tỷ lệ theo mức: tỷ lệ 125% {ABOVE_VI}"
+    # A percentage has no numerator: the note about numerator and denominator is left out.
+    assert error.render("en") == (
+        "node 1, value '125%': ratio rule: the ratio 125% exceeds this leaf's limit of 100%; "
+        "check the figures"
+    )
+    assert error.render("vi") == (
+        "mục 1, giá trị «125%»: quy tắc tỷ lệ theo mức: tỷ lệ 125% vượt quá mức tối đa 100% "
+        "của tiêu chí; kiểm tra lại số liệu"
     )
     error = refused(fw, "20.5/20", "value.ratio_above_max_percent")
     assert error.render("en") == (
@@ -509,39 +519,34 @@ def test_m47_d10_d11_leading_zero_and_plain_forms(value: str, expected: str) -> 
     assert points(one_leaf("{type: proportional}"), value) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=decimal.InvalidOperation,
-    reason="core bug: rules._ratio_term builds its 'trimmed' suggestion with Decimal(term), "
-    "which raises InvalidOperation for a term with two dots",
-)
 @pytest.mark.parametrize(
     ("value", "term", "whole"),
     [("1.234.567/2000000", "1.234.567", "1234567"), ("1/1.000.000", "1.000.000", "1000000")],
 )
 def test_m47_several_groups_are_refused(value: str, term: str, whole: str) -> None:
     """M47: a term with several groups (`1.234.567`) is refused like `1.000`, not a crash."""
-    error = refused(one_leaf("{type: proportional}"), value, "value.ratio_thousands")
-    assert f"'{term}': the dot may be a thousands separator" in error.render("en")
+    error = refused(one_leaf("{type: proportional}"), value, "value.ratio_thousands_groups")
+    assert f"'{term}': the dots are thousands separators" in error.render("en")
     assert f"without separators ({whole})" in error.render("en")
+    assert f"«{term}»: các dấu chấm ở đây là dấu phân cách hàng nghìn" in error.render("vi")
 
 
 THOUSANDS_TERM = st.builds(
     lambda head, groups: head + "".join("." + g for g in groups),
     st.from_regex(r"[1-9][0-9]{0,2}", fullmatch=True),
-    st.lists(st.from_regex(r"[0-9]{3}", fullmatch=True), min_size=1, max_size=1),
+    st.lists(st.from_regex(r"[0-9]{3}", fullmatch=True), min_size=1, max_size=3),
 )
 
 
 @PROPERTY
 @given(term=THOUSANDS_TERM, other=st.integers(1, 10**6), first=st.booleans())
 def test_m47_property_a_thousands_term_is_refused(term: str, other: int, first: bool) -> None:
-    """M47: any term of one to three digits (not starting with 0) and a group of three digits
-    after a dot is refused, as numerator or denominator. (Terms with several groups crash the
-    core today: test_m47_several_groups_are_refused.)"""
+    """M47: any term of one to three digits (not starting with 0) and groups of three digits
+    after dots is refused, as numerator or denominator, naming the number without separators."""
     value = f"{term}/{other}" if first else f"{other}/{term}"
-    error = refused(one_leaf(RATIO_OPEN, max="2"), value, "value.ratio_thousands")
-    assert f"'{term}': the dot may be a thousands separator" in error.render("en")
+    code = "value.ratio_thousands" if term.count(".") == 1 else "value.ratio_thousands_groups"
+    error = refused(one_leaf(RATIO_OPEN, max="2"), value, code)
+    assert f"'{term}': the dot" in error.render("en")
     assert f"({term.replace('.', '')})" in error.render("en")
 
 
@@ -686,4 +691,51 @@ def test_m49_framework_errors_quote_the_value_as_written() -> None:
     assert error.render("en") == f"fw.yaml:6, node 1: rule type 'magic' is not one of {kinds}"
     assert error.render("vi") == (
         f"fw.yaml:6, mục 1: loại quy tắc «magic» không hợp lệ; phải là một trong: {kinds}"
+    )
+
+
+def test_an_option_named_like_not_applicable_is_refused() -> None:
+    """D12: an option whose key or title is an n/a word could never be chosen on an allow_na
+    leaf (the value reads as n/a), so the framework file is refused."""
+    text = """
+- code: "1"
+  title: "Áp dụng hệ thống quản lý chất lượng"
+  max: 1
+  rule:
+    type: choice
+    options:
+      co: 1
+      khong_ap_dung: {points: 0, title: "Không áp dụng"}
+"""
+    errors = errors_of(lambda: load(text))
+    assert [e.code for e in errors] == ["fw.option_na_word"]
+    assert "«Không áp dụng» là từ dành cho «không áp dụng»" in errors[0].render("vi")
+
+
+def test_not_applicable_warning_names_the_unit_type_by_its_title() -> None:
+    """M45: the warning for an ignored value names the unit type by its title."""
+    fw = load_framework(
+        """format: parindex.framework/1
+code: demo
+version: "1"
+title: "Demo"
+unit_types:
+  - {code: department, title: {vi: "Sở, ban, ngành", en: "Departments"}}
+  - commune
+nodes:
+  - code: "1"
+    title: "A"
+    children:
+      - {code: "1.1", title: a, max: 1, rule: {type: yes_no}}
+      - {code: "1.2", title: b, max: 1, rule: {type: yes_no}, applies_to: [commune]}
+""",
+        "fw.yaml",
+    )
+    result = compute(fw, {"S": {"1.1": "có", "1.2": "có"}}, [UnitInfo("S", type="department")])
+    (warning,) = result.warnings
+    assert warning.render("vi") == (
+        "đơn vị S, mục 1.2: không áp dụng cho loại đơn vị Sở, ban, ngành; giá trị được bỏ qua"
+    )
+    assert warning.render("en") == (
+        "unit S, node 1.2: does not apply to type Departments; value ignored"
     )

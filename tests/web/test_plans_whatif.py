@@ -36,7 +36,7 @@ def best_answer(leaf: Node) -> str:
     if isinstance(rule, YesNoRule):
         return "có"
     if isinstance(rule, RatioRule | ProportionalRule):
-        return "1000%"
+        return "100%"  # the shipped ratios are capped at 100 % (max_percent)
     if isinstance(rule, CountRule):
         return str(math.ceil(leaf.max / rule.per_item))
     if isinstance(rule, DeductionRule):
