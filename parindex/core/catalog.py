@@ -535,4 +535,25 @@ CATALOG: dict[str, tuple[str, str]] = {
         "thao tác «{action}» cần ghi rõ lý do",
         "action '{action}' needs a written reason",
     ),
+    # -- YAML files (framework, questionnaire) ----------------------------------------------
+    "yaml.too_large": ("tệp lớn hơn {limit} MB", "the file is larger than {limit} MB"),
+    "yaml.anchor": (
+        "không hỗ trợ anchor (&tên) và alias (*tên): hãy viết giá trị ra đầy đủ",
+        "anchors (&name) and aliases (*name) are not supported: write the value out",
+    ),
+    "yaml.too_deep": (
+        "không phải YAML hợp lệ: lồng nhau quá sâu",
+        "not valid YAML: nested too deeply",
+    ),
+    "yaml.invalid": (
+        "không phải YAML hợp lệ ({problem}); kiểm tra thụt lề, dấu hai chấm và dấu ngoặc",
+        "not valid YAML: {problem}",
+    ),
+    "yaml.empty": ("tệp rỗng", "the file is empty"),
+    "yaml.key_text": ("khóa phải là văn bản thường", "a key must be plain text"),
+    "yaml.merge_key": ("không hỗ trợ khóa gộp (<<)", "merge keys (<<) are not supported"),
+    "yaml.duplicate_key": (
+        "khóa '{key}' bị trùng (lần đầu ở dòng {first})",
+        "duplicate key '{key}' (first at line {first})",
+    ),
 }

@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 
 from .errors import ParindexError
+from .messages import msg
 
 ScalarKind = Literal["str", "num", "bool", "null"]
 
@@ -86,27 +87,26 @@ def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
     """Parse ``text`` into Scalars, Mappings and Sequences, or raise ``error`` with a line."""
     if len(text) > MAX_YAML_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         limit = MAX_YAML_BYTES // (1024 * 1024)
-        raise error(f"the file is larger than {limit} MB", source=source)
+        raise error(msg("yaml.too_large", limit=limit), source=source)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except _AnchorFound as found:
-        message = "anchors (&name) and aliases (*name) are not supported: write the value out"
-        raise error(message, source=source, line=found.line) from None
+        raise error(msg("yaml.anchor"), source=source, line=found.line) from None
     except RecursionError:
-        raise error("not valid YAML: nested too deeply", source=source) from None
+        raise error(msg("yaml.too_deep"), source=source) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        message = f"not valid YAML: {exc.problem or exc.context}"
-        raise error(message, source=source, line=line) from None
+        problem = str(exc.problem or exc.context)
+        raise error(msg("yaml.invalid", problem=problem), source=source, line=line) from None
     except yaml.YAMLError as exc:
-        raise error(f"not valid YAML: {exc}", source=source) from None
+        raise error(msg("yaml.invalid", problem=str(exc)), source=source) from None
     if node is None:
-        raise error("the file is empty", source=source)
+        raise error(msg("yaml.empty"), source=source)
     try:
         return _convert(node, source, error)
     except RecursionError:
-        raise error("not valid YAML: nested too deeply", source=source) from None
+        raise error(msg("yaml.too_deep"), source=source) from None
 
 
 def _convert(node: yaml.Node, source: str, error: type[ParindexError]) -> Value:
@@ -126,13 +126,13 @@ def _convert(node: yaml.Node, source: str, error: type[ParindexError]) -> Value:
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise error("a key must be plain text", source=source, line=key_line)
+                raise error(msg("yaml.key_text"), source=source, line=key_line)
             key = str(key_node.value)
             if key == "<<":
-                raise error("merge keys (<<) are not supported", source=source, line=key_line)
+                raise error(msg("yaml.merge_key"), source=source, line=key_line)
             if key in mapping:
                 raise error(
-                    f"duplicate key '{key}' (first at line {mapping.key_lines[key]})",
+                    msg("yaml.duplicate_key", key=key, first=str(mapping.key_lines[key])),
                     source=source,
                     line=key_line,
                 )
