@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo and the development server ask for debug explicitly (the settings default to off and
+# then need PARINDEX_SECRET_KEY); links printed or mailed by the demo use the address served.
+DEV_ENV := PARINDEX_DEBUG=1 PARINDEX_SITE_URL=http://$(HOST):$(PORT)
 
 .PHONY: install run demo test test-fast lint bench messages clean
 
@@ -16,15 +19,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Migrate, build the deterministic demo province, serve it.
+# Migrate, build the deterministic demo province, serve it (e.g. `make run HOST=0.0.0.0 PORT=8080`).
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py demo
+	@echo "Development server with PARINDEX_DEBUG=1: not for production."
+	@echo "Serving http://$(HOST):$(PORT)/"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py demo
 
 # Everything: core, CLI, web, and the browser tests in headless Chromium.
 test: install

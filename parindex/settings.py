@@ -1,7 +1,9 @@
 """One settings module, read from the environment (twelve-factor).
 
-Defaults suit a newcomer's `make run`: debug on, SQLite under var/. Production sets
-PARINDEX_DEBUG=0, PARINDEX_SECRET_KEY, PARINDEX_ALLOWED_HOSTS and DATABASE_URL.
+Secure by default: debug is off unless PARINDEX_DEBUG=1 asks for it (`make run` does, and says
+so; the tests read parindex.settings_dev), and with debug off the process refuses to start
+without PARINDEX_SECRET_KEY. Production sets PARINDEX_SECRET_KEY, PARINDEX_ALLOWED_HOSTS and
+DATABASE_URL; SQLite under var/ is the default database.
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-DEBUG = env_bool("PARINDEX_DEBUG", True)
+DEBUG = env_bool("PARINDEX_DEBUG", False)
 SECRET_KEY = os.environ.get("PARINDEX_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("PARINDEX_SECRET_KEY must be set when PARINDEX_DEBUG=0")
+        raise RuntimeError(
+            "PARINDEX_SECRET_KEY must be set when PARINDEX_DEBUG=0 (the default); "
+            "for development on this machine only, set PARINDEX_DEBUG=1"
+        )
     SECRET_KEY = "django-insecure-development-only-key-not-for-production-use"
 ALLOWED_HOSTS = env_list("PARINDEX_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("PARINDEX_CSRF_TRUSTED_ORIGINS", "")
@@ -51,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "parindex.accounts",
     "parindex.units",
     "parindex.frameworks",
@@ -111,11 +118,18 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts and wait for each other, instead of
-    # failing with "database is locked" when two requests write at once.
+    # failing with "database is locked" when two requests write at once; WAL lets readers read
+    # while a writer (a job's batch, a save) holds the lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work (survey imports, aggregation and recompute) runs in task workers (`manage.py
+# db_worker`, docs/deployment.md), queued in the database in the same transaction as the job.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job whose worker gave no sign of life for this long (seconds) is marked failed.
+PARINDEX_JOB_HEARTBEAT_TIMEOUT = env_int("PARINDEX_JOB_HEARTBEAT_TIMEOUT", 120)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         # their e-mails go nowhere, rather than flooding the console of `make run`.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             accounts = build_demo(log=self.stdout.write)
-        self.stdout.write(self.style.SUCCESS("Demo province ready at http://127.0.0.1:8000/"))
+        address = settings.SITE_URL.rstrip("/") + "/"
+        self.stdout.write(self.style.SUCCESS(f"Demo province ready at {address}"))
         self.stdout.write(
             "Accounts (passwords are shown only now; change them with "
             "`manage.py changepassword NAME`):"
