@@ -556,4 +556,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "khóa '{key}' bị trùng (lần đầu ở dòng {first})",
         "duplicate key '{key}' (first at line {first})",
     ),
+    # -- any text read from a file or a form ----------------------------------------------
+    "text.control_character": (
+        "có ký tự điều khiển {char} (ký tự ẩn, thường do sao chép từ phần mềm khác): hãy xóa nó",
+        "holds the control character {char} (an invisible character, often pasted from "
+        "another program): delete it",
+    ),
+    "text.too_long": ("quá dài: tối đa {limit} ký tự", "is too long: at most {limit} characters"),
 }

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from .cells import inert
 from .compute import CycleResult, UnitResult
 from .messages import is_english, localize_number
 from .numbers import format_decimal
@@ -48,6 +49,7 @@ def to_json(result: CycleResult) -> dict[str, Any]:
 
 
 def to_csv(result: CycleResult) -> str:
+    """The CSV of docs/formats.md §3; text cells a spreadsheet would evaluate are made inert."""
     fw = result.framework
     places = fw.places
     out = io.StringIO()
@@ -71,10 +73,10 @@ def to_csv(result: CycleResult) -> str:
     for u in result.units:
         writer.writerow(
             [
-                u.unit.code,
-                u.unit.name or "",
-                u.unit.type or "",
-                u.unit.group or "",
+                inert(u.unit.code),
+                inert(u.unit.name or ""),
+                inert(u.unit.type or ""),
+                inert(u.unit.group or ""),
                 _fixed(u.points, places),
                 _fixed(u.max, places),
                 _fixed(u.index, places) or "",

@@ -11,6 +11,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .cells import character_name, control_character
 from .compute import UnitInfo
 from .errors import Collector, InputError, Notice, ValueRuleError
 from .framework import Framework
@@ -69,7 +70,30 @@ def _rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]
         ) from None
     if header is None:
         raise InputError(msg("table.empty"), source=source, line=1)
+    _refuse_control_characters(header, rows, source)
     return header, rows
+
+
+def _refuse_control_characters(
+    header: list[str], rows: list[tuple[int, list[str]]], source: str
+) -> None:
+    """NUL and the other control characters are refused, each naming its line and column."""
+    problems = Collector()
+    for line, cells in [(1, header), *rows]:
+        for position, cell in enumerate(cells):
+            found = control_character(cell)
+            if found is not None:
+                column = header[position] if position < len(header) else str(position + 1)
+                char = character_name(cell[found])
+                problems.add(
+                    InputError(
+                        msg("text.control_character", char=char),
+                        source=source,
+                        line=line,
+                        column=column,
+                    )
+                )
+    problems.raise_if_any()
 
 
 def _columns(

@@ -16,6 +16,7 @@ from typing import Literal
 
 import yaml
 
+from .cells import character_name, control_character
 from .errors import ParindexError
 from .messages import msg
 
@@ -88,6 +89,11 @@ def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
     if len(text) > MAX_YAML_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         limit = MAX_YAML_BYTES // (1024 * 1024)
         raise error(msg("yaml.too_large", limit=limit), source=source)
+    position = control_character(text)
+    if position is not None:
+        char = character_name(text[position])
+        where = text.count("\n", 0, position) + 1
+        raise error(msg("text.control_character", char=char), source=source, line=where)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except _AnchorFound as found:
