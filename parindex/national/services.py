@@ -11,26 +11,42 @@ not a comment (lines starting with ``#`` before the header are comments naming t
 A file is checked whole; every problem is reported with the file, line (physical line in the
 file), column and value; nothing is written unless the whole file is right. Provinces are units
 of type province, found by code (given, or derived from the name) and created when missing.
+
+An import never overwrites silently: when a row would change a value already stored (a
+province's index for a year, a year's average…), nothing is written and
+:class:`ConfirmationNeeded` carries the differences, old → new per row, with a token; the same
+import called again with that token applies them. The token covers the file and the differences
+shown, so a file or a stored value that changed since the preview asks again. Applying writes one
+audit event per row added or changed (before and after), and one per province created; rows
+already stored as they are in the file are skipped.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from parindex.audit.services import audit_record
 from parindex.core import ParindexError
 from parindex.core.numbers import NumberSyntaxError, parse_decimal
 from parindex.units.models import Succession, Unit, UnitType
 
 from .models import NationalResult, NationalYear
+
+if TYPE_CHECKING:
+    from parindex.accounts.models import User
 
 RESULT_REQUIRED = ("year", "province", "index", "rank", "band")
 RESULT_OPTIONAL = ("province_code", "of", "source", "note")
@@ -69,6 +85,42 @@ class NationalImportError(ParindexError):
 class ImportSummary:
     rows: int = 0
     created_provinces: list[str] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class Change:
+    """A row that would change what is stored: the fields that differ, old and new, as text."""
+
+    line: int
+    label: str
+    fields: list[tuple[str, str, str]]  # (field's name, stored value, value in the file)
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do; ``token`` confirms exactly these changes of this file."""
+
+    source: str
+    sha256: str
+    token: str
+    changes: list[Change]
+    added: int
+    unchanged: int
+
+
+class ConfirmationNeeded(ParindexError):
+    """The file changes values already stored; nothing was written. Import it again with
+    ``confirm=preview.token`` to apply the changes shown."""
+
+    def __init__(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        super().__init__(
+            _("The file changes %(count)d rows already stored; confirm to apply.")
+            % {"count": len(preview.changes)}
+        )
 
 
 def province_code(name: str) -> str:
@@ -315,36 +367,149 @@ def _parse_results(text: str, source: str) -> list[_ResultRow]:
     return parsed
 
 
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in sorted(value.items(), key=lambda kv: int(kv[0])))
+    if isinstance(value, list):  # bands
+        return ";".join(f"{b['code']}:{b['min']}" for b in value)
+    return str(value)
+
+
+def _differences(
+    stored: dict[str, object], wanted: dict[str, object]
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The fields whose stored value the file changes: (before, after)."""
+    # Decimals compare by value: 73.7 in the file is the 73.70 stored.
+    names = [n for n in wanted if stored.get(n) != wanted[n]]
+    return {n: stored.get(n) for n in names}, {n: wanted[n] for n in names}
+
+
+def _change(
+    model: type[Model], line: int, label: str, before: dict[str, object], after: dict[str, object]
+) -> Change:
+    return Change(
+        line,
+        label,
+        [
+            (str(model._meta.get_field(n).verbose_name), _text(before[n]), _text(after[n]))
+            for n in after
+        ],
+    )
+
+
+def _preview(
+    text: str, source: str, changes: list[Change], added: int, unchanged: int
+) -> ImportPreview:
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    shown = [[c.line, c.label, c.fields] for c in changes]
+    token = hashlib.sha256(
+        (sha256 + json.dumps(shown, ensure_ascii=False, sort_keys=True)).encode("utf-8")
+    ).hexdigest()
+    return ImportPreview(source, sha256, token, changes, added, unchanged)
+
+
+def _result_values(row: _ResultRow) -> dict[str, object]:
+    return {
+        "index": row.index,
+        "rank": row.rank,
+        "band": row.band,
+        "area_indices": row.areas,
+        "source": row.source,
+        "note": row.note,
+    }
+
+
+def _stored_result(result: NationalResult) -> dict[str, object]:
+    return {
+        "index": result.index,
+        "rank": result.rank,
+        "band": result.band,
+        "area_indices": result.area_indices,
+        "source": result.source,
+        "note": result.note,
+    }
+
+
 @transaction.atomic
-def national_results_import(*, text: str, source_name: str) -> ImportSummary:
-    """Import a results file whole, or nothing (NationalImportError lists every problem)."""
+def national_results_import(
+    *, text: str, source_name: str, actor: User | None = None, confirm: str = ""
+) -> ImportSummary:
+    """Import a results file whole, or nothing (NationalImportError lists every problem).
+
+    Rows that would change a stored result raise ConfirmationNeeded (nothing written) unless
+    ``confirm`` is the token of that preview; rows stored as they are in the file are skipped."""
     rows = _parse_results(text, source_name)
     summary = ImportSummary(rows=len(rows))
     units = {u.code: u for u in Unit.objects.filter(code__in={r.code for r in rows})}
+    stored = {
+        (r.unit_id, r.year): r
+        for r in NationalResult.objects.select_for_update().filter(
+            unit__in=list(units.values()), year__in={r.year for r in rows}
+        )
+    }
+    plan: list[tuple[_ResultRow, NationalResult | None, dict[str, object], dict[str, object]]]
+    plan = []
+    changes: list[Change] = []
     for row in rows:
+        unit = units.get(row.code)
+        existing = stored.get((unit.pk, row.year)) if unit is not None else None
+        if existing is None:
+            summary.added += 1
+            plan.append((row, None, {}, _result_values(row)))
+            continue
+        before, after = _differences(_stored_result(existing), _result_values(row))
+        if not after:
+            summary.unchanged += 1
+            continue
+        summary.changed += 1
+        plan.append((row, existing, before, after))
+        label = f"{units[row.code].name} {row.year}"
+        changes.append(_change(NationalResult, row.line, label, before, after))
+    preview = _preview(text, source_name, changes, summary.added, summary.unchanged)
+    if changes and confirm != preview.token:
+        raise ConfirmationNeeded(preview)
+    for row, existing, before, after in plan:
         unit = units.get(row.code)
         if unit is None:
             unit = Unit.objects.create(code=row.code, name=row.name, type=UnitType.PROVINCE)
             units[row.code] = unit
             summary.created_provinces.append(row.name)
-        NationalResult.objects.update_or_create(
-            unit=unit,
-            year=row.year,
-            defaults={
-                "index": row.index,
-                "rank": row.rank,
-                "band": row.band,
-                "area_indices": row.areas,
-                "source": row.source,
-                "note": row.note,
-            },
+            audit_record(
+                actor=actor,
+                action="unit.create",
+                target=unit,
+                before=None,
+                after={"code": unit.code, "name": unit.name, "type": unit.type},
+                reason=source_name,
+            )
+        if existing is None:
+            result = NationalResult.objects.create(unit=unit, year=row.year, **after)
+            action, before_value = "national.result_add", None
+        else:
+            for name, value in after.items():
+                setattr(existing, name, value)
+            existing.save()
+            result, action, before_value = existing, "national.result_change", before
+        audit_record(
+            actor=actor,
+            action=action,
+            target=result,
+            before=before_value,
+            after={"province": unit.code, "year": row.year, **after},
+            unit_id=unit.pk,
+            reason=source_name,
         )
     return summary
 
 
 @transaction.atomic
-def national_years_import(*, text: str, source_name: str) -> ImportSummary:
-    """Import a years file (national average, provinces ranked, bands) whole, or nothing."""
+def national_years_import(
+    *, text: str, source_name: str, actor: User | None = None, confirm: str = ""
+) -> ImportSummary:
+    """Import a years file (national average, provinces ranked, bands) whole, or nothing;
+    changes to stored years need ``confirm`` as :func:`national_results_import`'s do."""
     header, rows = _read(text, source_name, YEAR_REQUIRED, YEAR_OPTIONAL, areas=False)
     problems: list[Problem] = []
     parsed = []
@@ -366,18 +531,55 @@ def national_years_import(*, text: str, source_name: str) -> ImportSummary:
         parsed.append((year, provinces, average, bands, row.get("source"), row.get("note")))
     if problems:
         raise NationalImportError(problems)
+    summary = ImportSummary(rows=len(parsed))
+    stored = {
+        y.year: y
+        for y in NationalYear.objects.select_for_update().filter(year__in=[p[0] for p in parsed])
+    }
+    plan: list[tuple[int, NationalYear | None, dict[str, object], dict[str, object]]] = []
+    changes: list[Change] = []
     for year, provinces, average, bands, source, note in parsed:
-        NationalYear.objects.update_or_create(
-            year=year,
-            defaults={
-                "provinces": provinces,
-                "average": average,
-                "bands": bands,
-                "source": source,
-                "note": note,
-            },
+        wanted: dict[str, object] = {
+            "provinces": provinces,
+            "average": average,
+            "bands": bands,
+            "source": source,
+            "note": note,
+        }
+        existing = stored.get(year)
+        if existing is None:
+            summary.added += 1
+            plan.append((year, None, {}, wanted))
+            continue
+        current = {n: getattr(existing, n) for n in wanted}
+        before, after = _differences(current, wanted)
+        if not after:
+            summary.unchanged += 1
+            continue
+        summary.changed += 1
+        plan.append((year, existing, before, after))
+        changes.append(_change(NationalYear, seen[year], str(year), before, after))
+    preview = _preview(text, source_name, changes, summary.added, summary.unchanged)
+    if changes and confirm != preview.token:
+        raise ConfirmationNeeded(preview)
+    for year, existing, before, after in plan:
+        if existing is None:
+            record = NationalYear.objects.create(year=year, **after)
+            action, before_value = "national.year_add", None
+        else:
+            for name, value in after.items():
+                setattr(existing, name, value)
+            existing.save()
+            record, action, before_value = existing, "national.year_change", before
+        audit_record(
+            actor=actor,
+            action=action,
+            target=record,
+            before=before_value,
+            after={"year": year, **after},
+            reason=source_name,
         )
-    return ImportSummary(rows=len(parsed))
+    return summary
 
 
 @transaction.atomic
@@ -388,21 +590,51 @@ def province_merger_record(
     successor_name: str,
     date: datetime.date,
     legal_basis: str = "",
+    actor: User | None = None,
 ) -> Unit:
     """Record that ``predecessors`` merged into a (new) province on ``date``: each is closed the
-    day before and linked to the successor; their results keep their own names."""
-    successor, _created = Unit.objects.get_or_create(
+    day before and linked to the successor; their results keep their own names. One audit event
+    for the successor when it is created, one per predecessor closed and linked."""
+    successor, created = Unit.objects.get_or_create(
         code=successor_code,
         defaults={"name": successor_name, "type": UnitType.PROVINCE, "valid_from": date},
     )
+    if created:
+        audit_record(
+            actor=actor,
+            action="unit.create",
+            target=successor,
+            before=None,
+            after={"code": successor.code, "name": successor.name, "type": successor.type},
+            reason=legal_basis,
+        )
     for unit in predecessors:
         if unit.type != UnitType.PROVINCE:
             raise ParindexError(_("%(name)s is not a province.") % {"name": unit.name})
-        unit.valid_to = date - datetime.timedelta(days=1)
-        unit.save(update_fields=["valid_to"])
-        Succession.objects.get_or_create(
+        closed = date - datetime.timedelta(days=1)
+        succession, linked = Succession.objects.get_or_create(
             predecessor=unit,
             successor=successor,
             defaults={"date": date, "kind": Succession.Kind.MERGER, "legal_basis": legal_basis},
+        )
+        if unit.valid_to == closed and not linked:
+            continue
+        before = {"valid_to": unit.valid_to}
+        unit.valid_to = closed
+        unit.save(update_fields=["valid_to"])
+        audit_record(
+            actor=actor,
+            action="unit.merge",
+            target=succession,
+            before=before,
+            after={
+                "valid_to": closed,
+                "predecessor": unit.code,
+                "successor": successor.code,
+                "date": succession.date,
+                "kind": succession.kind,
+            },
+            unit_id=unit.pk,
+            reason=legal_basis,
         )
     return successor

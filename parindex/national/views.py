@@ -116,27 +116,79 @@ def province_position(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "national/position.html", context)
 
 
+PENDING = "national_import_pending"
+
+
+def _imported(request: HttpRequest, summary: services.ImportSummary) -> HttpResponse:
+    request.session.pop(PENDING, None)
+    messages.success(
+        request,
+        _(
+            "%(added)d rows added, %(changed)d changed, %(unchanged)d already stored as they "
+            "are; %(created)d provinces added to the register."
+        )
+        % {
+            "added": summary.added,
+            "changed": summary.changed,
+            "unchanged": summary.unchanged,
+            "created": len(summary.created_provinces),
+        },
+    )
+    return redirect("national:index")
+
+
 @require_http_methods(["GET", "POST"])
 def national_import(request: HttpRequest) -> HttpResponse:
+    """Import a file. One that changes stored values shows the differences and waits (the file
+    kept in the session) for a second POST with ``confirm``, the token of those differences."""
     access.require_par_admin(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    confirm = request.POST.get("confirm", "") if request.method == "POST" else ""
+    form = ImportForm(None if confirm else request.POST or None, request.FILES or None)
     problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        name = form.cleaned_data["file"].name.replace("/", "_").replace("\\", "_")
-        importer = (
-            services.national_results_import
-            if form.cleaned_data["kind"] == "results"
-            else services.national_years_import
-        )
-        try:
-            summary = importer(text=form.text, source_name=name)
-        except services.NationalImportError as exc:
-            problems = [str(p) for p in exc.problems]
-        else:
-            messages.success(
-                request,
-                _("%(rows)d rows imported; %(created)d provinces added to the register.")
-                % {"rows": summary.rows, "created": len(summary.created_provinces)},
+    preview: services.ImportPreview | None = None
+    status = 200
+    if confirm:
+        pending = request.session.get(PENDING)
+        if not pending or pending.get("token") != confirm:
+            messages.error(
+                request, _("These changes are no longer waiting for confirmation; import again.")
             )
-            return redirect("national:index")
-    return render(request, "national/import.html", {"form": form, "problems": problems})
+            return redirect("national:import")
+        kind, name, text = pending["kind"], pending["name"], pending["text"]
+    elif request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        name = form.cleaned_data["file"].name.replace("/", "_").replace("\\", "_")
+        text = form.text
+    else:
+        return render(request, "national/import.html", {"form": form, "problems": problems})
+    importer = (
+        services.national_results_import if kind == "results" else services.national_years_import
+    )
+    try:
+        summary = importer(
+            text=text,
+            source_name=name,
+            actor=request.user,  # type: ignore[arg-type]
+            confirm=confirm,
+        )
+    except services.NationalImportError as exc:
+        problems = [str(p) for p in exc.problems]
+    except services.ConfirmationNeeded as exc:
+        preview = exc.preview
+        request.session[PENDING] = {
+            "kind": kind,
+            "name": name,
+            "text": text,
+            "token": preview.token,
+        }
+        if confirm:  # stored values changed since the differences were shown
+            messages.warning(request, _("The stored values changed meanwhile: check again."))
+            status = 409
+    else:
+        return _imported(request, summary)
+    return render(
+        request,
+        "national/import.html",
+        {"form": form, "problems": problems, "preview": preview},
+        status=status,
+    )

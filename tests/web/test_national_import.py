@@ -56,8 +56,12 @@ def test_a_good_file_creates_provinces_and_results(admin, visit) -> None:
     assert str(results[2018].index) == "73.69" and results[2018].rank == 54
     assert results[2018].area_indices == {"1": "70.5"}
     assert results[2012].index is None and results[2012].band == "70–80"
-    # Importing again changes nothing but the figures.
-    upload(visit("admin"), GOOD.replace("73.69", "73.70"))
+    # Importing again changes nothing but the figures, once the differences are confirmed.
+    client = visit("admin")
+    preview = upload(client, GOOD.replace("73.69", "73.70")).content.decode()
+    assert str(NationalResult.objects.get(unit=tien_giang, year=2018).index) == "73.69"
+    token = preview.split('name="confirm" value="')[1].split('"')[0]
+    assert client.post("/national/import/", {"confirm": token})["Location"] == "/national/"
     assert NationalResult.objects.count() == 4
     assert str(NationalResult.objects.get(unit=tien_giang, year=2018).index) == "73.70"
 
