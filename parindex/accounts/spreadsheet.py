@@ -21,6 +21,8 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from parindex.spreadsheets import make_inert, writable
+
 from .models import AREA_SCOPED_ROLES, UNIT_SCOPED_ROLES, Role, role_scope_problem
 
 COLUMNS = ("username", "full_name", "email", "role", "unit_code", "area_code")
@@ -388,8 +390,9 @@ def template_workbook(
     for index in range(max(len(role_rows), len(unit_rows), len(area_rows))):
         line: list[str] = []
         for table in (role_rows, unit_rows, area_rows):
-            line += [*table[index], ""] if index < len(table) else ["", "", ""]
+            line += [*map(writable, table[index]), ""] if index < len(table) else ["", "", ""]
         codes.append(line[:-1])
+        make_inert(codes[codes.max_row])  # unit names and area titles are text, never formulas
     for letter, width in zip("ABCDEFGH", (14, 24, 2, 12, 40, 2, 10, 50), strict=True):
         codes.column_dimensions[letter].width = width
 

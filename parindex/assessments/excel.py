@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -43,6 +42,7 @@ from parindex.core.rules import (
 )
 from parindex.core.typed import typed_number
 from parindex.results.models import Answer
+from parindex.spreadsheets import archive_problem, put_text
 
 from .forms import NA, NO, YES, input_kind
 from .models import Assessment
@@ -192,13 +192,15 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
     sheet.add_data_validation(numbers)
     row = FIRST_ROW
     for area in page.areas:
-        sheet.cell(row, COL_CODE, area.node.code).font = bold
-        sheet.cell(row, COL_TITLE, area.node.title.get(lang)).font = bold
+        put_text(sheet, row, COL_CODE, area.node.code).font = bold
+        put_text(sheet, row, COL_TITLE, area.node.title.get(lang)).font = bold
         row += 1
         for leaf_row in area.rows:
             leaf = leaf_row.leaf
-            sheet.cell(row, COL_CODE, leaf.code)
-            sheet.cell(row, COL_TITLE, leaf.title.get(lang)).alignment = Alignment(wrap_text=True)
+            put_text(sheet, row, COL_CODE, leaf.code)
+            put_text(sheet, row, COL_TITLE, leaf.title.get(lang)).alignment = Alignment(
+                wrap_text=True
+            )
             sheet.cell(row, COL_RULE, leaf_row.rule_text).alignment = Alignment(wrap_text=True)
             sheet.cell(row, COL_MAX, leaf.full_max)
             shown = shown_value(leaf, leaf_row.value, lang)
@@ -335,15 +337,6 @@ def _choices(leaf: Node, lang: str) -> tuple[str, ...]:
     return (*choices, na_word(lang)) if leaf.allow_na else choices
 
 
-def put_text(sheet: Any, row: int, column: int, text: str | None) -> Any:
-    """A text cell that a spreadsheet shows and never evaluates: openpyxl would store text
-    starting with ``=`` as a formula, so the cell is typed as a string whatever it holds."""
-    cell = sheet.cell(row, column, text or None)
-    if text:
-        cell.data_type = "s"
-    return cell
-
-
 def cell_text(value: object) -> str:
     """A cell's value as the text the core reads (numbers exactly as shown, never a float)."""
     if value is None:
@@ -370,14 +363,11 @@ def workbook_read(
     not_a_workbook = WorkbookRejected(
         [CellProblem("—", None, None, _("The file is not an Excel workbook (.xlsx)."))]
     )
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise not_a_workbook from None
-    if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+    problem = archive_problem(upload, max_unpacked=MAX_UNPACKED_BYTES, max_parts=MAX_PARTS)
+    if problem == "not_a_workbook":
+        raise not_a_workbook
+    if problem == "too_large":
         raise WorkbookRejected([CellProblem("—", None, None, _("The sheet has too many rows."))])
-    upload.seek(0)
     try:
         book = load_workbook(upload, data_only=False)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from parindex.spreadsheets import make_inert, writable
+
 from .models import Plan, Task
 
 ROMAN = [
@@ -130,11 +132,11 @@ def plan_xlsx(plan: Plan) -> bytes:
     ws["A1"].font = Font(bold=True, size=13)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells("A2:F2")
-    ws["A2"] = plan.title
+    ws["A2"] = writable(plan.title)
     ws["A2"].font = Font(bold=True)
     ws["A2"].alignment = Alignment(horizontal="center", wrap_text=True)
     ws.merge_cells("A3:F3")
-    ws["A3"] = attached
+    ws["A3"] = writable(attached)
     ws["A3"].font = Font(italic=True)
     ws["A3"].alignment = Alignment(horizontal="center")
     ws.append([])
@@ -146,7 +148,8 @@ def plan_xlsx(plan: Plan) -> bytes:
         cell.border = border
     for row in appendix_rows(plan):
         number: str | int = row.number if row.heading else int(row.number)
-        ws.append([number, row.content, row.lead, row.coordinating, row.deadline, row.expected])
+        texts = (row.content, row.lead, row.coordinating, row.deadline, row.expected)
+        ws.append([number, *map(writable, texts)])
         if isinstance(number, int):
             ws.cell(row=ws.max_row, column=1).number_format = "0"
         for cell in ws[ws.max_row]:
@@ -158,6 +161,8 @@ def plan_xlsx(plan: Plan) -> bytes:
         ws.column_dimensions[column].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
+    for line in ws.iter_rows():
+        make_inert(line)  # titles, agencies and results are text people typed: never formulas
     ws.page_setup.orientation = "landscape"
     buffer = io.BytesIO()
     wb.save(buffer)
