@@ -1,19 +1,87 @@
-"""Forms of the appraisal pages; the services check everything again."""
+"""Forms of the appraisal pages; the services check everything again.
+
+A new figure (an adjustment, a settlement on a new figure) is typed in the inputs the
+self-assessment shows for the leaf's rule, and read by the same functions
+(``parindex.assessments.forms.compose_value``): one reading of what people type, in their
+language, whoever types it.
+"""
 
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from parindex.accounts.models import User
+from parindex.assessments.forms import LeafInput, ValueInputError, compose_value, leaf_input
+from parindex.assessments.templatetags.assessments import typed
+from parindex.core import Node
+from parindex.core.rules import NO_WORDS, YES_WORDS, RuleValueError
+from parindex.core.typed import typed_number
 
 from .models import Decision, Outcome
 
+NUMBER_LENGTH = 30
+"""What a number input takes, checked before the number is read."""
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.HiddenInput)
+
+class FigureFields(forms.Form):
+    """The inputs of a new figure: the leaf's value in its parts (see ``compose_value``), or
+    points set directly. Bounded here; read by ``typed_figure``."""
+
     value = forms.CharField(label=_("New value"), max_length=200, required=False)
-    points = forms.CharField(label=_("or points"), max_length=20, required=False)
+    numerator = forms.CharField(
+        label=_("Achieved (numerator)"), max_length=NUMBER_LENGTH, required=False
+    )
+    denominator = forms.CharField(
+        label=_("Total (denominator)"), max_length=NUMBER_LENGTH, required=False
+    )
+    na = forms.BooleanField(label=_("Not applicable"), required=False)
+    points = forms.CharField(label=_("or points"), max_length=NUMBER_LENGTH, required=False)
+
+
+def typed_figure(leaf: Node, data: QueryDict, lang: str) -> tuple[str, str]:
+    """The new figure a person typed for ``leaf``, as (value as written, points as written):
+    the value composed from the leaf's inputs, the points read in the person's language
+    (``0,5`` in Vietnamese). A number that could mean two raises ValueInputError with the
+    core's message in ``lang``."""
+    value = compose_value(leaf, data, lang)
+    points = data.get("points", "").strip()
+    if points:
+        try:
+            points = typed_number(points, lang)
+        except RuleValueError as exc:
+            raise ValueInputError(exc.msg.render(lang)) from None
+    return value, points
+
+
+def figure_input(leaf: Node, value: str, lang: str) -> LeafInput:
+    """The inputs of a new figure showing the stored ``value``, numbers as a person of
+    ``lang`` types them back (``0,5``)."""
+    field = leaf_input(leaf, value, lang)
+    field.numerator = typed(field.numerator, lang)
+    field.denominator = typed(field.denominator, lang)
+    if field.kind in ("points", "count"):
+        field.value = typed(field.value, lang)
+    return field
+
+
+def posted_input(leaf: Node, data: QueryDict, lang: str) -> LeafInput:
+    """The inputs of a new figure showing what the person typed, as typed (after a refusal,
+    so they correct it rather than type it again)."""
+    field = leaf_input(leaf, "", lang)
+    field.value = data.get("value", "")[:200]
+    field.numerator = data.get("numerator", "")[:NUMBER_LENGTH]
+    field.denominator = data.get("denominator", "")[:NUMBER_LENGTH]
+    field.na = bool(data.get("na")) and leaf.allow_na
+    if field.kind == "yes_no":
+        word = field.value.casefold()
+        field.yes = True if word in YES_WORDS else False if word in NO_WORDS else None
+    return field
+
+
+class DecisionForm(FigureFields):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason or comment"),
         required=False,
@@ -23,14 +91,12 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
 
-class SettleForm(forms.Form):
+class SettleForm(FigureFields):
     outcome = forms.ChoiceField(
         label=_("Settlement"),
         choices=[(o.value, o.label) for o in Outcome if o != Outcome.AGREED],
         widget=forms.RadioSelect,
     )
-    value = forms.CharField(label=_("New value"), max_length=200, required=False)
-    points = forms.CharField(label=_("or points"), max_length=20, required=False)
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )

@@ -203,7 +203,7 @@ def test_the_leaf_page_shows_declared_self_points_and_evidence(appraisal: Apprai
     response = browse(ap.appraiser).get(ap.leaf_url("leaf", CHOICE_LEAF))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "dung_han" in body  # declared value
+    assert '<dd class="declared">Ban hành đúng thời hạn</dd>' in body  # by its title
     assert "Kế hoạch CCHC năm 2025" in body  # the evidence the unit attached
     assert 'class="self">1,00<' in body
 

@@ -19,12 +19,17 @@ from parindex.core import Framework, Node, ValueRuleError
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.web.access import own_unit_ids
+from parindex.web.language import lang
+from parindex.web.numbers import format_plain
 
 from .errors import AppraisalError, ConflictOfInterest, NotYourArea, StageClosed
 
 
 def check_points(fw: Framework, leaf: Node, text: str | Decimal) -> Decimal:
-    """Points set directly: a decimal within [0, max], a multiple of the framework's rounding."""
+    """Points set directly: a decimal within [0, max], a multiple of the framework's rounding.
+    ``text`` is in the file spelling (``1.5``): the page reads what a person typed in their
+    language first (``parindex.appraisals.forms.typed_figure``). The refusals write numbers
+    in the reader's format (``1,5`` in Vietnamese)."""
     assert leaf.max is not None
     try:
         points = text if isinstance(text, Decimal) else Decimal(str(text).strip())
@@ -32,11 +37,11 @@ def check_points(fw: Framework, leaf: Node, text: str | Decimal) -> Decimal:
         raise AppraisalError(_("Points must be a number such as 1.5.")) from None
     if not points.is_finite() or points < 0 or points > leaf.max:
         raise AppraisalError(
-            _("Points must lie between 0 and %(max)s.") % {"max": f"{leaf.max.normalize():f}"}
+            _("Points must lie between 0 and %(max)s.") % {"max": format_plain(leaf.max)}
         )
     if points % fw.rounding != 0:
         raise AppraisalError(
-            _("Points must be a multiple of %(step)s.") % {"step": f"{fw.rounding.normalize():f}"}
+            _("Points must be a multiple of %(step)s.") % {"step": format_plain(fw.rounding)}
         )
     return points
 
@@ -58,7 +63,7 @@ def checked_figure(
         return check_value(fw, leaf, value), None
     except ValueRuleError as exc:
         raise AppraisalError(
-            _("Value not accepted: %(reason)s") % {"reason": exc.message}
+            _("Value not accepted: %(reason)s") % {"reason": exc.text(lang())}
         ) from None
 
 

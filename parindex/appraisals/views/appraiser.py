@@ -5,6 +5,7 @@ after the unit's reply."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parindex.appraisals import access, selectors, services
-from parindex.appraisals.forms import DecisionForm, SettleForm
-from parindex.appraisals.models import Decision
+from parindex.appraisals.forms import (
+    NUMBER_LENGTH,
+    DecisionForm,
+    SettleForm,
+    figure_input,
+    posted_input,
+    typed_figure,
+)
+from parindex.appraisals.models import Decision, LeafAppraisal, Outcome
+from parindex.assessments.forms import ValueInputError
+from parindex.assessments.templatetags.assessments import typed
+from parindex.core.numbers import format_decimal
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.web.access import own_unit_ids
@@ -109,7 +120,21 @@ def accept_untouched(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return redirect(back)
 
 
-def _leaf_context(request: HttpRequest, target: access.LeafTarget, **extra: Any) -> dict[str, Any]:
+def _figure_shown(la: LeafAppraisal | None, settling: bool) -> tuple[str, Decimal | None]:
+    """The appraisers' own figure, as (value, points), that the form of a new figure starts
+    from: the adjustment when deciding, the new figure settled when settling; none otherwise
+    (the declared value is accepted, not typed again)."""
+    if la is None:
+        return "", None
+    if settling:
+        return (la.settled_value, la.settled_points) if la.outcome == Outcome.NEW else ("", None)
+    return (la.value, la.points) if la.decision == Decision.ADJUSTED else ("", None)
+
+
+def _leaf_context(
+    request: HttpRequest, target: access.LeafTarget, *, posted: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """The leaf's page; ``posted`` shows the new figure as the person typed it (a refusal)."""
     assessment = target.assessment
     page = selectors.unit_appraisal(assessment, show_appraisal=True)
     row = next(r for r in page.rows if r.figures.leaf.code == target.leaf.code)
@@ -120,6 +145,13 @@ def _leaf_context(request: HttpRequest, target: access.LeafTarget, **extra: Any)
         state == State.REPLIED and la is not None and la.decision != Decision.ACCEPTED
     ) or (state == State.APPRAISED and la is not None)
     rule = target.leaf.rule.describe(target.leaf).get(lang()) if target.leaf.rule else ""
+    if posted:
+        figure = posted_input(target.leaf, request.POST, lang())
+        figure_points = request.POST.get("points", "")[:NUMBER_LENGTH]
+    else:
+        value, points = _figure_shown(la, settling=not can_decide)
+        figure = figure_input(target.leaf, value, lang())
+        figure_points = "" if points is None else typed(format_decimal(points), lang())
     context = {
         "cycle": assessment.cycle,
         "assessment": assessment,
@@ -131,6 +163,8 @@ def _leaf_context(request: HttpRequest, target: access.LeafTarget, **extra: Any)
         "only_new_figure": state == State.APPRAISED,
         "decision_form": DecisionForm(),
         "settle_form": SettleForm(),
+        "figure": figure,
+        "figure_points": figure_points,
         "lang": lang(),
         "next": request.POST.get("next") or request.GET.get("next") or "",
         "error": "",
@@ -155,8 +189,10 @@ def _leaf_reply(
     status: int = 200,
     error: str = "",
     message: str = "",
+    posted: bool = False,
 ) -> HttpResponse:
-    """After a decision: the queue row or leaf fragment (htmx), else redirect or the page."""
+    """After a decision: the queue row or leaf fragment (htmx), else redirect or the page;
+    ``posted`` keeps the new figure the person typed in the form (a refusal)."""
     if request.htmx and request.POST.get("from") == "queue":
         found = selectors.appraiser_queue(
             target.assessment.cycle,
@@ -172,7 +208,7 @@ def _leaf_reply(
             {"row": row, "cycle": target.assessment.cycle, "error": error, "lang": lang()},
             status=status,
         )
-    context = _leaf_context(request, target, error=error, message=message)
+    context = _leaf_context(request, target, posted=posted, error=error, message=message)
     if request.htmx:
         return render(request, "appraisals/_leaf.html", context, status=status)
     if status == 200:
@@ -199,21 +235,37 @@ def _leaf_write(
     **choice: object,
 ) -> HttpResponse:
     """Write a decision or a settlement (``write`` with the ``choice`` made): both carry a
-    figure, a reason and the version the page showed."""
+    figure (read from the leaf's inputs when the ``choice`` asks for one), a reason and the
+    version the page showed. A refused figure saves nothing and comes back
+    with the person's input and the reason in the page's language."""
+    value, points = "", ""
+    new_figure = _new_figure(choice)
     try:
+        if new_figure:
+            value, points = typed_figure(target.leaf, request.POST, lang())
         write(
             assessment=target.assessment,
             leaf_code=target.leaf.code,
-            value=data["value"],
-            points=data["points"] or None,
+            value=value,
+            points=points or None,
             reason=data["reason"],
             version=data["version"],
             actor=request.user,
             **choice,
         )
+    except ValueInputError as exc:
+        return _leaf_reply(request, target, status=422, error=str(exc), posted=True)
     except services.AppraisalError as exc:
-        return _leaf_reply(request, target, status=refusal_status(exc), error=exc.message)
+        status = refusal_status(exc)
+        return _leaf_reply(
+            request, target, status=status, error=exc.message, posted=new_figure and status == 422
+        )
     return _leaf_reply(request, target, message=done)
+
+
+def _new_figure(choice: dict[str, object]) -> bool:
+    """Whether the write carries a new figure: an adjustment, or a settlement on a new one."""
+    return choice.get("decision") == Decision.ADJUSTED or choice.get("outcome") == Outcome.NEW
 
 
 @require_POST
@@ -224,7 +276,13 @@ def leaf_decide(
     target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _leaf_reply(request, target, status=422, error=_("Choose what to do with the leaf."))
+        error = (
+            _("Choose what to do with the leaf.")
+            if "decision" in form.errors
+            else form_problems(form)
+        )
+        posted = _new_figure({"decision": request.POST.get("decision")})
+        return _leaf_reply(request, target, status=422, error=error, posted=posted)
     decision = Decision(form.cleaned_data["decision"])
     done = {
         Decision.ACCEPTED: _("Accepted as declared."),
@@ -244,7 +302,8 @@ def leaf_settle(
     target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
     form = SettleForm(request.POST)
     if not form.is_valid():
-        return _leaf_reply(request, target, status=422, error=form_problems(form))
+        posted = _new_figure({"outcome": request.POST.get("outcome")})
+        return _leaf_reply(request, target, status=422, error=form_problems(form), posted=posted)
     data = form.cleaned_data
     return _leaf_write(
         request, target, data, services.leaf_settle, _("Settled."), outcome=data["outcome"]
