@@ -1,24 +1,27 @@
+"""People and roles are written by ``accounts.services`` (the management pages), which record
+every change in the audit trail; the admin only shows them."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from parindex.web.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import RoleAssignment, User
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(ReadOnlyInline):
     model = RoleAssignment
-    extra = 0
-    autocomplete_fields = ["unit"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReadOnlyAdmin, BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, ("parindex", {"fields": ("full_name",)}))
     list_display = ("username", "full_name", "email", "is_active", "last_login")
     inlines = [RoleAssignmentInline]
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ReadOnlyAdmin):
     list_display = ("user", "role", "unit", "area")
     list_filter = ("role",)
     autocomplete_fields = ["user", "unit"]

@@ -1,10 +1,23 @@
+"""Cycles have no page of their own yet: the admin adds and changes them, each save audited
+(``cycle.create`` / ``cycle.update``, with the units in scope before and after and a reason).
+The state moves only through the workflow services."""
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+
+from parindex.web.admin_base import AuditedAdmin
 
 from .models import Cycle
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(AuditedAdmin):
     list_display = ("year", "title", "framework_version", "state", "published_at")
     list_filter = ("state", "year")
     filter_horizontal = ("units",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fixed = ("state", "published_at", "publication_decision")
+        return (*fixed, "framework_version") if obj is not None else fixed

@@ -1,10 +1,14 @@
+"""Notifications are written by ``notify`` and the reminders; the admin only shows them."""
+
 from django.contrib import admin
+
+from parindex.web.admin_base import ReadOnlyAdmin
 
 from .models import Notification, ReminderSent
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "verb", "message", "read_at")
     list_filter = ("verb",)
     search_fields = ("recipient__username", "message")
@@ -13,6 +17,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ("date", "verb", "key", "sent_at")
     list_filter = ("date", "verb")

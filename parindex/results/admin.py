@@ -6,7 +6,9 @@ from .models import Answer, UnitResult
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdmin):
+    """Answers change through the self-assessment services, which audit every value."""
+
     list_display = ("cycle", "unit", "leaf_code", "value", "updated_at")
     list_filter = ("cycle",)
     search_fields = ("unit__code", "unit__name", "leaf_code")

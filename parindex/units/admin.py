@@ -1,26 +1,23 @@
+"""The unit register has no page of its own yet: the admin adds and changes units and
+successions, each save audited (``unit.create`` / ``unit.update``, ``succession.create``…) with
+a reason; nothing is deleted (a unit that merged is closed, never removed)."""
+
 from django.contrib import admin
+
+from parindex.web.admin_base import AuditedAdmin
 
 from .models import Succession, Unit
 
 
-class PredecessorInline(admin.TabularInline):
-    model = Succession
-    fk_name = "successor"
-    extra = 0
-    autocomplete_fields = ["predecessor"]
-    verbose_name_plural = "predecessors"
-
-
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ("code", "name", "type", "group", "valid_from", "valid_to")
     list_filter = ("type", "group")
     search_fields = ("code", "name")
     autocomplete_fields = ["parent"]
-    inlines = [PredecessorInline]
 
 
 @admin.register(Succession)
-class SuccessionAdmin(admin.ModelAdmin):
+class SuccessionAdmin(AuditedAdmin):
     list_display = ("predecessor", "successor", "date", "kind")
     autocomplete_fields = ["predecessor", "successor"]
