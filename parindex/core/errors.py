@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .messages import Message, is_english
+from .messages import Message, is_english, reader_language
 
 _WHERE = {
     "en": {
@@ -44,8 +44,8 @@ class ParindexError(Exception):
         value: str | None = None,
     ) -> None:
         self.msg = message if isinstance(message, Message) else None
-        self.message = str(message)
-        super().__init__(self.message)
+        self._text = message if isinstance(message, str) else None
+        super().__init__(str(message))
         self.source = source
         self.line = line
         self.column = column
@@ -54,13 +54,20 @@ class ParindexError(Exception):
         self.value = value
 
     @property
+    def message(self) -> str:
+        """The message alone, in the reader's language (see ``messages.reader_language``)."""
+        return self.text(reader_language())
+
+    @property
     def code(self) -> str | None:
         """The catalog code of the message, when it has one."""
         return self.msg.code if self.msg is not None else None
 
     def text(self, lang: str = "en") -> str:
         """The message alone, in ``lang`` (a message given as plain text stays as it is)."""
-        return self.msg.render(lang) if self.msg is not None else self.message
+        if self.msg is not None:
+            return self.msg.render(lang)
+        return self._text or ""
 
     def where(self, lang: str = "en") -> str:
         labels = _WHERE["en" if is_english(lang) else "vi"]
@@ -82,7 +89,7 @@ class ParindexError(Exception):
         return f"{where}: {text}" if where else text
 
     def __str__(self) -> str:
-        return self.render("en")
+        return self.render(reader_language())
 
 
 class FrameworkError(ParindexError):
@@ -113,7 +120,7 @@ class ParindexErrors(ParindexError):
         return "\n".join(e.render(lang) for e in self.errors)
 
     def __str__(self) -> str:
-        return self.render("en")
+        return self.render(reader_language())
 
 
 class Collector:

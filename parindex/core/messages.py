@@ -8,7 +8,9 @@ Vietnamese, ``1.5`` in English); values quoted as the person wrote them are show
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -17,11 +19,39 @@ from typing import Any
 from .catalog import CATALOG
 from .text import Text
 
-__all__ = ["CATALOG", "Message", "Quoted", "is_english", "localize_number", "msg"]
+__all__ = [
+    "CATALOG",
+    "Message",
+    "Quoted",
+    "is_english",
+    "localize_number",
+    "msg",
+    "reader_language",
+    "reading_in",
+]
 
 
 def is_english(lang: str) -> bool:
     return lang.lower().startswith("en")
+
+
+_reader: ContextVar[str] = ContextVar("reader_language", default="en")
+
+
+def reader_language() -> str:
+    """The language errors render in when nobody names one: English, unless the shell that
+    shows them set the reader's (the web: for the time of a request)."""
+    return _reader.get()
+
+
+@contextmanager
+def reading_in(lang: str) -> Iterator[None]:
+    """``str(error)`` and ``error.message`` read in ``lang`` inside the block."""
+    token = _reader.set(lang)
+    try:
+        yield
+    finally:
+        _reader.reset(token)
 
 
 def localize_number(text: str, lang: str) -> str:

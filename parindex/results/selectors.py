@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from parindex.core import Framework, Node
+from parindex.core.display import value_label
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 
@@ -143,6 +145,7 @@ class ScorecardLine:
     missing: bool
     self_points: str | None = None  # on the self basis, beside a final result
     appraised_points: str | None = None  # the appraisers' figure of a leaf, before explanation
+    value: str = ""  # the declared value as its reader sees it (an option's title, Có, 0,5)
 
 
 def self_result_of(result: UnitResult) -> UnitResult | None:
@@ -182,9 +185,16 @@ def scorecard_lines(
                 missing=node.code in missing,
                 self_points=own["points"] if own else None,
                 appraised_points=(appraised or {}).get(node.code),
+                value=_shown_value(node, result.leaves.get(node.code)),
             )
         )
     return lines
+
+
+def _shown_value(node: Node, leaf: dict[str, str] | None) -> str:
+    if not leaf or leaf.get("value") is None:
+        return ""
+    return value_label(node, leaf["value"], get_language() or "vi")
 
 
 def group_area_means(result: UnitResult, area_codes: list[str]) -> list[Decimal | None]:

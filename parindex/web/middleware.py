@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from parindex.core.messages import reading_in
+
 from .access import LoginRequired
 
 
@@ -45,7 +47,9 @@ class LanguageMiddleware:
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        # The core's messages (errors of files, values, workflow) render in the same language.
+        with reading_in(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response

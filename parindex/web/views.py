@@ -165,7 +165,13 @@ def framework_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(FrameworkVersion, pk=version_id)
     fw = core_framework(version)
     nodes = [
-        {"node": node, "rule": node.rule.describe(node).get(lang()) if node.rule else None}
+        {
+            "node": node,
+            "rule": node.rule.describe(node).get(lang()) if node.rule else None,
+            "applies_to": ", ".join(
+                fw.unit_type_label(code, lang()) for code in sorted(node.applies_to or ())
+            ),
+        }
         for node in fw.all_nodes
     ]
     return render(

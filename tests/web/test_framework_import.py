@@ -82,8 +82,8 @@ def test_invalid_file_shows_where_and_creates_nothing(admin) -> None:
     assert response.status_code == 200
     errors = shown_errors(response.content.decode())
     assert errors == [
-        f"sai.yaml:{line_of(text, 'colour: red')}, node 1: unknown key &#x27;colour&#x27; "
-        "in node 1 (extensions start with &#x27;x-&#x27;)"
+        f"sai.yaml:{line_of(text, 'colour: red')}, mục 1: khóa lạ &#x27;colour&#x27; "
+        "(khóa mở rộng bắt đầu bằng &#x27;x-&#x27;)"
     ]
     assert not FrameworkVersion.objects.exists()
     assert not FrameworkNode.objects.exists()
@@ -93,7 +93,7 @@ def test_broken_yaml_names_the_line(admin) -> None:
     text = framework_text().replace("legal_basis:", "\tlegal_basis:", 1)
     response = browse(admin).post(URL, upload(text, "sai.yaml"))
     (error,) = shown_errors(response.content.decode())
-    assert error.startswith(f"sai.yaml:{line_of(text, chr(9))}: not valid YAML")
+    assert error.startswith(f"sai.yaml:{line_of(text, chr(9))}: không phải YAML hợp lệ")
     assert not FrameworkVersion.objects.exists()
 
 

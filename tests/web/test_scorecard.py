@@ -8,6 +8,7 @@ import pytest
 from django.utils.html import escape
 
 from parindex.core import UnitInfo, compute, load_framework
+from parindex.core.display import value_label
 from parindex.core.report import unit_json
 from parindex.cycles.models import Cycle
 from parindex.results.models import Basis, UnitResult
@@ -92,7 +93,8 @@ def test_each_leaf_explained(world: World, visit) -> None:
     rows = {row.attrs["data-code"]: row for row in table_rows(html)}
     assert result.leaves
     for code, leaf in result.leaves.items():
-        assert f"Giá trị: {leaf['value']}" in rows[code].cells[1], code
+        shown = value_label(world.fw.by_code[code], leaf["value"], "vi")
+        assert f"Giá trị: {shown}" in rows[code].cells[1], code
         assert escape(leaf["vi"]) in html, code
 
 

@@ -4,7 +4,6 @@ whose progress the page shows; the same file again adds nothing; .xlsx as survey
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 
@@ -12,7 +11,6 @@ from parindex.audit.models import AuditEvent
 from parindex.surveys import jobs
 from parindex.surveys.models import Questionnaire, SurveyForm, SurveyJob
 
-from .factories import World
 from .surveys_fixtures import *  # noqa: F403 - fixtures
 from .surveys_fixtures import GOOD_ROWS, HEADER, QUESTIONS, responses_csv, row, upload, xlsx_bytes
 
@@ -82,10 +80,10 @@ def test_bad_file_refused_with_every_error_nothing_stored(survey: Questionnaire,
     assert SurveyForm.objects.count() == 0
     html = client.get(f"/surveys/jobs/{job.pk}/").content.decode()
     assert "Tệp chưa được nhập: có 13 lỗi. Không có gì được lưu." in html
-    assert "responses.csv:11, column response, value &#x27;s1&#x27;: duplicate response" in html
-    assert "responses.csv:12, column group, value &#x27;XX&#x27;" in html
-    assert "responses.csv:13, column unit, value &#x27;NOPE&#x27;: the unit is not in the" in html
-    assert "responses.csv:14, column Q1, value &#x27;F&#x27;: not an option" in html
+    assert "responses.csv:11, cột response, giá trị «s1»: mã phiếu trùng lặp" in html
+    assert "responses.csv:12, cột group, giá trị «XX»" in html
+    assert "responses.csv:13, cột unit, giá trị «NOPE»: đơn vị không có trong tệp" in html
+    assert "responses.csv:14, cột Q1, giá trị «F»: không phải là một phương án" in html
 
 
 def test_conflict_with_stored_form_refuses_whole_file(survey: Questionnaire, visit) -> None:
@@ -133,8 +131,8 @@ def test_import_xlsx_as_survey_tools_export(survey: Questionnaire, visit) -> Non
     visit("admin").post(f"/surveys/{survey.pk}/responses/", {"file": upload(bad, "bad.xlsx")})
     failed = SurveyJob.objects.first()
     assert failed.errors == [
-        "bad.xlsx, sheet \"Sheet\", row 2, column Q1, value 'Z': not an option of question Q1 "
-        "(options: A, B, C, D, E)"
+        'bad.xlsx, trang tính "Sheet", dòng 2, cột Q1, giá trị «Z»: không phải là một phương án '
+        "của câu hỏi Q1 (các phương án: A, B, C, D, E)"
     ]
 
 
@@ -164,13 +162,14 @@ def test_xlsx_every_bad_cell_with_sheet_row_column(survey: Questionnaire, visit)
     )
     job = SurveyJob.objects.get()
     assert job.state == "failed" and job.error_count == 4
-    place = 'kobo.xlsx, sheet "Phiếu", row'
+    place = 'kobo.xlsx, trang tính "Phiếu", dòng'
     assert job.errors[0] == (
-        f"{place} 3, column Q1, value 'Z': not an option of question Q1 (options: A, B, C, D, E)"
+        f"{place} 3, cột Q1, giá trị «Z»: không phải là một phương án của câu hỏi Q1 "
+        "(các phương án: A, B, C, D, E)"
     )
-    assert job.errors[1].startswith(f"{place} 4, column group, value 'XX': ")
-    assert job.errors[2].startswith(f"{place} 5, column unit, value 'NOPE': ")
-    assert job.errors[3].startswith(f"{place} 6, column Q3, value '7': not an option")
+    assert job.errors[1].startswith(f"{place} 4, cột group, giá trị «XX»: ")
+    assert job.errors[2].startswith(f"{place} 5, cột unit, giá trị «NOPE»: ")
+    assert job.errors[3].startswith(f"{place} 6, cột Q3, giá trị «7»: không phải là một phương án")
     assert SurveyForm.objects.count() == 0
     # The same forms without the bad rows import whole; the second sheet is not read.
     forms.delete_rows(3, 4)
@@ -198,39 +197,6 @@ def test_progress_fragment_polls_while_running(survey: Questionnaire, visit) -> 
     assert f'hx-get="/surveys/jobs/{job.pk}/"' in html
     assert 'value="25"' in html and "(250 / 1.000)" in html
     assert "đang kiểm tra từng dòng" in html
-
-
-@pytest.mark.django_db(transaction=True)
-def test_job_runs_in_a_thread(world: World, admin, settings, tmp_path) -> None:
-    """Outside tests the import runs in a background thread and the page polls its record."""
-    from parindex.surveys import services
-
-    from .surveys_fixtures import QUESTIONNAIRE
-
-    settings.PARINDEX_SURVEY_JOBS_INLINE = False
-    settings.MEDIA_ROOT = str(tmp_path)
-    questionnaire = services.questionnaire_import(
-        cycle=world.current, text=QUESTIONNAIRE, source_name="q.yaml", user=admin
-    )
-    started: list[threading.Thread] = []
-    real_start = threading.Thread.start
-
-    def remember(self: threading.Thread) -> None:
-        started.append(self)
-        real_start(self)
-
-    threading.Thread.start = remember  # type: ignore[method-assign]
-    try:
-        job = services.import_prepare(
-            questionnaire=questionnaire, upload=upload(responses_csv(GOOD_ROWS)), user=admin
-        )
-        jobs.start(job)  # no transaction open: starts at once
-    finally:
-        threading.Thread.start = real_start  # type: ignore[method-assign]
-    for thread in started:
-        thread.join(timeout=30)
-    job.refresh_from_db()
-    assert (job.state, job.forms_added) == ("done", 9), job.errors
 
 
 def test_import_progress_is_written_while_checking(

@@ -84,7 +84,7 @@ def test_import_refused_when_a_leaf_is_not_a_survey_leaf(world: World, visit) ->
         .post(f"/surveys/cycles/{world.current.pk}/", {"file": yaml_upload(text)})
         .content.decode()
     )
-    assert "q.yaml:11, node 1.4: question Q1: leaf 1.4 is not a survey leaf" in html
+    assert "q.yaml:11, mục 1.4: câu hỏi Q1: tiêu chí 1.4 không lấy điểm từ khảo sát" in html
     assert not Questionnaire.objects.exists()
 
 
@@ -95,7 +95,7 @@ def test_import_refused_with_reading_errors(world: World, visit) -> None:
         .post(f"/surveys/cycles/{world.current.pk}/", {"file": yaml_upload(text)})
         .content.decode()
     )
-    assert "q.yaml:9: min_n must be a whole number &gt;= 1" in html
+    assert "q.yaml:9: min_n phải là số nguyên lớn hơn hoặc bằng 1" in html
     assert not Questionnaire.objects.exists()
 
 

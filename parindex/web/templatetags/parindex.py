@@ -6,7 +6,7 @@ Numbers are shown in the active language's format (``parindex.web.numbers``): Vi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -77,8 +77,3 @@ def arrow(value: int | None) -> str:
 @register.filter
 def get(mapping: Mapping[str, Any], key: str) -> Any:
     return mapping.get(key, "")
-
-
-@register.filter
-def join_sorted(values: Iterable[str]) -> str:
-    return ", ".join(sorted(values))
