@@ -19,12 +19,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Migrate, build the deterministic demo province, serve it (e.g. `make run HOST=0.0.0.0 PORT=8080`).
+# Migrate, build the deterministic demo province, serve it (e.g. `make run HOST=0.0.0.0 PORT=8080`)
+# with a task worker beside the server (survey imports, aggregation) that stops when it stops.
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py demo
 	@echo "Development server with PARINDEX_DEBUG=1: not for production."
 	@echo "Serving http://$(HOST):$(PORT)/"
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo: install

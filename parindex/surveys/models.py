@@ -70,8 +70,9 @@ class PlanTarget(models.Model):
 
 
 class SurveyJob(models.Model):
-    """A long action run in the background (a response file import, or aggregation and
-    recompute), with the progress a page polls."""
+    """A long action run by a task worker (a response file import, or aggregation and
+    recompute), with the progress a page polls and a heartbeat: a running job whose worker
+    stopped beating is marked failed (``interrupted``) and can be run again (``attempt``)."""
 
     class Kind(models.TextChoices):
         IMPORT = "import", _("Response file import")
@@ -96,15 +97,20 @@ class SurveyJob(models.Model):
     file_path = models.CharField(max_length=500, blank=True)
     forms_added = models.PositiveIntegerField(default=0)
     forms_present = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveIntegerField(default=1)
+    interrupted = models.BooleanField(default=False, help_text="its worker stopped")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("survey job")
+        indexes = [models.Index(fields=["state", "heartbeat_at"])]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.state} {self.done}/{self.total}"
@@ -118,6 +124,26 @@ class SurveyJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def retryable(self) -> bool:
+        """Failed because its worker stopped, not because of what it read."""
+        return self.state == self.State.FAILED and self.interrupted
+
+
+class SurveyFormStage(models.Model):
+    """A validated form of an import waiting for the import's final switch: an import fills
+    this table in short transactions, then copies its rows into ``SurveyForm`` in one
+    statement, so no transaction holds the write lock while a large file is stored."""
+
+    job = models.ForeignKey(SurveyJob, on_delete=models.CASCADE, related_name="+")
+    response_id = models.CharField(max_length=200)
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    group_code = models.CharField(max_length=40)
+    answers = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return self.response_id
 
 
 class SurveyForm(models.Model):

@@ -4,14 +4,16 @@ survey leaf answers. Every figure comes from ``parindex.core``."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,7 @@ from .models import (
     Questionnaire,
     RespondentLink,
     SurveyForm,
+    SurveyFormStage,
     SurveyJob,
     SurveyLeafResult,
 )
@@ -46,6 +49,11 @@ AGGREGATION_REASON = "survey aggregation"
 
 class SurveyRefused(Exception):
     """An action the survey's state does not allow; the message is for the person."""
+
+
+class JobSuperseded(Exception):
+    """The job is no longer this attempt's running job (its worker was taken for dead and the
+    job run again): what the attempt did is rolled back."""
 
 
 def _actor(user: object | None) -> User | None:
@@ -290,31 +298,61 @@ def import_prepare(*, questionnaire: Questionnaire, upload: UploadedFile, user: 
     return job
 
 
-@transaction.atomic
-def forms_store(
-    *, job: SurveyJob, rows: Iterable[ResponseRow], unit_ids: Mapping[str, int], present: int
-) -> int:
-    """Store validated new forms of an import, all in one transaction."""
-    batch: list[SurveyForm] = []
-    added = 0
-    for row in rows:
-        batch.append(
-            SurveyForm(
-                questionnaire_id=job.questionnaire_id,
+def forms_stage(
+    *, job: SurveyJob, rows: Sequence[ResponseRow], unit_ids: Mapping[str, int]
+) -> None:
+    """Stage a batch of an import's validated new forms, in a transaction of its own: the
+    batch is small, so the database is held only briefly."""
+    with transaction.atomic():
+        SurveyFormStage.objects.bulk_create(
+            SurveyFormStage(
+                job=job,
                 response_id=row.response,
                 unit_id=unit_ids[row.unit],
                 group_code=row.group,
                 answers=row.answers,
-                channel=SurveyForm.Channel.IMPORT,
-                job=job,
             )
+            for row in rows
         )
-        if len(batch) >= 2000:
-            SurveyForm.objects.bulk_create(batch)
-            added += len(batch)
-            batch = []
-    SurveyForm.objects.bulk_create(batch)
-    added += len(batch)
+
+
+def forms_unstage(*, job: SurveyJob, batch: int = 2000) -> None:
+    """Remove a job's staged forms, a batch per statement."""
+    while True:
+        ids = list(SurveyFormStage.objects.filter(job=job).values_list("pk", flat=True)[:batch])
+        if not ids:
+            return
+        SurveyFormStage.objects.filter(pk__in=ids).delete()
+
+
+@transaction.atomic
+def forms_store(*, job: SurveyJob, present: int) -> int:
+    """The import's final switch: the staged forms become forms in one INSERT … SELECT, with
+    the audit event and the job marked done, in one short transaction. Returns how many."""
+    if not _job_is_running(job):
+        raise JobSuperseded
+    form, stage = SurveyForm._meta, SurveyFormStage._meta
+    quote = connection.ops.quote_name
+
+    def column(meta, name: str) -> str:  # type: ignore[no-untyped-def]
+        return quote(meta.get_field(name).column)
+
+    copied = ("response_id", "unit", "group_code", "answers")
+    created_at = form.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    sql = (
+        f"INSERT INTO {quote(form.db_table)} ("
+        + ", ".join(
+            column(form, name)
+            for name in ("questionnaire", *copied, "channel", "job", "created_at")
+        )
+        + ") SELECT %s, "
+        + ", ".join(column(stage, name) for name in copied)
+        + f", %s, {column(stage, 'job')}, %s FROM {quote(stage.db_table)}"
+        + f" WHERE {column(stage, 'job')} = %s ORDER BY {column(stage, 'id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [job.questionnaire_id, SurveyForm.Channel.IMPORT, created_at, job.pk])
+        added = cursor.rowcount
     audit_record(
         actor=job.created_by,
         action="survey.forms_import",
@@ -327,7 +365,129 @@ def forms_store(
         },
         cycle_id=job.questionnaire.cycle_id,
     )
+    job_finish(job=job, forms_added=added, forms_present=present)
     return added
+
+
+# -- jobs: heartbeat, dead workers, retry -------------------------------------------------------
+
+
+def _job_is_running(job: SurveyJob) -> bool:
+    return (
+        SurveyJob.objects.select_for_update()
+        .filter(pk=job.pk, state=SurveyJob.State.RUNNING, attempt=job.attempt)
+        .exists()
+    )
+
+
+def job_finish(*, job: SurveyJob, total: int | None = None, **fields: object) -> None:
+    """Mark the job done; called inside the transaction that stores its work, so the work and
+    its job's state commit together. Raises ``JobSuperseded`` if the job is no longer ours."""
+    if total is not None:
+        job.total = total
+    finished = SurveyJob.objects.filter(
+        pk=job.pk, state=SurveyJob.State.RUNNING, attempt=job.attempt
+    ).update(
+        state=SurveyJob.State.DONE,
+        finished_at=timezone.now(),
+        step=job.step,
+        done=job.total,
+        total=job.total,
+        **fields,
+    )
+    if not finished:
+        raise JobSuperseded
+
+
+def job_heartbeat_timeout() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.PARINDEX_JOB_HEARTBEAT_TIMEOUT)
+
+
+def jobs_sweep_stale(*, questionnaire: Questionnaire | None = None) -> int:
+    """Mark failed the running jobs whose worker stopped (no heartbeat for
+    ``PARINDEX_JOB_HEARTBEAT_TIMEOUT`` seconds). Their work was in transactions that never
+    committed, so nothing of it was kept; they can be run again. Returns how many."""
+    cutoff = timezone.now() - job_heartbeat_timeout()
+    stale = SurveyJob.objects.filter(state=SurveyJob.State.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    if questionnaire is not None:
+        stale = stale.filter(questionnaire=questionnaire)
+    if not stale.exists():  # the usual case: no write at all
+        return 0
+    return stale.update(
+        state=SurveyJob.State.FAILED,
+        interrupted=True,
+        errors=[],
+        error_count=0,
+        finished_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def job_retry(*, job: SurveyJob, user: User) -> SurveyJob:
+    """Queue again a job whose worker stopped (the caller starts it). Audited."""
+    job = (
+        SurveyJob.objects.select_for_update().select_related("questionnaire__cycle").get(pk=job.pk)
+    )
+    if not job.retryable:
+        raise SurveyRefused(_("Only a job whose worker stopped can be run again."))
+    questionnaire = job.questionnaire
+    if job.kind == SurveyJob.Kind.AGGREGATE:
+        if questionnaire.cycle.state in (Cycle.State.APPROVED, Cycle.State.PUBLISHED):
+            raise SurveyRefused(_("The cycle is approved: its figures no longer change."))
+        if SurveyJob.objects.filter(
+            questionnaire=questionnaire,
+            kind=SurveyJob.Kind.AGGREGATE,
+            state__in=(SurveyJob.State.QUEUED, SurveyJob.State.RUNNING),
+        ).exists():
+            raise SurveyRefused(_("Another aggregation is under way."))
+    else:
+        if not job.file_path or not Path(job.file_path).is_file():
+            raise SurveyRefused(_("The uploaded file is no longer kept: upload it again."))
+        done = SurveyJob.objects.filter(
+            questionnaire=questionnaire,
+            kind=SurveyJob.Kind.IMPORT,
+            state=SurveyJob.State.DONE,
+            file_sha256=job.file_sha256,
+        ).first()
+        if done is not None:
+            raise SurveyRefused(
+                _("This file was imported already (%(name)s, %(forms)s forms): nothing was added.")
+                % {"name": done.file_name, "forms": done.forms_added}
+            )
+    before = {"state": job.state, "attempt": job.attempt}
+    job.state = SurveyJob.State.QUEUED
+    job.attempt += 1
+    job.interrupted = False
+    job.step = ""
+    job.done = 0
+    job.errors = []
+    job.error_count = 0
+    job.started_at = job.heartbeat_at = job.finished_at = None
+    job.save(
+        update_fields=[
+            "state",
+            "attempt",
+            "interrupted",
+            "step",
+            "done",
+            "errors",
+            "error_count",
+            "started_at",
+            "heartbeat_at",
+            "finished_at",
+        ]
+    )
+    audit_record(
+        actor=user,
+        action="survey.job_retry",
+        target=job,
+        before=before,
+        after={"state": job.state, "attempt": job.attempt},
+        cycle_id=questionnaire.cycle_id,
+    )
+    return job
 
 
 # -- results into the cycle -------------------------------------------------------------------
@@ -434,9 +594,12 @@ def survey_results_apply(
 
 
 def aggregate_prepare(*, questionnaire: Questionnaire, user: User) -> SurveyJob:
+    """The aggregation job to follow: the one under way, or a new one (a job whose worker
+    died does not count as under way)."""
     cycle = questionnaire.cycle
     if cycle.state in (Cycle.State.APPROVED, Cycle.State.PUBLISHED):
         raise SurveyRefused(_("The cycle is approved: its figures no longer change."))
+    jobs_sweep_stale(questionnaire=questionnaire)
     running = SurveyJob.objects.filter(
         questionnaire=questionnaire,
         kind=SurveyJob.Kind.AGGREGATE,

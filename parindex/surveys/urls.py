@@ -19,5 +19,6 @@ urlpatterns = [
         "<int:questionnaire_id>/results/<str:unit_code>/", views.unit_results, name="unit_results"
     ),
     path("jobs/<int:job_id>/", views.job, name="job"),
+    path("jobs/<int:job_id>/retry/", views.job_retry, name="job_retry"),
     path("r/<str:token>/", views.respond, name="respond"),
 ]

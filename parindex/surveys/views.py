@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -227,6 +228,8 @@ def responses(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
     """A job's progress; the fragment polls itself until the job ends."""
     survey_job = access.get_job_for_admin(request, job_id)
+    if services.jobs_sweep_stale(questionnaire=survey_job.questionnaire):
+        survey_job.refresh_from_db()
     context = _nav(survey_job.questionnaire, "job") | {"job": survey_job}
     if request.htmx:
         return render(request, "surveys/_job_progress.html", context)
@@ -234,16 +237,32 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @require_POST
+def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Run again a job whose worker stopped; the job and its queue entry commit together."""
+    survey_job = access.get_job_for_admin(request, job_id)
+    services.jobs_sweep_stale(questionnaire=survey_job.questionnaire)
+    try:
+        with transaction.atomic():
+            survey_job = services.job_retry(job=survey_job, user=request.user)
+            jobs.start(survey_job)
+    except services.SurveyRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("surveys:job", job_id=survey_job.pk)
+
+
+@require_POST
 def aggregate(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
-    """Aggregate the stored forms into the survey leaves and recompute the cycle: one action."""
+    """Aggregate the stored forms into the survey leaves and recompute the cycle: one action.
+    The job and its queue entry commit together, so no job waits for a task never queued."""
     questionnaire = access.get_questionnaire_for_admin(request, questionnaire_id)
     try:
-        survey_job = services.aggregate_prepare(questionnaire=questionnaire, user=request.user)
+        with transaction.atomic():
+            survey_job = services.aggregate_prepare(questionnaire=questionnaire, user=request.user)
+            if survey_job.state == SurveyJob.State.QUEUED:  # a duplicate entry runs nothing
+                jobs.start(survey_job)
     except services.SurveyRefused as exc:
         messages.error(request, str(exc))
         return redirect("surveys:results", questionnaire_id=questionnaire.pk)
-    if survey_job.state == SurveyJob.State.QUEUED:
-        jobs.start(survey_job)
     return redirect("surveys:job", job_id=survey_job.pk)
 
 

@@ -1,5 +1,5 @@
 """Fixtures of the survey web tests: a questionnaire for the world's internal framework imported
-into the 2024 cycle, response files, and jobs run in the request (``inline``).
+into the 2024 cycle, response files, and jobs run in the request (``inline_jobs``).
 
 Test modules take them with ``from .surveys_fixtures import *``."""
 
@@ -83,8 +83,10 @@ GOOD_ROWS = [
 
 @pytest.fixture(autouse=True)
 def inline_jobs(settings) -> None:  # type: ignore[no-untyped-def]
-    """Survey jobs run in the request: the test's transaction sees them."""
-    settings.PARINDEX_SURVEY_JOBS_INLINE = True
+    """Survey jobs are queued on the immediate task backend, which runs them in the request:
+    the test's transaction sees them. (tests/web/test_surveys_jobs.py runs them through the
+    database queue and a worker.)"""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
