@@ -32,6 +32,7 @@ from parindex.results.models import Answer
 
 from .access import unit_roles
 from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow, effective_close
+from .refusals import NEEDS_REASON, NEEDS_ROLE, NOT_POSSIBLE, workflow_refusal
 
 if TYPE_CHECKING:
     from parindex.evidence.models import Evidence
@@ -610,6 +611,25 @@ def assessment_url(assessment: Assessment) -> str:
     )
 
 
+def _workflow_target(
+    locked: Assessment,
+    action: Action,
+    actor: User,
+    reason: str = "",
+    *,
+    say: Mapping[str, str] | None = None,
+) -> State:
+    """The state ``action`` moves the locked assessment to, as the workflow's table decides
+    for the actor's roles towards its unit; a refusal is worded for the page (``say``)."""
+    roles = unit_roles(actor, locked.unit_id)
+    try:
+        return transition(locked.state, action, roles, reason)
+    except WorkflowError:
+        raise AssessmentError(
+            workflow_refusal(locked.state, action, roles, reason, say=say)
+        ) from None
+
+
 @transaction.atomic
 def assessment_submit(
     *,
@@ -633,10 +653,12 @@ def assessment_submit(
             else _("The self-assessment was already submitted.")
         )
     ensure_editable(locked, now)
-    try:
-        target = transition(locked.state, Action.SUBMIT, unit_roles(actor, locked.unit_id))
-    except WorkflowError:
-        raise AssessmentError(_("Only the unit's head can submit the self-assessment.")) from None
+    target = _workflow_target(
+        locked,
+        Action.SUBMIT,
+        actor,
+        say={NEEDS_ROLE: _("Only the unit's head can submit the self-assessment.")},
+    )
     fw = core_framework(locked.cycle.framework_version)
     missing = missing_evidence(locked, fw)
     if missing:
@@ -690,16 +712,17 @@ def assessment_reopen(
     """The administrator reopens one unit's submitted self-assessment (back to draft), with a
     reason; with ``closes_at``, the unit's self-assessment window is extended too."""
     locked = _lock(assessment)
-    try:
-        target = transition(
-            locked.state, Action.REOPEN_SELF, unit_roles(actor, locked.unit_id), reason
-        )
-    except WorkflowError as exc:
-        if locked.state != State.SUBMITTED:
-            raise AssessmentError(_("Only a submitted self-assessment can be reopened.")) from None
-        if not reason.strip():
-            raise AssessmentError(_("Give the reason for reopening.")) from None
-        raise AssessmentError(_("Only a PAR administrator can reopen a self-assessment.")) from exc
+    target = _workflow_target(
+        locked,
+        Action.REOPEN_SELF,
+        actor,
+        reason,
+        say={
+            NOT_POSSIBLE: _("Only a submitted self-assessment can be reopened."),
+            NEEDS_ROLE: _("Only a PAR administrator can reopen a self-assessment."),
+            NEEDS_REASON: _("Give the reason for reopening."),
+        },
+    )
     before = {"state": locked.state, "submitted_at": locked.submitted_at}
     locked.state = target
     locked.submitted_at = None

@@ -25,8 +25,8 @@ from parindex.appraisals.models import (
     Outcome,
     ReplyEvidence,
 )
-from parindex.assessments.access import unit_roles
 from parindex.assessments.models import Assessment, Stage
+from parindex.assessments.refusals import NEEDS_ROLE, NOT_POSSIBLE
 from parindex.assessments.services import par_admins
 from parindex.audit.services import audit_record
 from parindex.core.workflow import Action, State
@@ -38,7 +38,7 @@ from .checks import appraiser_leaf, assigned_areas, checked_figure, lock_assessm
 from .decisions import untouched_leaves
 from .errors import AppraisalConflict, AppraisalError
 from .people import tell_unit, unit_page_url
-from .state import appraisal_values, final_sync, results_refresh, set_state
+from .state import appraisal_values, final_sync, results_refresh, set_state, workflow_check
 
 
 def current_round(assessment: Assessment) -> AppraisalRound | None:
@@ -58,28 +58,26 @@ def assessment_release(
     1 opens), otherwise the appraisal is finished (``FINISH``)."""
     now = now or timezone.now()
     locked = lock_assessment(assessment)
-    if locked.state != State.IN_APPRAISAL:
-        raise AppraisalError(
-            _("Only an assessment in appraisal can be released (%(unit)s is not).")
-            % {"unit": locked.unit.name}
-        )
+    open_leaves = list(
+        LeafAppraisal.objects.filter(assessment=locked)
+        .exclude(decision=Decision.ACCEPTED)
+        .order_by("leaf_code")
+    )
+    action = Action.RELEASE if open_leaves else Action.FINISH
+    not_in_appraisal = _("Only an assessment in appraisal can be released (%(unit)s is not).")
+    workflow_check(
+        locked, action, actor, say={NOT_POSSIBLE: not_in_appraisal % {"unit": locked.unit.name}}
+    )
     missing = untouched_leaves(locked)
     if missing:
         raise AppraisalError(
             _("%(unit)s: %(count)d leaves are not appraised yet.")
             % {"unit": locked.unit.name, "count": len(missing)}
         )
-    open_leaves = list(
-        LeafAppraisal.objects.filter(assessment=locked)
-        .exclude(decision=Decision.ACCEPTED)
-        .order_by("leaf_code")
-    )
-    roles = unit_roles(actor, locked.unit_id)
-    if not open_leaves:
-        set_state(locked, Action.FINISH, actor, roles=roles)
+    set_state(locked, action, actor)
+    if action == Action.FINISH:
         message = _("The appraisal of %(unit)s for %(year)s is finished: every leaf was accepted.")
     else:
-        set_state(locked, Action.RELEASE, actor, roles=roles)
         AppraisalRound.objects.create(assessment=locked, number=1, opened_at=now, opened_by=actor)
         AppraisalComment.objects.bulk_create(
             [
@@ -116,10 +114,15 @@ def assessment_release(
 
 
 def _check_reply_time(locked: Assessment, actor: User, now: datetime.datetime) -> AppraisalRound:
-    if locked.state != State.RETURNED:
-        raise AppraisalError(_("The explanation round of this unit is not open."))
-    if locked.unit_id not in own_unit_ids(actor):
-        raise AppraisalError(_("Only the unit's own people reply to its appraisal."))
+    workflow_check(
+        locked,
+        Action.REPLY,
+        actor,
+        say={
+            NOT_POSSIBLE: _("The explanation round of this unit is not open."),
+            NEEDS_ROLE: _("Only the unit's own people reply to its appraisal."),
+        },
+    )
     open_or_refuse(
         locked,
         [Stage.EXPLANATION],
@@ -424,8 +427,12 @@ def round_close(
     locked = lock_assessment(assessment)
     if not may_close_round(actor, locked):
         raise AppraisalError(_("Only the cycle's appraisers or an administrator close a round."))
-    if locked.state != State.REPLIED:
-        raise AppraisalError(_("The unit has not sent its replies yet."))
+    workflow_check(
+        locked,
+        Action.SETTLE,
+        actor,
+        say={NOT_POSSIBLE: _("The unit has not sent its replies yet.")},
+    )
     waiting = [
         la.leaf_code for la in LeafAppraisal.objects.filter(assessment=locked) if la.needs_reply
     ]
@@ -456,8 +463,13 @@ def round_return(
     on the leaves that are still open."""
     now = now or timezone.now()
     locked = lock_assessment(assessment)
-    if locked.state != State.REPLIED:
-        raise AppraisalError(_("Only a unit that has replied can be returned again."))
+    workflow_check(
+        locked,
+        Action.RETURN_AGAIN,
+        actor,
+        reason=reason.strip(),
+        say={NOT_POSSIBLE: _("Only a unit that has replied can be returned again.")},
+    )
     waiting = [la for la in LeafAppraisal.objects.filter(assessment=locked) if la.needs_reply]
     if not waiting:
         raise AppraisalError(_("Every leaf is settled: there is nothing left to explain."))

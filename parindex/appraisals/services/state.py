@@ -4,69 +4,42 @@ leaf mirrored into ``results.AppraisedValue``, and the cycle's results on both b
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from collections.abc import Mapping
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import User
 from parindex.appraisals.leaves import in_force
 from parindex.appraisals.models import LeafAppraisal
 from parindex.assessments.access import unit_roles
 from parindex.assessments.models import Assessment
-from parindex.assessments.templatetags.assessments import state_label
+from parindex.assessments.refusals import workflow_refusal
 from parindex.audit.services import audit_record
-from parindex.core.workflow import Action, State, WorkflowError, find, transition
+from parindex.core.workflow import Action, State, WorkflowError, transition
 from parindex.cycles.models import Cycle
 from parindex.results.models import Basis
 from parindex.results.services import appraised_value_set, cycle_compute
 
 from .errors import AppraisalError
 
-# The workflow's actions as the refusals name them (the core's own message is English).
-ACTION_LABELS = {
-    Action.SUBMIT: gettext_lazy("submit the self-assessment"),
-    Action.REOPEN_SELF: gettext_lazy("reopen the self-assessment"),
-    Action.START_APPRAISAL: gettext_lazy("start the appraisal"),
-    Action.RELEASE: gettext_lazy("release the appraisal to the unit"),
-    Action.REPLY: gettext_lazy("send the explanations"),
-    Action.RETURN_AGAIN: gettext_lazy("return for another explanation round"),
-    Action.SETTLE: gettext_lazy("settle the disputed items"),
-    Action.FINISH: gettext_lazy("finish the appraisal"),
-    Action.APPROVE: gettext_lazy("approve the results"),
-    Action.REOPEN: gettext_lazy("reopen the approved results"),
-    Action.PUBLISH: gettext_lazy("publish the results"),
-}
 
-
-def workflow_refusal(state: str, action: Action, roles: set[str]) -> str:
-    """Why the workflow's table refuses ``action``, in the reader's language: the checks of
-    ``core.workflow.transition``, in its order, named by the action's, state's and roles'
-    labels."""
-    label = str(ACTION_LABELS.get(action, action))
-    found = find(state, action)
-    if found is None:
-        return _("The action “%(action)s” is not possible while the assessment is “%(state)s”.") % {
-            "action": label,
-            "state": state_label(state),
-        }
-    allowed = sorted(r.value for r in found.roles)
-    if not set(allowed) & {str(r) for r in roles}:
-        names = [str(Role(r).label) if r in Role.values else r for r in allowed]
-        if len(names) > 1:
-            names = [
-                _("%(names)s or %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
-            ]
-        return _("Only a person with the role %(roles)s may “%(action)s”.") % {
-            "roles": names[0],
-            "action": label,
-        }
-    return _("The action “%(action)s” needs a written reason.") % {"action": label}
-
-
-def _workflow(state: str, action: Action, roles: set[str], reason: str = "") -> State:
+def workflow_check(
+    locked: Assessment,
+    action: Action,
+    actor: User,
+    *,
+    roles: set[str] | None = None,
+    reason: str = "",
+    say: Mapping[str, str] | None = None,
+) -> State:
+    """The state ``action`` moves the locked assessment to, as the workflow's table decides
+    for the actor's roles towards its unit; a refusal raises :class:`AppraisalError` worded
+    for the page (``say``, else the action's, state's and roles' labels)."""
+    roles = roles if roles is not None else unit_roles(actor, locked.unit_id)
     try:
-        return transition(state, action, roles, reason)
+        return transition(locked.state, action, roles, reason)
     except WorkflowError:
-        raise AppraisalError(workflow_refusal(state, action, roles)) from None
+        raise AppraisalError(
+            workflow_refusal(locked.state, action, roles, reason, say=say)
+        ) from None
 
 
 def set_state(
@@ -77,10 +50,10 @@ def set_state(
     roles: set[str] | None = None,
     reason: str = "",
     extra: dict[str, object] | None = None,
+    say: Mapping[str, str] | None = None,
 ) -> None:
     """Move the locked assessment by ``action`` (as the table allows), audited."""
-    roles = roles if roles is not None else unit_roles(actor, locked.unit_id)
-    target = _workflow(locked.state, action, roles, reason)
+    target = workflow_check(locked, action, actor, roles=roles, reason=reason, say=say)
     before = {"state": locked.state}
     locked.state = target
     locked.version += 1
