@@ -107,9 +107,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{key} phải là văn bản hoặc {{vi: …, en: …}}",
         "{key} must be text or {{vi: …, en: …}}",
     ),
-    "fw.number": ("{key} phải là một số", "{key} must be a number"),
+    "fw.number": ("{key} phải là một số, gặp {found}", "{key} must be a number, found {found}"),
     "fw.bad_number": ("{key} {found}: {reason}", "{key} {found}: {reason}"),
-    "fw.boolean": ("{key} phải là true hoặc false", "{key} must be true or false"),
+    "fw.boolean": (
+        "{key} phải là true hoặc false, gặp {found}",
+        "{key} must be true or false, found {found}",
+    ),
     "fw.one_of": (
         "{key} {found} không hợp lệ; phải là một trong: {allowed}",
         "{key} {found} is not one of {allowed}",
@@ -126,8 +129,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "fw.band_twice": ("mã xếp loại '{code}' dùng hai lần", "band code '{code}' is used twice"),
     "fw.band_order": (
-        "min của các mức xếp loại phải giảm dần",
-        "band mins must strictly decrease",
+        "min của các mức xếp loại phải giảm dần: {found} không nhỏ hơn {previous}",
+        "band mins must strictly decrease: {found} is not below {previous}",
     ),
     "fw.node_form": (
         "một mục phải là ánh xạ có code và title",
@@ -145,7 +148,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "loại đơn vị '{type}' của applies_to không có trong unit_types ({types})",
         "applies_to type '{type}' is not in unit_types ({types})",
     ),
-    "fw.positive": ("{key} phải lớn hơn 0", "{key} must be greater than 0"),
+    "fw.positive": (
+        "{key} phải lớn hơn 0, gặp {found}",
+        "{key} must be greater than 0, found {found}",
+    ),
     "fw.multiple_of_rounding": (
         "{key} {found} phải là bội số của mức làm tròn {rounding}",
         "{key} {found} must be a multiple of rounding {rounding}",
@@ -193,10 +199,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "fw.bracket_form": ("một mức là {{min: …, points: …}}", "a bracket is {{min: …, points: …}}"),
     "fw.bracket_order": (
-        "min của các mức phải giảm dần",
-        "bracket mins must strictly decrease",
+        "min của các mức phải giảm dần: {found} không nhỏ hơn {previous}",
+        "bracket mins must strictly decrease: {found} is not below {previous}",
     ),
-    "fw.bracket_last": ("min của mức cuối phải bằng 0", "the last bracket's min must be 0"),
+    "fw.bracket_last": (
+        "min của mức cuối phải bằng 0, gặp {found}",
+        "the last bracket's min must be 0, found {found}",
+    ),
     # -- warnings (a value checked, then set aside) ----------------------------------------
     "warn.not_applicable": (
         "không áp dụng cho loại đơn vị {type}; giá trị được bỏ qua",

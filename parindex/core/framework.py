@@ -359,7 +359,7 @@ class _Reader:
 
     def decimal_value(self, value: y.Value, what: str, node: str | None) -> Decimal | None:
         if not isinstance(value, y.Scalar) or value.kind not in ("num", "str"):
-            self.error(msg("fw.number", key=what), y.line_of(value), node)
+            self.error(msg("fw.number", key=what, found=_shown(value)), y.line_of(value), node)
             return None
         try:
             return parse_decimal(str(value).lstrip("+"))
@@ -377,7 +377,7 @@ class _Reader:
             return None
         if isinstance(value, y.Scalar) and value.kind == "bool":
             return value.boolean
-        self.error(msg("fw.boolean", key=key), y.line_of(value), node)
+        self.error(msg("fw.boolean", key=key, found=_shown(value)), y.line_of(value), node)
         return None
 
     def choice(
@@ -463,7 +463,9 @@ class _Reader:
             if any(b.code == code for b in bands):
                 self.error(msg("fw.band_twice", code=code), item.line)
             if bands and low >= bands[-1].min:
-                self.error(msg("fw.band_order"), item.key_lines["min"])
+                self.error(
+                    msg("fw.band_order", found=low, previous=bands[-1].min), item.key_lines["min"]
+                )
             bands.append(Band(code, low, title))
         return tuple(bands)
 
@@ -519,7 +521,7 @@ class _Reader:
         cap = self.decimal(value, "max", label)
         if cap is not None:
             if cap <= 0:
-                self.error(msg("fw.positive", key="max"), value.key_lines["max"], label)
+                self.error(msg("fw.positive", key="max", found=cap), value.key_lines["max"], label)
             elif not is_multiple(cap, rounding):
                 self.error(
                     msg("fw.multiple_of_rounding", key="max", found=cap, rounding=rounding),
@@ -653,7 +655,7 @@ class _Reader:
             if amount is None:
                 return None
             if amount <= 0:
-                self.error(msg("fw.positive", key=key), value.key_lines[key], node)
+                self.error(msg("fw.positive", key=key, found=amount), value.key_lines[key], node)
                 return None
             if not is_multiple(amount, rounding):
                 self.error(
@@ -670,7 +672,7 @@ class _Reader:
                 return None
             amount = self.decimal(value, key, node)
             if amount is not None and amount <= 0:
-                self.error(msg("fw.positive", key=key), value.key_lines[key], node)
+                self.error(msg("fw.positive", key=key, found=amount), value.key_lines[key], node)
                 return None
             return amount
 
@@ -720,11 +722,17 @@ class _Reader:
                 continue
             assert points is not None
             if brackets and low >= brackets[-1].min:
-                self.error(msg("fw.bracket_order"), item.key_lines["min"], node)
+                self.error(
+                    msg("fw.bracket_order", found=low, previous=brackets[-1].min),
+                    item.key_lines["min"],
+                    node,
+                )
                 ok = False
             brackets.append(Bracket(low, points))
         if ok and brackets[-1].min != 0:
-            self.error(msg("fw.bracket_last"), brackets_value[-1].line, node)
+            self.error(
+                msg("fw.bracket_last", found=brackets[-1].min), brackets_value[-1].line, node
+            )
             ok = False
         max_percent = positive_limit("max_percent")
         return RatioRule(tuple(brackets), max_percent) if ok else None
@@ -789,3 +797,8 @@ class _Inherited:
     evidence: str = "optional"
     applies_to: frozenset[str] | None = None
     source: str = "self"
+
+
+def _shown(value: y.Value | None) -> object:
+    """A value of the file as its writer wrote it, for a message ("…" for a list or mapping)."""
+    return Quoted(str(value)) if isinstance(value, y.Scalar) else "…"
