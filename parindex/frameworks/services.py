@@ -6,6 +6,7 @@ import hashlib
 
 from django.db import transaction
 
+from parindex.audit.services import audit_record
 from parindex.core import load_framework
 from parindex.core.errors import FrameworkError
 
@@ -19,9 +20,11 @@ def framework_import(
     """Validate a framework file with the core and store it as a new immutable version.
 
     Raises FrameworkError (naming file, line and node) when the file is invalid, or when the
-    same code and version already exist with different content.
+    same code and version already exist with different content. A new version writes one
+    audit event (``framework.import``); the same file imported again changes nothing.
     """
     fw = load_framework(text, source=source_name)
+    actor = user if getattr(user, "pk", None) else None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     existing = FrameworkVersion.objects.filter(code=fw.code, version=fw.version).first()
     if existing is not None:
@@ -42,7 +45,7 @@ def framework_import(
         source_text=text,
         sha256=digest,
         max_total=fw.max_total,
-        imported_by=user if getattr(user, "pk", None) else None,
+        imported_by=actor,
     )
     FrameworkNode.objects.bulk_create(
         FrameworkNode(
@@ -64,5 +67,18 @@ def framework_import(
             applies_to=sorted(node.applies_to) if node.applies_to is not None else None,
         )
         for position, node in enumerate(fw.all_nodes)
+    )
+    audit_record(
+        actor=actor,  # type: ignore[arg-type]
+        action="framework.import",
+        target=version,
+        before=None,
+        after={
+            "code": version.code,
+            "version": version.version,
+            "source_name": source_name,
+            "sha256": digest,
+            "nodes": len(fw.all_nodes),
+        },
     )
     return version

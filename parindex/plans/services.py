@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.audit.services import audit_record
 from parindex.core import ParindexError
 from parindex.core.analysis import NodeLoss
 from parindex.evidence.models import Evidence
@@ -47,6 +48,68 @@ DEFAULT_AREAS: list[tuple[str, list[str], str]] = [
 
 class PlanError(ParindexError):
     """A plan, task or report parindex refuses; the message says what to change."""
+
+
+def _unit_code(unit: Unit | None) -> str:
+    return unit.code if unit is not None else ""
+
+
+def _plan_value(plan: Plan) -> dict[str, object]:
+    return {
+        "number": plan.number,
+        "title": plan.title,
+        "issued_on": plan.issued_on,
+        "issuer": plan.issuer,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+        "goals": plan.goals,
+        "province": _unit_code(plan.province),
+        "framework_version": str(plan.framework_version or ""),
+        "published": plan.published,
+    }
+
+
+def _target_value(target: PlanTarget) -> dict[str, object]:
+    return {
+        "year": target.year,
+        "scope": target.scope,
+        "band": target.band,
+        "rank": target.rank,
+        "index": target.index,
+        "note": target.note,
+    }
+
+
+def _area_value(area: ContentArea) -> dict[str, object]:
+    return {
+        "position": area.position,
+        "title": area.title,
+        "lead_agency": _unit_code(area.lead_agency),
+        "node_codes": list(area.node_codes),
+    }
+
+
+def _task_value(task: Task) -> dict[str, object]:
+    return {
+        "area": task.area.position,
+        "title": task.title,
+        "lead_agency": task.lead_agency.code,
+        "coordinating_agencies": sorted(u.code for u in task.coordinating_agencies.all()),
+        "start_date": task.start_date,
+        "deadline": task.deadline,
+        "node_codes": list(task.node_codes),
+        "status": task.status,
+        "expected_points": task.expected_points,
+        "expected_result": task.expected_result,
+    }
+
+
+def _changed(
+    before: dict[str, object], after: dict[str, object]
+) -> tuple[dict[str, object], dict[str, object]]:
+    """Only the fields that differ, on each side."""
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
 def _framework_codes(version: FrameworkVersion | None) -> set[str] | None:
@@ -122,7 +185,48 @@ def plan_create(
             )
             for position, (title, codes, lead) in enumerate(DEFAULT_AREAS, start=1)
         )
+    audit_record(
+        actor=user,
+        action="plan.create",
+        target=plan,
+        before=None,
+        after={**_plan_value(plan), "areas": plan.areas.count()},
+    )
     return plan
+
+
+PLAN_FIELDS = (
+    "number",
+    "title",
+    "issued_on",
+    "issuer",
+    "start_year",
+    "end_year",
+    "goals",
+    "province",
+    "framework_version",
+    "published",
+)
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, actor: User | None, **fields: object) -> Plan:
+    """Change a plan's particulars (the fields of ``PLAN_FIELDS``); one event names what
+    changed."""
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"plan_update: not a plan field: {', '.join(sorted(unknown))}")
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    before = _plan_value(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    if locked.end_year < locked.start_year:
+        raise PlanError(_("The period must end in or after the year it starts."))
+    locked.save()
+    old, new = _changed(before, _plan_value(locked))
+    if new:
+        audit_record(actor=actor, action="plan.update", target=locked, before=old, after=new)
+    return locked
 
 
 @transaction.atomic
@@ -135,6 +239,7 @@ def target_set(
     rank: int | None = None,
     index: Decimal | None = None,
     note: str = "",
+    actor: User | None = None,
 ) -> PlanTarget:
     """Set the goal of one year and scope (replacing the one there was).
 
@@ -158,13 +263,79 @@ def target_set(
             % {"framework": plan.framework_version, "band": band, "bands": ", ".join(bands)},
             column="band",
         )
+    existing = (
+        PlanTarget.objects.select_for_update().filter(plan=plan, year=year, scope=scope).first()
+    )
+    before = _target_value(existing) if existing is not None else None
     target, _created = PlanTarget.objects.update_or_create(
         plan=plan,
         year=year,
         scope=scope,
         defaults={"band": band, "rank": rank, "index": index, "note": note.strip()},
     )
+    target.refresh_from_db()
+    after = _target_value(target)
+    if before != after:
+        audit_record(
+            actor=actor, action="plan.target_set", target=target, before=before, after=after
+        )
     return target
+
+
+@transaction.atomic
+def target_delete(*, plan: Plan, target_id: int, actor: User | None) -> bool:
+    """Remove one of the plan's targets; False when the plan has no such target."""
+    target = PlanTarget.objects.select_for_update().filter(plan=plan, pk=target_id).first()
+    if target is None:
+        return False
+    audit_record(
+        actor=actor,
+        action="plan.target_delete",
+        target=target,
+        before=_target_value(target),
+        after=None,
+    )
+    target.delete()
+    return True
+
+
+@transaction.atomic
+def area_save(
+    *,
+    plan: Plan,
+    area: ContentArea | None,
+    position: int,
+    title: str,
+    lead_agency: Unit | None,
+    node_codes: Iterable[str],
+    actor: User | None,
+) -> ContentArea:
+    """Add a content to the plan (``area`` None) or change one; its number is unique in the
+    plan."""
+    codes = clean_node_codes(node_codes, plan.framework_version)
+    if (
+        ContentArea.objects.filter(plan=plan, position=position)
+        .exclude(pk=area.pk if area is not None else None)
+        .exists()
+    ):
+        raise PlanError(_("Another content has this number."), column="position")
+    if area is None:
+        saved, before = ContentArea(plan=plan), None
+    else:
+        saved = ContentArea.objects.select_for_update().get(pk=area.pk, plan=plan)
+        before = _area_value(saved)
+    saved.position = position
+    saved.title = title.strip()
+    saved.lead_agency = lead_agency
+    saved.node_codes = codes
+    saved.save()
+    after = _area_value(saved)
+    if before is None:
+        audit_record(actor=actor, action="plan.area_add", target=saved, before=None, after=after)
+    elif before != after:
+        old, new = _changed(before, after)
+        audit_record(actor=actor, action="plan.area_change", target=saved, before=old, after=new)
+    return saved
 
 
 def area_for_node(plan: Plan, code: str) -> ContentArea | None:
@@ -209,6 +380,7 @@ def task_create(
     expected_points: Decimal | None = None,
     expected_result: str = "",
     source_cycle: Cycle | None = None,
+    actor: User | None = None,
 ) -> Task:
     _check_task(
         plan=plan,
@@ -231,6 +403,9 @@ def task_create(
         source_cycle=source_cycle,
     )
     task.coordinating_agencies.set([u for u in coordinating if u.pk != lead_agency.pk])
+    audit_record(
+        actor=actor, action="task.create", target=task, before=None, after=_task_value(task)
+    )
     return task
 
 
@@ -248,6 +423,7 @@ def task_update(
     status: str,
     expected_points: Decimal | None,
     expected_result: str,
+    actor: User | None = None,
 ) -> Task:
     _check_task(
         plan=task.plan,
@@ -256,6 +432,7 @@ def task_update(
         deadline=deadline,
         expected_points=expected_points,
     )
+    before = _task_value(Task.objects.select_for_update().get(pk=task.pk))
     task.area = area
     task.title = title.strip()
     task.lead_agency = lead_agency
@@ -267,19 +444,32 @@ def task_update(
     task.expected_result = expected_result.strip()
     task.save()
     task.coordinating_agencies.set([u for u in coordinating if u.pk != lead_agency.pk])
+    old, new = _changed(before, _task_value(task))
+    if new:
+        audit_record(actor=actor, action="task.update", target=task, before=old, after=new)
     return task
 
 
 @transaction.atomic
-def task_status_set(*, task: Task, status: str) -> Task:
+def task_status_set(*, task: Task, status: str, actor: User | None = None) -> Task:
     """A lead agency moves its task between not started, in progress and done."""
     allowed = {Task.Status.NOT_STARTED, Task.Status.IN_PROGRESS, Task.Status.DONE}
     if status not in allowed:
         raise PlanError(_("Choose not started, in progress or done."))
     if task.status == Task.Status.DRAFT:
         raise PlanError(_("A draft task must be confirmed by the administrator first."))
+    before = task.status
+    if before == status:
+        return task
     task.status = status
     task.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="task.status",
+        target=task,
+        before={"status": before},
+        after={"status": status},
+    )
     return task
 
 
@@ -319,11 +509,26 @@ def progress_report(
         ProgressEvidence(report=report, evidence=item)
         for item in {e.pk: e for e in linked}.values()
     )
+    status_before = task.status
     if percent == 100:
         task.status = Task.Status.DONE
     elif task.status == Task.Status.NOT_STARTED:
         task.status = Task.Status.IN_PROGRESS
     task.save(update_fields=["status"])
+    audit_record(
+        actor=user,
+        action="task.report",
+        target=report,
+        before={"status": status_before},
+        after={
+            "task": task.pk,
+            "reported_on": reported_on,
+            "text": text,
+            "percent": percent,
+            "evidence": sorted(e.pk for e in {e.pk: e for e in linked}.values()),
+            "status": task.status,
+        },
+    )
     return report
 
 
@@ -335,6 +540,7 @@ def tasks_from_losses(
     losses: Sequence[NodeLoss],
     scope_label: str,
     today: datetime.date | None = None,
+    actor: User | None = None,
 ) -> list[Task]:
     """Draft tasks, one per node: led by the unit whose code is the node's ``lead`` in the
     framework (else the content's lead), with the points lost in the scope as the points at
@@ -370,6 +576,7 @@ def tasks_from_losses(
                 expected_result=_("%(points)s points regained (%(scope)s, %(year)s results)")
                 % {"points": format_number(loss.lost), "scope": scope_label, "year": cycle.year},
                 source_cycle=cycle,
+                actor=actor,
             )
         )
     return created

@@ -41,7 +41,7 @@ from .forms import (
     TaskForm,
     split_codes,
 )
-from .models import ContentArea, Plan, PlanTarget, Task
+from .models import ContentArea, Plan, Task
 from .params import MAX_NUMBER_CHARS, parse_id, parse_percent
 
 MAX_CHART_NODES = 30
@@ -81,9 +81,13 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for_manager(request, plan_id)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Plan saved."))
-        return redirect("plans:detail", plan_id=plan.pk)
+        try:
+            services.plan_update(plan=plan, actor=request.user, **form.cleaned_data)
+        except ParindexError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("plans:detail", plan_id=plan.pk)
     return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
 
 
@@ -153,9 +157,9 @@ def plan_targets(request: HttpRequest, plan_id: int) -> HttpResponse:
         delete = request.POST.get("delete")
         if delete:
             target_id = parse_id(delete)
-            removed = 0
-            if target_id is not None:
-                removed, _kinds = PlanTarget.objects.filter(plan=plan, pk=target_id).delete()
+            removed = target_id is not None and services.target_delete(
+                plan=plan, target_id=target_id, actor=request.user
+            )
             if removed:
                 messages.success(request, _("Target removed."))
             else:
@@ -163,7 +167,7 @@ def plan_targets(request: HttpRequest, plan_id: int) -> HttpResponse:
             return redirect("plans:targets", plan_id=plan.pk)
         if form.is_valid():
             try:
-                services.target_set(plan=plan, **form.cleaned_data)
+                services.target_set(plan=plan, **form.cleaned_data, actor=request.user)
             except ParindexError as exc:
                 form.add_error(exc.column if exc.column in form.fields else None, exc.message)
             else:
@@ -187,25 +191,22 @@ def area_edit(request: HttpRequest, plan_id: int, area_id: int | None = None) ->
             raise Http404
     form = AreaForm(request.POST or None, instance=area or ContentArea(plan=plan))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            codes = services.clean_node_codes(
-                split_codes(form.cleaned_data["nodes"]), plan.framework_version
+            services.area_save(
+                plan=plan,
+                area=area,
+                position=data["position"],
+                title=data["title"],
+                lead_agency=data["lead_agency"],
+                node_codes=split_codes(data["nodes"]),
+                actor=request.user,
             )
         except ParindexError as exc:
-            form.add_error("nodes", exc.message)
+            form.add_error(exc.column if exc.column == "position" else "nodes", exc.message)
         else:
-            saved = form.save(commit=False)
-            saved.node_codes = codes
-            if (
-                ContentArea.objects.filter(plan=plan, position=saved.position)
-                .exclude(pk=saved.pk)
-                .exists()
-            ):
-                form.add_error("position", _("Another content has this number."))
-            else:
-                saved.save()
-                messages.success(request, _("Content saved."))
-                return redirect("plans:areas", plan_id=plan.pk)
+            messages.success(request, _("Content saved."))
+            return redirect("plans:areas", plan_id=plan.pk)
     return render(
         request,
         "plans/areas.html",
@@ -243,7 +244,7 @@ def task_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = TaskForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            task = services.task_create(plan=plan, **_task_from_form(form))
+            task = services.task_create(plan=plan, **_task_from_form(form), actor=request.user)
         except ParindexError as exc:
             form.add_error(None, exc.message)
         else:
@@ -259,7 +260,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         task.refresh_from_db()  # the form wrote its cleaned values onto the instance
         try:
-            services.task_update(task=task, **_task_from_form(form))
+            services.task_update(task=task, **_task_from_form(form), actor=request.user)
         except ParindexError as exc:
             form.add_error(None, exc.message)
         else:
@@ -321,7 +322,9 @@ def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.task_status_set(task=task, status=form.cleaned_data["status"])
+            services.task_status_set(
+                task=task, status=form.cleaned_data["status"], actor=request.user
+            )
         except ParindexError as exc:
             messages.error(request, exc.message)
         else:
@@ -441,7 +444,11 @@ def points_lost_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             try:
                 created = services.tasks_from_losses(
-                    plan=plan, cycle=cycle, losses=picked, scope_label=setup["scope_label"]
+                    plan=plan,
+                    cycle=cycle,
+                    losses=picked,
+                    scope_label=setup["scope_label"],
+                    actor=request.user,
                 )
             except ParindexError as exc:
                 messages.error(request, exc.message)
