@@ -45,11 +45,11 @@ def test_published_ranking_filter_and_scorecard(page: Page, world: World, artifa
     expect(page).to_have_url(re.compile(rf"/cycles/{world.published.pk}/units/P01/(\?|$)"))
     index = world.result(world.published, world.ward).index
     expect(page.locator("h1")).to_contain_text("Phường 1")
-    expect(page.locator("dl.summary")).to_contain_text(f"Chỉ số{index:.2f}")
+    expect(page.locator("dl.summary")).to_contain_text(f"Chỉ số{index:.2f}".replace(".", ","))
     expect(page.locator("table.scorecard tr.depth-0")).to_have_count(10)
     explanation = page.locator('tr[data-code="1.1.2"] .explain')
     expect(explanation).to_contain_text("Giá trị: 75/100")
-    expect(explanation).to_contain_text("Tỷ lệ 75/100 = 75% ≥ mức 60% → 0.75 điểm")
+    expect(explanation).to_contain_text("Tỷ lệ 75/100 = 75% ≥ mức 60% → 0,75 điểm")
     chart = page.locator("figure.chart svg")
     expect(chart).to_be_visible()
     expect(chart).to_contain_text("Bình quân nhóm")
@@ -89,7 +89,7 @@ def test_framework_browser(page: Page, world: World) -> None:
     expect(areas).to_have_count(10)
     expect(areas.first).to_contain_text("Công tác chỉ đạo, điều hành CCHC")
     expect(page.locator('tr[data-code="1.1.1"]')).to_contain_text(
-        "Chọn một phương án (dung_han: 1; cham: 0.5; khong_ban_hanh: 0)"
+        "Chọn một phương án (Ban hành đúng thời hạn: 1; Ban hành chậm: 0,5; Không ban hành: 0)"
     )
     expect(page.locator('tr[data-code="1.3.2"]')).to_contain_text("Có: 1 điểm; không: 0")
 
@@ -110,9 +110,7 @@ def test_framework_upload(page: Page, world: World, tmp_path: Path) -> None:
     line = text.splitlines().index("    colour: red") + 1
     page.set_input_files("#id_file", str(broken))
     upload.locator("button[type=submit]").click()
-    expect(page.locator("div.errors")).to_contain_text(
-        f"sai.yaml:{line}, node 1: unknown key 'colour'"
-    )
+    expect(page.locator("div.errors")).to_contain_text(f"sai.yaml:{line}, mục 1: khóa lạ 'colour'")
     expect(page).to_have_url(re.compile(r"/frameworks/import/$"))
 
     valid = tmp_path / "nam-2030.yaml"

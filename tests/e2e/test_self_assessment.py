@@ -83,7 +83,7 @@ def test_editor_fills_leaves_uploads_evidence_and_the_head_submits(
     # Points update as she types, from the core, before anything is saved.
     leaf.locator('input[name="numerator"]').fill("45")
     leaf.locator('input[name="denominator"]').fill("50")
-    expect(score).to_contain_text("Tỷ lệ 45/50 = 90% ≥ mức 80% → 1.5 điểm")
+    expect(score).to_contain_text("Tỷ lệ 45/50 = 90% ≥ mức 80% → 1,5 điểm")
     expect(score).to_contain_text("chưa lưu")
     leaf.locator('input[name="denominator"]').fill("45")
     expect(score).to_contain_text("Tỷ lệ 45/45 = 100% ≥ mức 100% → 2 điểm")
@@ -96,7 +96,7 @@ def test_editor_fills_leaves_uploads_evidence_and_the_head_submits(
     expect(page.locator("#assessment-summary")).to_contain_text("Đã kê khai: 1/")
     choice = page.locator('article[data-leaf="1.1.1"]')
     choice.locator('select[name="value"]').select_option("cham")
-    expect(choice.locator(".score")).to_contain_text("Lựa chọn «cham» → 0.5 điểm")
+    expect(choice.locator(".score")).to_contain_text("Lựa chọn «Ban hành chậm» → 0,5 điểm")
     choice.locator("button.save").click()
     expect(page.locator('article[data-leaf="1.1.1"] .message')).to_have_text("Đã lưu.")
     expect(page.locator("#assessment-summary")).to_contain_text("Đã kê khai: 2/")

@@ -91,7 +91,9 @@ def test_survey_journey(
     page.get_by_role("button", name="Nhập").click()
     errors = page.locator("ul.job-errors li")
     expect(errors).to_have_count(11)  # the duplicate, and F in each of the 10 questions
-    expect(errors.first).to_contain_text("bad.csv:11, column response, value 's1': duplicate")
+    expect(errors.first).to_contain_text(
+        "bad.csv:11, cột response, giá trị «s1»: mã phiếu trùng lặp"
+    )
     expect(page.locator(".errors")).to_contain_text("Không có gì được lưu.")
     assert SurveyForm.objects.count() == 2
 
@@ -124,14 +126,15 @@ def test_survey_journey(
     stored = SurveyLeafResult.objects.get(unit=world.unit_a, leaf_code="1.5")
     assert str(stored.value) == "72.00"
     shown = page.locator("tr[data-unit=SNV] td[data-leaf='1.5']")
-    expect(shown).to_have_text(re.compile(rf"^\s*72\.00 ± {re.escape(str(stored.margin))}\s*$"))
+    margin = str(stored.margin).replace(".", ",")  # the page writes Vietnamese numbers
+    expect(shown).to_have_text(re.compile(rf"^\s*72,00 ± {re.escape(margin)}\s*$"))
     expect(page.locator("tr[data-unit=STP] td[data-leaf='1.5']")).to_contain_text("không đủ phiếu")
     page.goto(f"/cycles/{world.current.pk}/units/SNV/")
     figures = page.locator("[data-survey='1.5']")
-    expect(figures).to_contain_text("72.00%")
+    expect(figures).to_contain_text("72,00%")
     expect(figures).to_contain_text("LD n = 2")
     expect(figures).to_contain_text("ND n = 5")
-    expect(figures).to_contain_text(f"72.00% ± {stored.margin}")
+    expect(figures).to_contain_text(f"72,00% ± {margin}")
     page.screenshot(path=artifacts / "survey-scorecard.png", full_page=True)
     page.goto(f"/cycles/{world.current.pk}/units/STP/")
     expect(page.locator("[data-survey='1.5']")).to_contain_text("Khảo sát không đủ phiếu")
