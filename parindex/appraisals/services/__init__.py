@@ -2,7 +2,8 @@
 
 - ``assignment``: the administrator assigns appraisers to the areas of a cycle;
 - ``decisions``: the appraisers accept, adjust or flag leaves (one by one or in bulk);
-- ``explanation``: the release to the unit, its replies, the settlement and the rounds;
+- ``explanation``: the release to the unit (one, or every ready one), its replies, the
+  settlement and the rounds;
 - ``council``: the council's approval (a snapshot), its reopening, and publication;
 - ``people``: notifications to the unit and the reminder to a person who never logged in;
 - ``checks`` and ``state``: what every write checks on arrival and what it leaves behind;
@@ -39,6 +40,8 @@ from .decisions import (
 )
 from .errors import AppraisalConflict, AppraisalError, ConflictOfInterest, NotYourArea, StageClosed
 from .explanation import (
+    ReleaseAll,
+    appraisals_release_all,
     assessment_release,
     current_round,
     leaf_settle,
@@ -58,11 +61,13 @@ __all__ = [
     "AppraisalError",
     "ConflictOfInterest",
     "NotYourArea",
+    "ReleaseAll",
     "StageClosed",
     "Target",
     "WorkflowError",
     "account_remind",
     "appraisable",
+    "appraisals_release_all",
     "appraiser_assign",
     "appraiser_unassign",
     "area_of",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -30,6 +31,7 @@ from parindex.assessments.refusals import NEEDS_ROLE, NOT_POSSIBLE
 from parindex.assessments.services import par_admins
 from parindex.audit.services import audit_record
 from parindex.core.workflow import Action, State
+from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.notifications.services import notify
 from parindex.web.access import is_par_admin, own_unit_ids
@@ -111,6 +113,50 @@ def assessment_release(
         },
     )
     return locked
+
+
+@dataclass(frozen=True)
+class ReleaseAll:
+    """What :func:`appraisals_release_all` did: the units released (or finished), and each
+    unit it could not release with the reason, in the reader's language."""
+
+    released: list[Assessment]
+    refused: list[tuple[Assessment, str]]
+
+
+@transaction.atomic
+def appraisals_release_all(
+    *, cycle: Cycle, actor: User, now: datetime.datetime | None = None
+) -> ReleaseAll:
+    """Release every unit of the cycle in appraisal whose leaves are all appraised, in one
+    transaction; the cycle's results are stored again once, at the end.
+
+    Each unit is released on its own (:func:`assessment_release`, a savepoint): a unit the
+    release refuses when its turn comes (its state changed since it was counted, a leaf is
+    untouched again, the table refuses the actor) is left exactly as it was and reported,
+    and the other units are released all the same. A release is a decision about one unit,
+    which a change to another unit should not hold up; the administrator reads which units
+    were left and why, and releases them once they are ready."""
+    now = now or timezone.now()
+    ready = [
+        assessment
+        for assessment in Assessment.objects.filter(cycle=cycle, state=State.IN_APPRAISAL)
+        .select_related("cycle", "cycle__framework_version", "unit")
+        .order_by("unit__code")
+        if not untouched_leaves(assessment)
+    ]
+    released: list[Assessment] = []
+    refused: list[tuple[Assessment, str]] = []
+    for assessment in ready:
+        try:
+            released.append(
+                assessment_release(assessment=assessment, actor=actor, refresh=False, now=now)
+            )
+        except AppraisalError as exc:
+            refused.append((assessment, exc.message))
+    if released:
+        results_refresh(cycle)
+    return ReleaseAll(released=released, refused=refused)
 
 
 def _check_reply_time(locked: Assessment, actor: User, now: datetime.datetime) -> AppraisalRound:

@@ -5,7 +5,6 @@ reminder to a person who never logged in."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import AssignmentForm, ReasonForm
 from parindex.appraisals.models import AppraiserAssignment
-from parindex.assessments.models import Assessment
 from parindex.core.workflow import State
 from parindex.frameworks.selectors import core_framework
 from parindex.units.models import Unit
@@ -53,25 +51,25 @@ def release(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse
 
 @require_POST
 def release_all(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    """Release every unit in appraisal whose leaves are all appraised, in one transaction."""
+    """Release every unit in appraisal whose leaves are all appraised; the units the release
+    refused are listed with the reason, and stay as they were."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
-    ready = [
-        a
-        for a in Assessment.objects.filter(cycle=cycle, state=State.IN_APPRAISAL).select_related(
-            "cycle", "cycle__framework_version", "unit"
+    try:
+        result = services.appraisals_release_all(
+            cycle=cycle,
+            actor=request.user,  # type: ignore[arg-type]
         )
-        if not services.untouched_leaves(a)
-    ]
-    with transaction.atomic():
-        for assessment in ready:
-            services.assessment_release(
-                assessment=assessment,
-                actor=request.user,  # type: ignore[arg-type]
-                refresh=False,
-            )
-        if ready:
-            services.results_refresh(cycle)
-    messages.success(request, _("%(count)d units released.") % {"count": len(ready)})
+    except services.AppraisalError as exc:
+        messages.error(request, exc.message)
+        return redirect("appraisals:tracking", cycle_id=cycle.pk)
+    if result.released or not result.refused:
+        messages.success(request, _("%(count)d units released.") % {"count": len(result.released)})
+    for assessment, reason in result.refused:
+        messages.error(
+            request,
+            _("%(unit)s was not released: %(reason)s")
+            % {"unit": assessment.unit.name, "reason": reason},
+        )
     return redirect("appraisals:tracking", cycle_id=cycle.pk)
 
 
