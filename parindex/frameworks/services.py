@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 
@@ -11,6 +12,9 @@ from parindex.core import load_framework
 from parindex.core.errors import FrameworkError
 
 from .models import FrameworkNode, FrameworkVersion
+
+if TYPE_CHECKING:
+    from parindex.accounts.models import User
 
 
 @transaction.atomic
@@ -24,7 +28,7 @@ def framework_import(
     audit event (``framework.import``); the same file imported again changes nothing.
     """
     fw = load_framework(text, source=source_name)
-    actor = user if getattr(user, "pk", None) else None
+    actor = cast("User | None", user if getattr(user, "pk", None) else None)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     existing = FrameworkVersion.objects.filter(code=fw.code, version=fw.version).first()
     if existing is not None:
@@ -69,7 +73,7 @@ def framework_import(
         for position, node in enumerate(fw.all_nodes)
     )
     audit_record(
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor,
         action="framework.import",
         target=version,
         before=None,

@@ -393,7 +393,11 @@ def _change(
         line,
         label,
         [
-            (str(model._meta.get_field(n).verbose_name), _text(before[n]), _text(after[n]))
+            (
+                str(model._meta.get_field(n).verbose_name),  # type: ignore[union-attr]
+                _text(before[n]),
+                _text(after[n]),
+            )
             for n in after
         ],
     )
@@ -552,31 +556,31 @@ def national_years_import(
             plan.append((year, None, {}, wanted))
             continue
         current = {n: getattr(existing, n) for n in wanted}
-        before, after = _differences(current, wanted)
-        if not after:
+        old, new = _differences(current, wanted)
+        if not new:
             summary.unchanged += 1
             continue
         summary.changed += 1
-        plan.append((year, existing, before, after))
-        changes.append(_change(NationalYear, seen[year], str(year), before, after))
+        plan.append((year, existing, old, new))
+        changes.append(_change(NationalYear, seen[year], str(year), old, new))
     preview = _preview(text, source_name, changes, summary.added, summary.unchanged)
     if changes and confirm != preview.token:
         raise ConfirmationNeeded(preview)
-    for year, existing, before, after in plan:
+    for year, existing, old, new in plan:
         if existing is None:
-            record = NationalYear.objects.create(year=year, **after)
+            record = NationalYear.objects.create(year=year, **new)
             action, before_value = "national.year_add", None
         else:
-            for name, value in after.items():
+            for name, value in new.items():
                 setattr(existing, name, value)
             existing.save()
-            record, action, before_value = existing, "national.year_change", before
+            record, action, before_value = existing, "national.year_change", old
         audit_record(
             actor=actor,
             action=action,
             target=record,
             before=before_value,
-            after={"year": year, **after},
+            after={"year": year, **new},
             reason=source_name,
         )
     return summary

@@ -313,11 +313,10 @@ def area_save(
     """Add a content to the plan (``area`` None) or change one; its number is unique in the
     plan."""
     codes = clean_node_codes(node_codes, plan.framework_version)
-    if (
-        ContentArea.objects.filter(plan=plan, position=position)
-        .exclude(pk=area.pk if area is not None else None)
-        .exists()
-    ):
+    taken = ContentArea.objects.filter(plan=plan, position=position)
+    if area is not None:
+        taken = taken.exclude(pk=area.pk)
+    if taken.exists():
         raise PlanError(_("Another content has this number."), column="position")
     if area is None:
         saved, before = ContentArea(plan=plan), None

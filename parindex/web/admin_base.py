@@ -74,7 +74,7 @@ def audit_values(obj: models.Model) -> dict[str, object]:
         elif field.is_relation:
             values[field.name] = ref(getattr(obj, field.name))
         else:
-            values[field.name] = field.value_from_object(obj)  # type: ignore[union-attr]
+            values[field.name] = field.value_from_object(obj)
     return values
 
 
