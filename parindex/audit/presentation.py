@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,8 +31,12 @@ from parindex.appraisals.models import Decision, Outcome
 from parindex.assessments.models import Stage
 from parindex.assessments.templatetags.assessments import STATE_LABELS as ASSESSMENT_STATES
 from parindex.audit.models import AuditEvent
+from parindex.core import Node
+from parindex.core.display import value_label
 from parindex.cycles.models import Cycle
+from parindex.national.notes import note_text
 from parindex.units.models import Unit
+from parindex.web.language import lang
 
 # The actions the feature apps record; any other action shows as its code.
 ACTION_LABELS = {
@@ -88,6 +92,24 @@ ACTION_LABELS = {
     "survey.forms_import": _("Survey forms imported"),
     "survey.release": _("Survey results released"),
     "results.snapshot_superseded": _("Results snapshot superseded"),
+    "survey.job_retry": _("Survey job run again"),
+    "framework.import": _("Framework imported"),
+    "plan.create": _("Plan created"),
+    "plan.update": _("Plan updated"),
+    "plan.area_add": _("Plan content area added"),
+    "plan.area_change": _("Plan content area changed"),
+    "plan.target_set": _("Plan target set"),
+    "plan.target_delete": _("Plan target removed"),
+    "task.create": _("Task created"),
+    "task.update": _("Task updated"),
+    "task.status": _("Task status changed"),
+    "task.report": _("Task progress reported"),
+    "unit.create": _("Unit created"),
+    "unit.merge": _("Units merged"),
+    "national.result_add": _("National result added"),
+    "national.result_change": _("National result changed"),
+    "national.year_add": _("National year added"),
+    "national.year_change": _("National year changed"),
 }
 
 # What events record that no field of their target model names (or names as well).
@@ -146,6 +168,12 @@ VALUE_LABELS: dict[str, Mapping[str, Any]] = {
 TARGET_VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {
     ("assessments.assessment", "state"): {str(k): v for k, v in ASSESSMENT_STATES.items()},
     ("cycles.cycle", "state"): dict(Cycle.State.choices),
+}
+
+# Values written in a file's own words, read in the reader's language where a phrase is known.
+TARGET_VALUE_TEXTS: dict[tuple[str, str], Callable[[str], str]] = {
+    ("national.nationalresult", "note"): note_text,
+    ("national.nationalyear", "note"): note_text,
 }
 
 # Reasons the services write themselves (a person's reason is shown as written).
@@ -229,14 +257,26 @@ def _moment(name: str, value: str) -> str | None:
     return None
 
 
-def show(value: Any, name: str = "", target_type: str = "") -> str:
-    """A recorded value for people: codes by their labels, dates as dates, lists and mappings
+def holds_leaf_value(name: str) -> bool:
+    """A recorded field that holds a value of the event's leaf, as entered or appraised (an
+    option key such as ``dung_han``, ``có``, ``45/50``)."""
+    return name == "value" or name.endswith("_value")
+
+
+def show(value: Any, name: str = "", target_type: str = "", leaf: Node | None = None) -> str:
+    """A recorded value for people: codes by their labels, a leaf's value as the reader reads it
+    (an option by its title, numbers in their format), dates as dates, lists and mappings
     spelled out; anything else as recorded."""
     if value is None or value == "":
         return "—"
+    if leaf is not None and isinstance(value, str) and holds_leaf_value(name):
+        return value_label(leaf, value, lang())
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, str):
+        text = TARGET_VALUE_TEXTS.get((target_type, name))
+        if text is not None:
+            return text(value) or value
         labels = _value_labels(name, target_type) if name else None
         if labels is not None and value in labels:
             return str(labels[value])
@@ -265,8 +305,11 @@ class Change:
     code: str = ""  # the field's name as recorded
 
 
-def changes(before: Any, after: Any, target_type: str = "") -> list[Change]:
-    """One line per field named in before or after, in first-seen order."""
+def changes(
+    before: Any, after: Any, target_type: str = "", leaf: Node | None = None
+) -> list[Change]:
+    """One line per field named in before or after, in first-seen order; ``leaf``: the leaf
+    the event is about, whose values are shown as the reader reads them."""
     if not isinstance(before, dict | None) or not isinstance(after, dict | None):
         return [Change("", show(before), show(after), before != after)]
     old, new = before or {}, after or {}
@@ -274,8 +317,8 @@ def changes(before: Any, after: Any, target_type: str = "") -> list[Change]:
     return [
         Change(
             field_label(name, target_type),
-            show(old.get(name), name, target_type) if name in old else "—",
-            show(new.get(name), name, target_type) if name in new else "—",
+            show(old.get(name), name, target_type, leaf) if name in old else "—",
+            show(new.get(name), name, target_type, leaf) if name in new else "—",
             old.get(name) != new.get(name),
             name,
         )
@@ -299,8 +342,10 @@ def rows(
     events: list[AuditEvent],
     cycles: dict[int, Cycle] | None = None,
     units: dict[int, Unit] | None = None,
+    leaf_of: Callable[[AuditEvent], Node | None] = lambda event: None,
 ) -> list[EventRow]:
-    """Events as the pages show them; ``cycles``/``units`` name the ones they mention."""
+    """Events as the pages show them; ``cycles``/``units`` name the ones they mention;
+    ``leaf_of`` gives the framework leaf an event is about, if any."""
     cycles, units = cycles or {}, units or {}
     result = []
     for event in events:
@@ -315,7 +360,7 @@ def rows(
                 event,
                 action_label(event.action),
                 actor,
-                changes(event.before, event.after, event.target_type),
+                changes(event.before, event.after, event.target_type, leaf_of(event)),
                 cycles.get(event.cycle_id) if event.cycle_id is not None else None,
                 units.get(event.unit_id) if event.unit_id is not None else None,
                 target_label(event.target_type, event.target_id) if event.target_type else "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from parindex.accounts.models import User
+from parindex.core import Node
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.units.models import Unit
@@ -41,10 +44,22 @@ def leaf_history(
         "unit": unit,
         "leaf_code": leaf_code,
         "leaf_title": node.title.get(lang()),
-        "rows": presentation.rows(events),
+        "rows": presentation.rows(events, leaf_of=lambda event: node),
     }
     template = "audit/_leaf_history.html" if request.htmx else "audit/leaf_history.html"
     return render(request, template, context)
+
+
+def leaves_of(cycles: dict[int, Cycle]) -> Callable[[AuditEvent], Node | None]:
+    """The leaf an event of one of ``cycles`` is about, in its cycle's framework."""
+
+    def leaf_of(event: AuditEvent) -> Node | None:
+        cycle = cycles.get(event.cycle_id) if event.cycle_id is not None else None
+        if cycle is None or not event.leaf_code:
+            return None
+        return core_framework(cycle.framework_version).by_code.get(event.leaf_code)
+
+    return leaf_of
 
 
 class LogFilter(forms.Form):
@@ -101,7 +116,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "valid": valid,
-        "rows": presentation.rows(events, cycles, units),
+        "rows": presentation.rows(events, cycles, units, leaf_of=leaves_of(cycles)),
         "has_older": has_older,
         "has_newer": has_newer,
         "newest": events[0].sequence if events else None,
