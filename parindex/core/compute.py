@@ -22,7 +22,7 @@ from .errors import Collector, InputError, Notice, ParindexError, ValueRuleError
 from .framework import Band, Framework, Node
 from .messages import Message, msg
 from .numbers import format_decimal, from_quanta, quanta
-from .ranking import listing_key, rank_in_groups
+from .ranking import listing_key, rank_group, rank_in_groups
 from .scoring import LeafScore, Scorer
 from .text import Text
 
@@ -301,6 +301,52 @@ def compute(
     )
 
 
+@dataclass(frozen=True)
+class UnitRecompute:
+    """One unit computed again and its group ranked again (:func:`recompute_unit`)."""
+
+    unit: UnitResult  # with its rank in the group
+    group: tuple[tuple[str, int | None], ...]  # every member's (code, rank), in listing order
+
+
+def recompute_unit(
+    framework: Framework,
+    unit: UnitInfo,
+    answers: Mapping[str, str | None],
+    group_indices: Mapping[str, Decimal | None],
+    *,
+    scorer: Scorer | None = None,
+    overrides: Mapping[str, Decimal] | None = None,
+    override_label: Text = OVERRIDE_LABEL,
+) -> UnitRecompute:
+    """What :func:`compute` gives one unit and its group when only that unit's inputs changed.
+
+    The unit is scored and aggregated by ``compute`` itself, over a cycle of that one unit
+    (every figure of a unit depends on its own answers only); its rank comes from ranking its
+    group again, with ``group_indices``, the other members' indices as computed before (unit
+    code → index; the unit's own entry, if given, is replaced). ``answers`` and ``overrides``
+    are the unit's (leaf code → value as written, leaf code → points). Raises what ``compute``
+    raises for the same values."""
+    alone = compute(
+        framework,
+        {unit.code: answers},
+        [unit],
+        scorer=scorer,
+        overrides={unit.code: overrides} if overrides else None,
+        override_label=override_label,
+    )
+    places = framework.places
+    indices = {
+        code: None if index is None else quanta(index, places)
+        for code, index in group_indices.items()
+    }
+    own = int(alone.total_index[0])
+    indices[unit.code] = None if own < 0 else own
+    listed = tuple(rank_group(unit.group, indices))
+    rank = next(rank for code, rank in listed if code == unit.code)
+    return UnitRecompute(replace(alone.unit(0), rank=rank), listed)
+
+
 def _override_score(
     leaf: Node, value: Decimal, unit_type: str | None, places: int, label: Text = OVERRIDE_LABEL
 ) -> LeafScore | Message:
@@ -427,6 +473,8 @@ __all__ = [
     "NodeResult",
     "ParindexError",
     "UnitInfo",
+    "UnitRecompute",
     "UnitResult",
     "compute",
+    "recompute_unit",
 ]

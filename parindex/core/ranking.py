@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -32,6 +32,18 @@ def rank_in_groups(
         ):
             ranks[keys[position]] = rank
     return ranks
+
+
+def rank_group(
+    group: str | None, indices: Mapping[str, int | None]
+) -> list[tuple[str, int | None]]:
+    """One group ranked on its own: unit code → rounded index in quanta (``None``: no index) in,
+    ``(code, rank)`` out in listing order. The ranks ``rank_in_groups`` gives these units in a
+    whole cycle, without reading the other groups: after one unit's index changes, only its
+    group needs ranking again."""
+    codes = list(indices)
+    ranks = competition_ranks([indices[code] for code in codes])
+    return sorted(zip(codes, ranks, strict=True), key=lambda cr: listing_key(group, cr[1], cr[0]))
 
 
 def listing_key(group: str | None, rank: int | None, unit: str) -> tuple[int, str, int, int, str]:
