@@ -11,7 +11,7 @@ import datetime
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -29,6 +29,7 @@ from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.notifications.services import notify
 from parindex.results.models import Answer
+from parindex.results.services import unit_results_refresh
 
 from .access import unit_roles
 from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow, effective_close
@@ -36,6 +37,8 @@ from .refusals import NEEDS_REASON, NEEDS_ROLE, NOT_POSSIBLE, workflow_refusal
 
 if TYPE_CHECKING:
     from parindex.evidence.models import Evidence
+
+    from .excel import CellConflict, CellProblem
 
 
 class AssessmentError(ParindexError):
@@ -411,7 +414,7 @@ def answer_save(
     fw = core_framework(locked.cycle.framework_version)
     leaf = self_leaf(fw, locked.unit.type, leaf_code)
     text = check_value(fw, leaf, value)
-    return _answer_write(
+    saved = _answer_write(
         assessment=locked,
         fw=fw,
         leaf=leaf,
@@ -420,7 +423,10 @@ def answer_save(
         actor=actor,
         reason=reason,
         now=now,
-    ).answer
+    )
+    if saved.changed:
+        unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
+    return saved.answer
 
 
 @dataclass(frozen=True)
@@ -521,7 +527,82 @@ def answers_import(
             outcome.applied.append(leaf_code)
         else:
             outcome.unchanged += 1
+    if outcome.applied:
+        unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     return outcome
+
+
+@dataclass(frozen=True)
+class WorkbookImport:
+    """An uploaded workbook applied: how many changed rows were read, and what became of them."""
+
+    read: int
+    outcome: ImportOutcome
+
+
+class WorkbookRefused(AssessmentError):
+    """Nothing of an uploaded workbook was applied: its bad cells (``problems``) and the leaves
+    saved on the web since the download (``conflicts``), each at its sheet, row and column."""
+
+    def __init__(
+        self, message: str, *, problems: list[CellProblem], conflicts: list[CellConflict]
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.conflicts = conflicts
+
+
+class WorkbookConflicts(WorkbookRefused):
+    """A workbook whose cells are all valid, refused whole because some of its leaves were saved
+    on the web since the download."""
+
+
+def workbook_import(
+    *,
+    assessment: Assessment,
+    upload: IO[bytes],
+    actor: User,
+    lang: str,
+    now: datetime.datetime | None = None,
+) -> WorkbookImport:
+    """Read an uploaded self-assessment workbook and apply it, all or nothing.
+
+    Checked on arrival: the assessment is editable now (state and calendar), then every cell
+    by its leaf's rule. A file with bad cells is refused with every problem at its cell and,
+    so that one round of corrections is enough, the leaves among its valid changed rows that
+    were saved on the web since the download. A valid file goes to :func:`answers_import`,
+    which applies it in one transaction or refuses it whole if a leaf changed on the web."""
+    from . import excel  # the workbook module reads with this module's rules: loaded on use
+
+    now = now or timezone.now()
+    ensure_editable(assessment, now)
+    fw = core_framework(assessment.cycle.framework_version)
+    try:
+        rows = excel.workbook_read(assessment, fw, upload, lang)
+    except excel.WorkbookRejected as rejected:
+        stale = import_conflicts(
+            assessment=assessment,
+            values=[(r.leaf_code, r.value, r.version) for r in rejected.rows],
+            fw=fw,
+        )
+        raise WorkbookRefused(
+            rejected.message,
+            problems=rejected.problems,
+            conflicts=excel.cell_conflicts(rejected.rows, stale),
+        ) from None
+    try:
+        outcome = answers_import(
+            assessment=assessment,
+            values=[(r.leaf_code, r.value, r.version) for r in rows],
+            actor=actor,
+            reason="Excel import",
+            now=now,
+        )
+    except ImportConflicts as refused:
+        raise WorkbookConflicts(
+            refused.message, problems=[], conflicts=excel.cell_conflicts(rows, refused.conflicts)
+        ) from None
+    return WorkbookImport(read=len(rows), outcome=outcome)
 
 
 # -- evidence links ----------------------------------------------------------------------------
@@ -691,6 +772,7 @@ def assessment_submit(
         cycle_id=locked.cycle_id,
         unit_id=locked.unit_id,
     )
+    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     notify(
         recipients=par_admins(),
         verb="assessment_submitted",

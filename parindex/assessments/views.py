@@ -167,7 +167,7 @@ def _leaf_response(
 
 
 def _refusal_status(exc: services.AssessmentError) -> int:
-    if isinstance(exc, services.AnswerConflict):
+    if isinstance(exc, services.AnswerConflict | services.WorkbookConflicts):
         return 409
     if isinstance(exc, services.StageClosed | services.AssessmentLocked):
         return 403
@@ -516,36 +516,24 @@ def excel_upload(
     elif not form.is_valid():
         status = 422
     else:
-        fw = core_framework(assessment.cycle.framework_version)
         try:
-            services.ensure_editable(assessment, timezone.now())
-            rows = excel.workbook_read(assessment, fw, form.cleaned_data["file"], lang())
-            context["read"] = len(rows)
-            context["outcome"] = services.answers_import(
+            imported = services.workbook_import(
                 assessment=assessment,
-                values=[(r.leaf_code, r.value, r.version) for r in rows],
+                upload=form.cleaned_data["file"],
                 actor=request.user,  # type: ignore[arg-type]
-                reason="Excel import",
+                lang=lang(),
             )
-        except excel.WorkbookRejected as rejected:
-            context["problems"] = rejected.problems
-            context["conflicts"] = excel.cell_conflicts(
-                rejected.rows,
-                services.import_conflicts(
-                    assessment=assessment,
-                    values=[(r.leaf_code, r.value, r.version) for r in rejected.rows],
-                    fw=fw,
-                ),
-            )
-            context["summary"] = rejected.message
-            status = 422
-        except services.ImportConflicts as refused:
-            context["conflicts"] = excel.cell_conflicts(rows, refused.conflicts)
+        except services.WorkbookRefused as refused:
+            context["problems"] = refused.problems
+            context["conflicts"] = refused.conflicts
             context["summary"] = refused.message
-            status = 409
+            status = _refusal_status(refused)
         except services.AssessmentError as exc:
             context["problems"] = [excel.CellProblem("—", None, None, exc.message)]
             status = _refusal_status(exc)
+        else:
+            context["read"] = imported.read
+            context["outcome"] = imported.outcome
     return render(request, template, context, status=status)
 
 
