@@ -182,7 +182,7 @@ def test_people_without_email_get_a_printed_link(
     assert len(links) == 1
     assert activation_link(mail.outbox[0]) not in page
     assert "đã gửi tới co@example.vn" in page
-    assert 'onclick="window.print()"' in page
+    assert 'type="button" class="secondary" data-print>' in page
     assert set_password(Client(), links[0]).status_code == 302
     assert User.objects.get(pk=paper.pk).has_usable_password()
     assert "khong.thu" not in admin_client.get("/accounts/manage/activations/").content.decode()

@@ -151,7 +151,7 @@ def test_upload_form_has_a_progress_bar(world, visit) -> None:
     html = visit("editor_a").get(library(world)).content.decode()
     assert 'hx-encoding="multipart/form-data"' in html
     assert 'enctype="multipart/form-data"' in html  # works without JavaScript too
-    assert "hx-on::xhr:progress=" in html
+    assert "data-upload-progress" in html  # parindex.js follows the bytes sent
     assert "<progress" in html
 
 
