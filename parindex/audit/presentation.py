@@ -35,6 +35,7 @@ from parindex.core import Node
 from parindex.core.display import value_label
 from parindex.cycles.models import Cycle
 from parindex.national.notes import note_text
+from parindex.plans.models import Task
 from parindex.units.models import Unit
 from parindex.web.language import lang
 
@@ -44,7 +45,9 @@ ACTION_LABELS = {
     "assessment.open": _("Self-assessment opened"),
     "assessment.state": _("Assessment state changed"),
     "assessment.submit": _("Self-assessment submitted"),
-    "assessment.reopen": _("Self-assessment reopened"),
+    # the administrator reopening a self-assessment, or the council an approved assessment
+    "assessment.reopen": _("Assessment reopened"),
+    "assessment.reopen_self": _("Self-assessment reopened"),
     "calendar.set": _("Calendar set"),
     "stage.extend": _("Deadline extended"),
     "cycle.state": _("Cycle state changed"),
@@ -110,6 +113,18 @@ ACTION_LABELS = {
     "national.result_change": _("National result changed"),
     "national.year_add": _("National year added"),
     "national.year_change": _("National year changed"),
+    # the admin's own saves (``AuditedAdmin``: ``<model>.create`` / ``<model>.update``)
+    "cycle.create": _("Cycle created"),
+    "cycle.update": _("Cycle changed"),
+    "unit.update": _("Unit changed"),
+    "succession.create": _("Unit succession recorded"),
+    "succession.update": _("Unit succession changed"),
+}
+
+# An admin save of a model with no label above: ``<model>.create`` / ``<model>.update``.
+ADMIN_ACTION_LABELS: dict[str, Promise] = {
+    "create": _("Added: %(object)s"),
+    "update": _("Changed: %(object)s"),
 }
 
 # What events record that no field of their target model names (or names as well).
@@ -119,6 +134,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "already_stored": _("forms already stored"),
     "appraised_points": _("points as appraised"),
     "area": _("area"),
+    "areas": _("number of contents"),
+    "attempt": _("attempt"),
     "changed": _("targets changed"),
     "code": _("code"),
     "content_type": _("content type"),
@@ -134,9 +151,12 @@ FIELD_LABELS: dict[str, Promise] = {
     "in_force": _("in force"),
     "inputs_sha256": _("SHA-256 of the inputs"),
     "issued_at": _("activation link issued at"),
+    "nodes": _("number of framework nodes"),
     "note": _("note"),
     "own_units_left_out": _("own units left out"),
     "points": _("points"),
+    "predecessor": _("predecessor unit"),
+    "province": _("province"),
     "reason": _("reason"),
     "released": _("released to the units"),
     "role": _("role"),
@@ -148,10 +168,14 @@ FIELD_LABELS: dict[str, Promise] = {
     "size": _("size (bytes)"),
     "stage": _("stage"),
     "state": _("state"),
+    "status": _("status"),
+    "successor": _("successor unit"),
+    "task": _("task"),
     "title": _("title"),
     "unit": _("unit"),
     "units": _("units"),
     "user": _("person"),
+    "valid_to": _("valid to"),
     "value": _("value"),
     "version": _("version"),
 }
@@ -168,6 +192,8 @@ VALUE_LABELS: dict[str, Mapping[str, Any]] = {
 TARGET_VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {
     ("assessments.assessment", "state"): {str(k): v for k, v in ASSESSMENT_STATES.items()},
     ("cycles.cycle", "state"): dict(Cycle.State.choices),
+    # a progress report records the status of its task
+    ("plans.progressreport", "status"): dict(Task.Status.choices),
 }
 
 # Values written in a file's own words, read in the reader's language where a phrase is known.
@@ -185,7 +211,23 @@ REASON_LABELS: dict[str, Promise] = {
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    """The action for people; an admin save of a model the table does not name by the model's
+    name (``Added: Unit``); anything else as recorded."""
+    label = ACTION_LABELS.get(action)
+    if label is not None:
+        return str(label)
+    model_name, _dot, verb = action.partition(".")
+    model = _admin_model(model_name) if verb in ADMIN_ACTION_LABELS else None
+    if model is None:
+        return action
+    return str(ADMIN_ACTION_LABELS[verb]) % {"object": capfirst(str(model._meta.verbose_name))}
+
+
+@cache
+def _admin_model(model_name: str) -> type[models.Model] | None:
+    """The one installed model of that (lower-case) name, if exactly one has it."""
+    found = [m for m in apps.get_models() if m._meta.model_name == model_name]
+    return found[0] if len(found) == 1 else None
 
 
 @cache
@@ -242,6 +284,10 @@ def reason_label(reason: str) -> str:
     return str(REASON_LABELS.get(reason, reason))
 
 
+# Fields holding a date whose name does not end in ``_on`` or ``_date``.
+DATE_FIELDS = frozenset({"date", "deadline", "valid_from", "valid_to"})
+
+
 def _moment(name: str, value: str) -> str | None:
     """An ISO date or time the trail stored, as the pages write them (local time)."""
     if name.endswith("_at"):
@@ -250,8 +296,11 @@ def _moment(name: str, value: str) -> str | None:
             if timezone.is_aware(moment):
                 moment = timezone.localtime(moment)
             return dateformat.format(moment, "d/m/Y H:i")
-    if name.endswith("_on"):
-        day = parse_date(value)
+    if name.endswith(("_on", "_date")) or name in DATE_FIELDS:
+        try:
+            day = parse_date(value)
+        except ValueError:  # shaped like a date, but none (2025-02-30)
+            return None
         if isinstance(day, datetime.date):
             return dateformat.format(day, "d/m/Y")
     return None
@@ -284,6 +333,8 @@ def show(value: Any, name: str = "", target_type: str = "", leaf: Node | None = 
     if isinstance(value, list):
         return ", ".join(show(item, name, target_type) for item in value) if value else "—"
     if isinstance(value, dict):
+        if value.keys() == {"code", "min"}:  # a band of the national table: A ≥ 90
+            return f"{value['code']} ≥ {value['min']}"
         if "role" in value:  # a role assignment: {role, unit, area, row?}
             scope = [str(value[k]) for k in ("unit", "area") if value.get(k)]
             role = show(value["role"], "role")
