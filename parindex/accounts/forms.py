@@ -10,6 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from parindex.units.models import Unit
+from parindex.web.language import lang
 
 from . import selectors, spreadsheet
 from .models import Role, User, role_scope_problem
@@ -73,7 +74,7 @@ class RoleForm(forms.Form):
         self.fields["unit"].label_from_instance = lambda u: f"{u.code} — {u.name}"  # type: ignore[attr-defined]
         self.fields["area"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
-            *((code, f"{code} — {title}") for code, title in selectors.areas().items()),
+            *((code, f"{code} — {title}") for code, title in selectors.areas(lang()).items()),
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -93,17 +93,19 @@ def units_with_roles() -> QuerySet[Unit]:
     return Unit.objects.filter(Exists(held)).order_by("code")
 
 
-def areas() -> dict[str, str]:
-    """Area codes (top-level nodes of any imported framework) and a title, from the most
-    recently imported framework that has the code."""
+def areas(lang: str = "vi") -> dict[str, str]:
+    """Area codes (top-level nodes of any imported framework) and a title in ``lang`` (the
+    Vietnamese one where the framework gives no English), from the most recently imported
+    framework that has the code."""
+    english = lang.startswith("en")
     titles: dict[str, str] = {}
     nodes = (
         FrameworkNode.objects.filter(depth=0)
         .order_by("-version__imported_at", "-version_id", "position")
-        .values_list("code", "title_vi")
+        .values_list("code", "title_vi", "title_en")
     )
-    for code, title in nodes:
-        titles.setdefault(code, title)
+    for code, title_vi, title_en in nodes:
+        titles.setdefault(code, title_en if english and title_en else title_vi)
     return dict(sorted(titles.items(), key=lambda item: (len(item[0]), item[0])))
 
 
