@@ -40,6 +40,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from parindex.audit.chain import chain_hash, event_fields, to_json_value  # noqa: E402
+from parindex.audit.keys import audit_key  # noqa: E402
 from parindex.audit.models import AuditEvent, AuditHead  # noqa: E402
 from parindex.audit.services import audit_record  # noqa: E402
 from parindex.audit.verify import verify_chain  # noqa: E402
@@ -103,6 +104,7 @@ def main() -> None:
 
     head = AuditHead.objects.get(pk=1)
     sequence, prev = head.sequence, head.hash
+    key = audit_key().secret
     started = time.perf_counter()
     now = timezone.now()
     while sequence < EVENTS:
@@ -124,7 +126,7 @@ def main() -> None:
                 reason="",
                 prev_hash=prev,
             )
-            event.hash = prev = chain_hash(prev, event_fields(event))
+            event.hash = prev = chain_hash(prev, event_fields(event), key)
             batch.append(event)
         with transaction.atomic():
             AuditEvent.objects.bulk_create(batch)

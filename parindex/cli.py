@@ -162,7 +162,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    """Recompute the audit hash chain in the web app's database: 0 intact, 1 broken."""
+    """Recompute the audit hash chain in the web app's database: 0 intact, 1 broken (or the
+    expected head not found), 2 unreadable or a malformed ``--expect``."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
     import django
     from django.core.management import call_command
@@ -170,7 +171,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     django.setup()
     try:
-        call_command("audit_verify")
+        call_command("audit_verify", expect=args.expect, lang=args.lang)
     except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.returncode
@@ -244,7 +245,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="check the audit trail of the web app's database")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     verify = audit_sub.add_parser(
-        "verify", help="recompute the hash chain; exit 1 naming the first altered event"
+        "verify",
+        help="recompute the keyed hash chain; exit 1 naming the first altered event",
+        epilog="examples:\n"
+        "  parindex audit verify\n"
+        "  parindex audit verify --expect 1234:<the 64-character hash printed at publication>",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verify.add_argument(
+        "--expect",
+        metavar="HEAD",
+        help="a head exported at a publication (<event number>:<hash>): the chain must still "
+        "hold that event with that hash, which also reveals the newest events removed",
     )
     verify.set_defaults(func=cmd_audit_verify)
     return parser

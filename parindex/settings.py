@@ -42,6 +42,12 @@ if not SECRET_KEY:
             "for development on this machine only, set PARINDEX_DEBUG=1"
         )
     SECRET_KEY = "django-insecure-development-only-key-not-for-production-use"
+# The audit chain's HMAC key, held outside the database (docs/deployment.md, "The audit key and
+# verification"). Unset, parindex.audit.keys derives it from SECRET_KEY as HMAC-SHA256(SECRET_KEY,
+# "parindex-audit"): fixed and public in development, and changed with SECRET_KEY in production.
+AUDIT_KEY = os.environ.get("PARINDEX_AUDIT_KEY", "")
+if AUDIT_KEY and len(AUDIT_KEY) < 32 and not DEBUG:
+    raise RuntimeError("PARINDEX_AUDIT_KEY must be at least 32 random characters")
 ALLOWED_HOSTS = env_list("PARINDEX_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("PARINDEX_CSRF_TRUSTED_ORIGINS", "")
 VAR_DIR = Path(os.environ.get("PARINDEX_VAR_DIR", BASE_DIR / "var"))

@@ -1,8 +1,9 @@
-"""The hash chain: canonical JSON of an event and the hash that links it to the previous one.
+"""The hash chain: canonical JSON of an event and the keyed hash that links it to the previous one.
 
-``hash = sha256(prev_hash + canonical_json(fields))`` where the canonical JSON has sorted keys, no
-whitespace and keeps non-ASCII characters as they are (``ensure_ascii=False``), encoded as UTF-8.
-The writer (``services.audit_record``) and the checker (``audit_verify``) share these functions.
+``hash = HMAC-SHA256(key, prev_hash + canonical_json(fields))`` where the canonical JSON has
+sorted keys, no whitespace and keeps non-ASCII characters as they are (``ensure_ascii=False``),
+encoded as UTF-8, and the key is held outside the database (``parindex.audit.keys``). The writer
+(``services.audit_record``) and the checker (``audit_verify``) share these functions.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
 from typing import Any
@@ -80,5 +82,29 @@ def event_fields(event: Any) -> dict[str, Any]:
     }
 
 
-def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
+def chain_hash(prev_hash: str, fields: dict[str, Any], key: bytes) -> str:
+    """The event's hash under ``key`` (``keys.audit_key().secret``); never unkeyed."""
+    if not key:
+        raise ValueError("the audit chain's hash needs a key")
+    message = (prev_hash + canonical_json(fields)).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def head_text(sequence: int, hash_: str) -> str:
+    """A chain head as printed and exported: ``<event number>:<hash>``."""
+    return f"{sequence}:{hash_}"
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``<event number>:<hash>`` → (number, hash); ``ValueError`` when it is not one."""
+    number, sep, hash_ = text.strip().partition(":")
+    hash_ = hash_.lower()
+    if (
+        not sep
+        or not (number.isascii() and number.isdigit())
+        or int(number) < 1
+        or len(hash_) != 64
+        or any(c not in "0123456789abcdef" for c in hash_)
+    ):
+        raise ValueError(text)
+    return int(number), hash_

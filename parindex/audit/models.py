@@ -2,11 +2,13 @@
 
 Every service that changes an answer, a workflow state, an evidence link, an appraisal or an
 assignment writes one :class:`AuditEvent` in the same transaction through
-``parindex.audit.services.audit_record``. Each event carries the SHA-256 of the previous event's
-hash and its own canonical JSON, so altering or removing a row breaks the chain, which
-``manage.py audit_verify`` (``parindex audit verify``) detects. :class:`AuditHead` holds the last
-sequence number and hash: it is the lock that serializes writers and it reveals a row removed at
-the end of the chain.
+``parindex.audit.services.audit_record``. Each event carries the HMAC-SHA256, under a key held
+outside the database (``parindex.audit.keys``), of the previous event's hash and its own
+canonical JSON, so altering or removing a row breaks the chain, which ``manage.py audit_verify``
+(``parindex audit verify``) detects. :class:`AuditHead` holds the last sequence number and hash:
+it is the lock that serializes writers and it reveals a row removed at the end of the chain
+unless it was rewound too. :class:`PublishedHead` is the head recorded when a cycle's results
+are published; exported with the publication, it anchors the history up to that point.
 """
 
 from __future__ import annotations
@@ -115,3 +117,40 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.hash[:12]}"
+
+
+class PublishedHead(models.Model):
+    """The chain head (last event number and hash) when a cycle's results were published.
+
+    Recorded in the publication's transaction, after its own events, and shown on the published
+    cycle's page as ``<event number>:<hash>`` for the decision and the minutes:
+    ``parindex audit verify --expect`` then proves the chain still holds that event with that
+    hash, so nothing up to the publication was rewritten or removed. This row lives in the same
+    database as the chain: ``audit_verify`` checks it too, but only an exported copy survives
+    somebody who can rewrite the database."""
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("cycle"),
+    )
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    hash = models.CharField(_("hash"), max_length=64)
+    decision = models.CharField(_("publication decision"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("audit head at publication")
+        verbose_name_plural = _("audit heads at publication")
+        indexes = [models.Index(fields=["cycle", "sequence"], name="audit_published_head_idx")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """``<event number>:<hash>``, as ``parindex audit verify --expect`` reads it."""
+        return f"{self.sequence}:{self.hash}"

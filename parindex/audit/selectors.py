@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import QuerySet
 
-from parindex.audit.models import AuditEvent
+from parindex.audit.models import AuditEvent, PublishedHead
 from parindex.cycles.models import Cycle
 from parindex.units.models import Unit
 
@@ -91,3 +91,11 @@ def cycles_and_units(events: list[AuditEvent]) -> tuple[dict[int, Cycle], dict[i
 def actions_recorded() -> list[str]:
     """The distinct actions in the log, for the filter (served by the action index)."""
     return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+def published_head(cycle: Cycle) -> PublishedHead | None:
+    """The audit head recorded at the cycle's (latest) publication, or None if there is none
+    (unpublished, or published before heads were recorded)."""
+    if not cycle.is_published:
+        return None
+    return PublishedHead.objects.filter(cycle_id=cycle.pk).order_by("-sequence").first()

@@ -8,7 +8,8 @@ from django.db import connection, models
 from django.utils import timezone
 
 from parindex.audit.chain import chain_hash, event_fields, to_json_value
-from parindex.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from parindex.audit.keys import audit_key
+from parindex.audit.models import GENESIS_HASH, AuditEvent, AuditHead, PublishedHead
 
 if TYPE_CHECKING:
     from parindex.accounts.models import User
@@ -76,7 +77,25 @@ def audit_record(
         reason=reason,
         prev_hash=head.hash,
     )
-    event.hash = chain_hash(head.hash, event_fields(event))
+    event.hash = chain_hash(head.hash, event_fields(event), audit_key().secret)
     event.save(force_insert=True)
     AuditHead.objects.filter(pk=1).update(sequence=event.sequence, hash=event.hash)
     return event
+
+
+def record_published_head(*, cycle_id: int, decision: str = "") -> PublishedHead:
+    """Record the chain head at a cycle's publication, in the publication's transaction and
+    after its events, so the head covers the publication itself. The head stays locked until
+    the caller commits: no other event can slip in between."""
+    if not connection.in_atomic_block:
+        raise AuditOutsideTransaction(
+            "record_published_head must run inside the caller's transaction.atomic block"
+        )
+    head = _locked_head()
+    return PublishedHead.objects.create(
+        cycle_id=cycle_id,
+        sequence=head.sequence,
+        hash=head.hash,
+        decision=decision,
+        recorded_at=timezone.now(),
+    )

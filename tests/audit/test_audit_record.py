@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.db import transaction
 
 from parindex.accounts.models import User
 from parindex.audit.chain import canonical_json
+from parindex.audit.keys import audit_key
 from parindex.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from parindex.audit.selectors import events_for, events_for_leaf
 from parindex.audit.services import AuditOutsideTransaction, audit_record
@@ -69,7 +71,8 @@ def test_every_field_is_recorded(alice: User) -> None:
     text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert canonical_json(fields) == text
     assert "Bổ sung" in text  # ensure_ascii=False keeps Vietnamese as it is
-    assert stored.hash == hashlib.sha256((GENESIS_HASH + text).encode()).hexdigest()
+    key = audit_key().secret  # the chain is keyed: HMAC-SHA256, not plain SHA-256
+    assert stored.hash == hmac.new(key, (GENESIS_HASH + text).encode(), hashlib.sha256).hexdigest()
 
 
 def test_explicit_target_type_and_system_actor() -> None:

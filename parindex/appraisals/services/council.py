@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.assessments.models import Assessment, Stage, StageWindow
 from parindex.assessments.services import par_admins
-from parindex.audit.services import audit_record
+from parindex.audit.services import audit_record, record_published_head
 from parindex.core.workflow import Action, State
 from parindex.cycles.models import Cycle
 from parindex.notifications.services import notify
@@ -238,6 +238,7 @@ def cycle_publish(
         published_at=now,
         publication_decision=decision.strip() or locked.publication_decision,
     )
+    record_published_head(cycle_id=locked.pk, decision=locked.publication_decision)
     notify(
         recipients=_cycle_people(locked),
         verb="results_published",
