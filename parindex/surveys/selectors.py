@@ -3,12 +3,14 @@ the aggregated results, the links."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Count
 
+from parindex.assessments.models import Stage, StageWindow
 from parindex.core import Framework
 from parindex.core.survey import Group, load_questionnaire
 from parindex.core.survey import Questionnaire as CoreQuestionnaire
@@ -203,3 +205,17 @@ def jobs(questionnaire: Questionnaire, kind: str | None = None) -> list[SurveyJo
 
 def form_count(questionnaire: Questionnaire) -> int:
     return SurveyForm.objects.filter(questionnaire=questionnaire).count()
+
+
+def survey_closed(questionnaire: Questionnaire, now: datetime.datetime) -> bool:
+    """Whether the survey has stopped taking answers through respondent links: once the council
+    has approved the cycle (its inputs are fixed), once it is published, or once the publication
+    stage of its calendar has opened. The cycle is read afresh, not from a cached relation."""
+    state, published_at = Cycle.objects.filter(pk=questionnaire.cycle_id).values_list(
+        "state", "published_at"
+    )[0]
+    if state in (Cycle.State.APPROVED, Cycle.State.PUBLISHED) or published_at is not None:
+        return True
+    return StageWindow.objects.filter(
+        cycle_id=questionnaire.cycle_id, stage=Stage.PUBLICATION, opens_at__lte=now
+    ).exists()

@@ -41,7 +41,7 @@ from .models import (
     SurveyJob,
     SurveyLeafResult,
 )
-from .selectors import core_questionnaire
+from .selectors import core_questionnaire, survey_closed
 
 MAX_LINKS_AT_ONCE = 500
 AGGREGATION_REASON = "survey aggregation"
@@ -204,6 +204,10 @@ class NoAnswer(SurveyRefused):
     """A form with no answer at all: refused, the link stays usable."""
 
 
+class SurveyClosed(SurveyRefused):
+    """The survey has closed (approval, publication): its links take no more answers."""
+
+
 @transaction.atomic
 def link_answer(*, link: RespondentLink, answers: Mapping[str, str]) -> SurveyForm:
     """Store a respondent's form and consume the link, atomically: of two submissions of the
@@ -211,6 +215,8 @@ def link_answer(*, link: RespondentLink, answers: Mapping[str, str]) -> SurveyFo
     A form that answers no question is refused before the link is touched: it would count as
     a received form and use up the link while telling nothing (the questionnaire format has
     no required questions, so one answer, "don't know" included, is enough)."""
+    if survey_closed(link.questionnaire, timezone.now()):
+        raise SurveyClosed(_("The survey is closed: this link no longer takes answers."))
     core = core_questionnaire(link.questionnaire)
     asked = {q.code: q for q in core.questions_for(link.group_code)}
     clean: dict[str, str] = {}

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -394,6 +395,8 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     link = access.get_link_for_respondent(token)
     if link.used_at is not None:
         return render(request, "surveys/respond_used.html", {"link": link}, status=410)
+    if selectors.survey_closed(link.questionnaire, timezone.now()):
+        return render(request, "surveys/respond_closed.html", {"link": link}, status=410)
     core = selectors.core_questionnaire(link.questionnaire)
     group = core.group_by_code[link.group_code]
     questions = core.questions_for(link.group_code)
@@ -406,6 +409,8 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
             services.link_answer(link=link, answers=chosen)
         except services.LinkUsed:
             return render(request, "surveys/respond_used.html", {"link": link}, status=410)
+        except services.SurveyClosed:
+            return render(request, "surveys/respond_closed.html", {"link": link}, status=410)
         except services.SurveyRefused as exc:
             error = str(exc)
         else:
