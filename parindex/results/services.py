@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from parindex.core import CycleResult, Scorer, UnitInfo, compute
-from parindex.core.compute import APPRAISED_LABEL
+from parindex.core.compute import APPRAISED_LABEL, recompute_unit
+from parindex.core.compute import UnitResult as CoreUnitResult
 from parindex.core.report import unit_json
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
@@ -22,6 +24,7 @@ from .models import Answer, AppraisedValue, Basis, ResultSnapshot, UnitResult
 
 if TYPE_CHECKING:
     from parindex.accounts.models import User
+    from parindex.units.models import Unit
 
 
 def cycle_answers(cycle: Cycle) -> dict[str, dict[str, str]]:
@@ -107,31 +110,13 @@ def _cycle_compute(
     rows = []
     total = len(result.units)
     for position, unit_result in enumerate(result.units):
-        data = unit_json(unit_result, places)
         rows.append(
             UnitResult(
                 cycle=cycle,
                 unit=by_code[unit_result.unit.code],
                 basis=basis,
-                group=unit_result.unit.group or "",
-                points=unit_result.points,
-                max=unit_result.max,
-                index=unit_result.index,
-                rank=unit_result.rank,
-                band=unit_result.band.code if unit_result.band else "",
                 position=position,
-                nodes=data["nodes"],
-                missing=data["missing"],
-                leaves={
-                    code: {
-                        "value": score.value,
-                        "status": score.status,
-                        "points": _places_of(score.points, places),
-                        "vi": score.explanation.vi,
-                        "en": score.explanation.en or score.explanation.vi,
-                    }
-                    for code, score in unit_result.leaves.items()
-                },
+                **_stored_fields(unit_result, places),
             )
         )
         if progress is not None and (position + 1) % 50 == 0:
@@ -141,6 +126,107 @@ def _cycle_compute(
     if progress is not None:
         progress(total, total)
     return result
+
+
+def _stored_fields(unit_result: CoreUnitResult, places: int) -> dict[str, object]:
+    """A unit's result as ``UnitResult`` stores it (all but cycle, unit, basis and position)."""
+    data = unit_json(unit_result, places)
+    return {
+        "group": unit_result.unit.group or "",
+        "points": unit_result.points,
+        "max": unit_result.max,
+        "index": unit_result.index,
+        "rank": unit_result.rank,
+        "band": unit_result.band.code if unit_result.band else "",
+        "nodes": data["nodes"],
+        "missing": data["missing"],
+        "leaves": {
+            code: {
+                "value": score.value,
+                "status": score.status,
+                "points": _places_of(score.points, places),
+                "vi": score.explanation.vi,
+                "en": score.explanation.en or score.explanation.vi,
+            }
+            for code, score in unit_result.leaves.items()
+        },
+    }
+
+
+# -- one unit at a time -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_results_refresh(*, cycle: Cycle, unit: Unit) -> None:
+    """Store ``unit``'s results on both bases again, and the ranks of its group, after a save
+    that changed its inputs (an answer, an appraisal, a settlement). Called by those services
+    inside their own transaction, so the figures commit with the change.
+
+    The unit is computed by the core alone (``recompute_unit``: the same ``compute``, over that
+    one unit) and its group ranked again from the indices stored for the other members; one
+    update writes the unit's row, one more the rank and position of the members that moved. The
+    work and the number of queries do not depend on the number of units in the cycle. A basis
+    on which the unit has no stored row, or a row in another group (the register changed), is
+    computed whole with :func:`cycle_compute` instead. The group's rows are locked while they
+    are ranked, so two units of a group saved at once do not rank from each other's old
+    index."""
+    group = unit.group or ""
+    stored = list(
+        UnitResult.objects.select_for_update(of=("self",))
+        .filter(Q(group=group) | Q(unit=unit), cycle=cycle)
+        .order_by("pk")
+        .values_list("pk", "unit_id", "unit__code", "basis", "group", "index", "rank", "position")
+    )
+    declared = dict(Answer.objects.filter(cycle=cycle, unit=unit).values_list("leaf_code", "value"))
+    appraised = list(
+        AppraisedValue.objects.filter(cycle=cycle, unit=unit).values_list(
+            "leaf_code", "value", "points"
+        )
+    )
+    fw = core_framework(cycle.framework_version)
+    info = UnitInfo(unit.code, unit.name, unit.type, unit.group or None)
+    scorer = Scorer(fw)
+    now = timezone.now()
+    for basis in (Basis.SELF, Basis.FINAL):
+        rows = [row for row in stored if row[3] == basis]
+        own = next((row for row in rows if row[1] == unit.pk), None)
+        if own is None or own[4] != group:
+            _cycle_compute(cycle=cycle, basis=basis, progress=None)
+            continue
+        answers: dict[str, str] = dict(declared)
+        overrides: dict[str, Decimal] = {}
+        if basis == Basis.FINAL:
+            for leaf_code, value, points in appraised:
+                if points is None:
+                    answers[leaf_code] = value
+                else:
+                    overrides[leaf_code] = points
+        members = [row for row in rows if row[4] == group]
+        again = recompute_unit(
+            fw,
+            info,
+            answers,
+            {row[2]: row[5] for row in members if row[1] != unit.pk},
+            scorer=scorer,
+            overrides=overrides,
+            override_label=APPRAISED_LABEL,
+        )
+        # The group's units hold a run of consecutive positions in the listing (group first):
+        # the same run, in the group's new order.
+        by_code = {row[2]: row for row in members}
+        moved = []
+        for (code, rank), position in zip(
+            again.group, sorted(row[7] for row in members), strict=True
+        ):
+            pk, _unit_id, _code, _basis, _group, _index, old_rank, old_position = by_code[code]
+            if code == unit.code:
+                UnitResult.objects.filter(pk=pk).update(
+                    position=position, computed_at=now, **_stored_fields(again.unit, fw.places)
+                )
+            elif (rank, position) != (old_rank, old_position):
+                moved.append(UnitResult(pk=pk, rank=rank, position=position))
+        if moved:
+            UnitResult.objects.bulk_update(moved, ["rank", "position"])
 
 
 # -- appraised values (the final basis) ---------------------------------------------------------

@@ -21,6 +21,7 @@ from parindex.audit.services import audit_record
 from parindex.core import Framework, Node
 from parindex.core.workflow import Action, State
 from parindex.frameworks.selectors import core_framework
+from parindex.results.services import unit_results_refresh
 
 from .checks import (
     appraiser_leaf,
@@ -124,6 +125,7 @@ def leaf_appraise(
         unit_id=locked.unit_id,
         leaf_code=leaf.code,
     )
+    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     return la
 
 

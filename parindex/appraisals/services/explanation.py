@@ -34,6 +34,7 @@ from parindex.core.workflow import Action, State
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.notifications.services import notify
+from parindex.results.services import unit_results_refresh
 from parindex.web.access import is_par_admin, own_unit_ids
 
 from .checks import appraiser_leaf, assigned_areas, checked_figure, lock_assessment, open_or_refuse
@@ -451,8 +452,7 @@ def leaf_settle(
         unit_id=locked.unit_id,
         leaf_code=leaf.code,
     )
-    if locked.state == State.APPRAISED:
-        results_refresh(locked.cycle)
+    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     return la
 
 
