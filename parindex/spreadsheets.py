@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any, Literal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -52,10 +52,15 @@ ArchiveProblem = Literal["not_a_workbook", "too_large"]
 
 
 def archive_problem(
-    upload: IO[bytes] | bytes, *, max_unpacked: int, max_parts: int
+    upload: IO[bytes] | bytes,
+    *,
+    max_unpacked: int,
+    max_parts: int,
+    max_each: Mapping[str, int] | None = None,
 ) -> ArchiveProblem | None:
     """Whether an .xlsx may be opened: a ZIP archive of at most ``max_parts`` parts declaring at
-    most ``max_unpacked`` bytes in all. A file is read from the start and left there."""
+    most ``max_unpacked`` bytes in all, and each part named in ``max_each`` at most its limit.
+    A file is read from the start and left there."""
     source: IO[bytes] = io.BytesIO(upload) if isinstance(upload, bytes) else upload
     try:
         with zipfile.ZipFile(source) as archive:
@@ -65,6 +70,9 @@ def archive_problem(
     finally:
         source.seek(0)
     if len(parts) > max_parts or sum(p.file_size for p in parts) > max_unpacked:
+        return "too_large"
+    limits = max_each or {}
+    if any(p.file_size > limits.get(p.filename, p.file_size) for p in parts):
         return "too_large"
     return None
 

@@ -21,7 +21,9 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from parindex.spreadsheets import make_inert, writable
+from parindex.core.cells import character_name, control_character
+from parindex.core.messages import localize_number
+from parindex.spreadsheets import archive_problem, first_problems, make_inert, writable
 
 from .models import AREA_SCOPED_ROLES, UNIT_SCOPED_ROLES, Role, role_scope_problem
 
@@ -31,6 +33,15 @@ SHEET = "accounts"
 CODES_SHEET = "codes"
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+# Read no further than this, whatever the sheet declares: rows past it (empty rows included,
+# which openpyxl pads a declared range with) and columns past MAX_COLUMNS are never built.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+MAX_COLUMNS = 50
+# The archive is checked before openpyxl opens it (shared strings are read whole even in
+# read-only mode): a filled template of 5,000 rows unpacks to about 2 MB.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_PARTS = 200
+MAX_CELL_CHARS = 254  # the longest field is an e-mail address
 USERNAME_RE = re.compile(r"^[\w.@+-]+\Z")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -103,19 +114,42 @@ def read_rows(data: bytes) -> tuple[str, list[dict[str, object]], list[CellError
     """The rows of the accounts sheet (or the first sheet) as dicts with a ``row`` number.
 
     Empty rows are skipped. Problems with the file itself (not an .xlsx, missing columns, too
-    many rows) come back as errors and no rows.
+    many rows, a part that is not well-formed XML) come back as errors and no rows.
     """
+    try:
+        return _read_rows(data)
+    except SyntaxError:  # XML that is not well-formed (ElementTree's ParseError, lxml's)
+        return "", [], [CellError("", 0, "", _("The file is not an Excel workbook (.xlsx)."))]
+
+
+def _read_rows(data: bytes) -> tuple[str, list[dict[str, object]], list[CellError]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    not_a_workbook = CellError("", 0, "", _("The file is not an Excel workbook (.xlsx)."))
+    problem = archive_problem(data, max_unpacked=MAX_UNPACKED_BYTES, max_parts=MAX_PARTS)
+    if problem == "not_a_workbook":
+        return "", [], [not_a_workbook]
+    if problem == "too_large":
+        message = _(
+            "The workbook unpacks to more than %(mb)s MB, far more than %(rows)s accounts need. "
+            "Copy the rows into the template and upload that file."
+        ) % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024), "rows": MAX_ROWS}
+        return "", [], [CellError("", 0, "", message)]
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return "", [], [CellError("", 0, "", _("The file is not an Excel workbook (.xlsx)."))]
+        return "", [], [not_a_workbook]
     try:
         sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
         name = sheet.title
-        lines = sheet.iter_rows(values_only=True)
+        too_many = _("The file has more than %(max)s rows; split it into several files.") % {
+            "max": MAX_ROWS
+        }
+        if (sheet.max_row or 0) > MAX_SHEET_ROWS:  # as the sheet declares: nothing is read
+            return name, [], [CellError(name, sheet.max_row, "", too_many)]
+        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        lines = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=width, values_only=True)
         header = next(lines, None)
         if header is None:
             return name, [], [CellError(name, 1, "", _("The sheet is empty."))]
@@ -133,33 +167,59 @@ def read_rows(data: bytes) -> tuple[str, list[dict[str, object]], list[CellError
                 ],
             )
         rows: list[dict[str, object]] = []
+        problems: list[CellError] = []
         for number, line in enumerate(lines, start=2):
-            values = {
-                column: _text(line[columns[column]]) if columns[column] < len(line) else ""
+            raw = {
+                column: line[columns[column]] if columns[column] < len(line) else None
                 for column in COLUMNS
             }
+            values = {column: _text(value) for column, value in raw.items()}
             if not any(values.values()):
                 continue
-            if len(rows) == MAX_ROWS:
-                return (
-                    name,
-                    [],
-                    [
-                        CellError(
-                            name,
-                            number,
-                            "",
-                            _("The file has more than %(max)s rows; split it into several files.")
-                            % {"max": MAX_ROWS},
-                        )
-                    ],
-                )
+            if len(rows) == MAX_ROWS or number > MAX_SHEET_ROWS:
+                return name, [], [CellError(name, number, "", too_many)]
+            problems += _cell_problems(name, number, raw)
             rows.append({"row": number, **values})
     finally:
         workbook.close()
+    if problems:
+        return name, [], capped(problems)
     if not rows:
         return name, [], [CellError(name, 2, "", _("The sheet has no account rows."))]
     return name, rows, []
+
+
+def _cell_problems(sheet: str, row: int, raw: dict[str, object]) -> list[CellError]:
+    """Control characters and over-long cells of one row, each named by its column."""
+    problems = []
+    for column, value in raw.items():
+        text = "" if value is None else str(value)
+        found = control_character(text)
+        if found is not None:
+            char = character_name(text[found])
+            message = _(
+                "The cell holds the control character %(char)s (an invisible character, often "
+                "pasted from another program); delete it."
+            ) % {"char": char}
+            problems.append(CellError(sheet, row, column, message))
+        elif len(text) > MAX_CELL_CHARS:
+            message = _("The cell is longer than %(max)s characters.") % {"max": MAX_CELL_CHARS}
+            problems.append(CellError(sheet, row, column, message))
+    return problems
+
+
+def capped(errors: list[CellError]) -> list[CellError]:
+    """The first problems to show, then one line counting the others."""
+    return first_problems(
+        errors,
+        lambda more: CellError(
+            "",
+            0,
+            "",
+            _("… and %(count)s more problems.")
+            % {"count": localize_number(str(more), translation.get_language() or "vi")},
+        ),
+    )
 
 
 def check_rows(
@@ -213,7 +273,10 @@ def check_rows(
         elif len(full_name) > 200:
             error(row, "full_name", _("The full name is longer than 200 characters."))
             row_ok = False
-        if email:
+        if len(email) > 254:
+            error(row, "email", _("The e-mail address is longer than 254 characters."))
+            row_ok = False
+        elif email:
             try:
                 validate_email(email)
             except ValidationError:
@@ -341,7 +404,7 @@ def check_rows(
             seen_roles[scope] = row
             person.roles.append(PlannedRole(row, role, unit_code, area_code))
     errors.sort(key=lambda e: (e.row, COLUMNS.index(e.field) if e.field in COLUMNS else -1))
-    return list(people.values()), errors
+    return list(people.values()), capped(errors)
 
 
 def template_workbook(
