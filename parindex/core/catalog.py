@@ -580,12 +580,4 @@ CATALOG: dict[str, tuple[str, str]] = {
         "trang tính có {count} cột; chỉ đọc được tối đa {limit} cột",
         "the sheet has {count} columns; at most {limit} can be read",
     ),
-    "file.unpacks_too_large": (
-        "tệp bảng tính giải nén ra hơn {limit} MB dữ liệu: hãy xuất lại tệp, hoặc xuất dạng CSV",
-        "the workbook unpacks to more than {limit} MB: export the file again, or as CSV",
-    ),
-    "file.too_many_columns": (
-        "trang tính có {count} cột; chỉ đọc được tối đa {limit} cột",
-        "the sheet has {count} columns; at most {limit} can be read",
-    ),
 }
