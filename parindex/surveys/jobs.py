@@ -31,6 +31,7 @@ from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from parindex.core import ParindexError
+from parindex.core.messages import reader_language
 from parindex.core.survey_aggregate import (
     ResponseRow,
     RowsTable,
@@ -130,7 +131,8 @@ def start(job: SurveyJob) -> None:
         return
     from .tasks import survey_job
 
-    survey_job.enqueue(job.pk, job.attempt)
+    # The worker writes the job's messages in the language of whoever started it.
+    survey_job.enqueue(job.pk, job.attempt, reader_language())
 
 
 def run(job_id: int, attempt: int | None = None) -> None:

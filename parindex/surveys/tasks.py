@@ -7,14 +7,19 @@ silent loss (the job's heartbeat tells the page, which offers to run it again)."
 
 from __future__ import annotations
 
+from django.utils import translation
 from django_tasks import task
+
+from parindex.core.messages import reading_in
 
 from . import jobs, services
 
 
 @task()
-def survey_job(job_id: int, attempt: int) -> None:
-    """Run one attempt of a survey job; first fail the jobs whose worker died, so a worker
-    sweeps them even when nobody looks at their page."""
+def survey_job(job_id: int, attempt: int, lang: str = "vi") -> None:
+    """Run one attempt of a survey job, its messages in ``lang`` (the language of the person
+    who started it); first fail the jobs whose worker died, so a worker sweeps them even when
+    nobody looks at their page."""
     services.jobs_sweep_stale()
-    jobs.run(job_id, attempt)
+    with translation.override(lang), reading_in(lang):
+        jobs.run(job_id, attempt)

@@ -381,3 +381,25 @@ def test_pages_answer_while_a_large_import_is_stored(
     job.refresh_from_db()
     assert (job.state, job.forms_added) == ("done", forms), job.errors
     assert SurveyForm.objects.count() == forms
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_writes_the_errors_in_the_language_of_whoever_started_the_job(
+    world: World, admin: User, settings, tmp_path
+) -> None:
+    """The worker has no request: the job carries its starter's language, so a Vietnamese
+    officer reads the refusal of her file in Vietnamese."""
+    settings.TASKS = DATABASE_QUEUE
+    settings.PARINDEX_SURVEY_JOBS_INLINE = False
+    settings.MEDIA_ROOT = str(tmp_path)
+    questionnaire = services.questionnaire_import(
+        cycle=world.current, text=QUESTIONNAIRE, source_name="q.yaml", user=admin
+    )
+    bad = [row("z1", "LD", "SNV", "Z")]
+    browse(admin).post(
+        f"/surveys/{questionnaire.pk}/responses/", {"file": upload(responses_csv(bad))}
+    )
+    work_the_queue()
+    job = SurveyJob.objects.get(kind="import")
+    assert job.state == "failed"
+    assert "không phải là một phương án của câu hỏi" in job.errors[0], job.errors
