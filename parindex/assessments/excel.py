@@ -27,8 +27,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from parindex.core import Framework, Node, ParindexError, ValueRuleError, score_leaf
-from parindex.core.display import canonical_value, value_label
+from parindex.core import Framework, Node, ParindexError, ValueRuleError
+from parindex.core.display import value_label
 from parindex.core.messages import localize_number
 from parindex.core.numbers import format_decimal
 from parindex.core.rules import (
@@ -47,7 +47,7 @@ from parindex.spreadsheets import archive_problem, put_text
 from .forms import NA, NO, YES, input_kind
 from .models import Assessment
 from .selectors import AssessmentPage
-from .services import ImportConflict, self_leaf
+from .services import ImportConflict, check_value, self_leaf
 
 FORMAT = "parindex.self-assessment/1"
 SHEET = "Tự đánh giá"
@@ -460,8 +460,7 @@ def workbook_read(
             continue
         if text:
             try:
-                text = canonical_value(leaf, text)
-                score_leaf(fw, leaf, text)
+                text = check_value(fw, leaf, text)
             except ValueRuleError as exc:
                 reason = exc.text(lang)
                 problems.append(

@@ -23,6 +23,7 @@ from parindex.accounts.selectors import par_admins
 from parindex.audit.services import audit_record
 from parindex.core import Framework, Node, ParindexError, ValueRuleError, score_leaf
 from parindex.core.display import canonical_value
+from parindex.core.messages import msg
 from parindex.core.rules import normalize_value
 from parindex.core.workflow import EDITABLE_BY_UNIT, Action, State, WorkflowError, transition
 from parindex.cycles.models import Cycle
@@ -292,13 +293,20 @@ def points_of(fw: Framework, leaf: Node, value: str) -> str | None:
         return None
 
 
+ANSWER_MAX_CHARS = Answer._meta.get_field("value").max_length or 200
+
+
 def check_value(fw: Framework, leaf: Node, value: str) -> str:
     """The value as stored (trimmed, NFC, a choice's key for its title) if the leaf's rule
-    accepts it, else ValueRuleError."""
+    accepts it and it fits its column, else ValueRuleError. Every write of a unit's value (the
+    page, the Excel upload, the appraisal) checks it here."""
     text = normalize_value(value)
     if text:
         score_leaf(fw, leaf, text)
-    return canonical_value(leaf, text)
+    stored = canonical_value(leaf, text)
+    if len(stored) > ANSWER_MAX_CHARS:  # "1      …      /2": a ratio the rule reads, too long
+        raise ValueRuleError(msg("text.too_long", limit=ANSWER_MAX_CHARS), node=leaf.code)
+    return stored
 
 
 @dataclass

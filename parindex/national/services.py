@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from parindex.audit.services import audit_record
 from parindex.core import ParindexError
+from parindex.core.cells import character_name, control_character
 from parindex.core.numbers import NumberSyntaxError, parse_decimal
 from parindex.units.models import Succession, Unit, UnitType
 
@@ -54,6 +55,8 @@ YEAR_REQUIRED = ("year",)
 YEAR_OPTIONAL = ("provinces", "average", "bands", "source", "note")
 AREA_COLUMN = re.compile(r"area_([1-9][0-9]?)")
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]*")
+NAME_MAX_CHARS = Unit._meta.get_field("name").max_length or 200
+CODE_MAX_CHARS = Unit._meta.get_field("code").max_length or 40
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,18 @@ class _Row:
         }
         if len(cells) > len(header):
             self.error(None, None, _("The row has more cells than the header."))
+        for name, text in self.values.items():
+            found = control_character(text)
+            if found is not None:  # PostgreSQL refuses a NUL; a name with one is another name
+                self.error(
+                    name,
+                    None,
+                    _(
+                        "The cell holds the control character %(char)s (an invisible character, "
+                        "often pasted from another program); delete it."
+                    )
+                    % {"char": character_name(text[found])},
+                )
 
     def error(self, column: str | None, value: str | None, message: str) -> None:
         self.problems.append(Problem(self.source, self.line, column, value, message))
@@ -300,12 +315,24 @@ def _parse_results(text: str, source: str) -> list[_ResultRow]:
         name = " ".join(unicodedata.normalize("NFC", row.get("province")).split())
         if not name:
             row.error("province", "", _("The province is required."))
+        if len(name) > NAME_MAX_CHARS:
+            row.error(
+                "province",
+                None,
+                _("The name is longer than %(max)d characters.") % {"max": NAME_MAX_CHARS},
+            )
         code = row.get("province_code").upper() or province_code(name)
         if row.get("province_code") and not CODE.fullmatch(code):
             row.error(
                 "province_code",
                 row.get("province_code"),
                 _("Use capital letters, digits and '-' only."),
+            )
+        elif len(code) > CODE_MAX_CHARS and len(name) <= NAME_MAX_CHARS:
+            row.error(
+                "province_code" if row.get("province_code") else "province",
+                None,
+                _("The province code is longer than %(max)d characters.") % {"max": CODE_MAX_CHARS},
             )
         index = row.decimal("index")
         rank = row.integer("rank", 1, 200)
