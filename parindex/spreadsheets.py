@@ -28,7 +28,7 @@ MAX_CELL_CHARS = 1000  # no cell a person fills in an import needs more
 
 def writable(text: str) -> str:
     """``text`` without the control characters an .xlsx cannot hold (each becomes U+FFFD)."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
 
 
 def make_inert(cells: Iterable[Any]) -> None:
