@@ -25,7 +25,7 @@ from .numbers import (
     places_of,
 )
 from .rules import (
-    RULE_TYPES,
+    RULES,
     Bracket,
     ChoiceRule,
     CountRule,
@@ -72,16 +72,6 @@ _NODE_KEYS = {
     "allow_na",
     "applies_to",
     "source",
-}
-_RULE_PARAMS: dict[str, set[str]] = {
-    "points": {"step"},
-    "choice": {"options"},
-    "yes_no": set(),
-    "ratio": {"brackets", "max_percent"},
-    "proportional": {"max_percent"},
-    "count": {"per_item"},
-    "deduction": {"per_item"},
-    "survey": set(),
 }
 
 
@@ -620,15 +610,15 @@ class _Reader:
         if kind is None:
             self.error(msg("fw.missing_key", key="type"), value.line, node)
             return None
-        if not isinstance(kind, y.Scalar) or kind not in RULE_TYPES:
+        if not isinstance(kind, y.Scalar) or kind not in RULES:
             found = Quoted(str(kind)) if isinstance(kind, y.Scalar) else "…"
             self.error(
-                msg("fw.rule_type", found=found, allowed=RULE_TYPES),
+                msg("fw.rule_type", found=found, allowed=tuple(RULES)),
                 value.key_lines.get("type", value.line),
                 node,
             )
             return None
-        self.check_keys(value, {"type"} | _RULE_PARAMS[kind], node)
+        self.check_keys(value, {"type"} | RULES[kind].params, node)
         top = cap if cap is not None and cap > 0 else None
 
         def points_ok(points: Decimal | None, line: int, what: str) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from .messages import Message, Quoted, localize_number, msg
 from .numbers import NumberSyntaxError, format_decimal, format_fraction, parse_decimal
@@ -112,9 +112,10 @@ class Bracket:
 
 
 class Rule:
-    """A scoring rule of a leaf (*quy tắc chấm điểm*)."""
+    """A scoring rule of a leaf (*quy tắc chấm điểm*). Each rule class names its ``type``, the
+    word a framework file gives; ``RULES`` registers every class under it."""
 
-    type: str = ""
+    type: ClassVar[str] = ""
 
     def score(self, text: str, leaf: Node) -> Outcome:
         raise NotImplementedError
@@ -127,7 +128,7 @@ class Rule:
 @dataclass(frozen=True)
 class PointsRule(Rule):
     step: Decimal | None = None
-    type: str = "points"
+    type: ClassVar[str] = "points"
 
     def score(self, text: str, leaf: Node) -> Outcome:
         value = _number(text)
@@ -173,7 +174,7 @@ class Option:
 @dataclass(frozen=True)
 class ChoiceRule(Rule):
     options: tuple[Option, ...] = ()
-    type: str = "choice"
+    type: ClassVar[str] = "choice"
 
     def match(self, text: str) -> Option | None:
         """The option a value names: its key exactly, else one of its titles (docs/formats.md
@@ -212,7 +213,7 @@ class ChoiceRule(Rule):
 
 @dataclass(frozen=True)
 class YesNoRule(Rule):
-    type: str = "yes_no"
+    type: ClassVar[str] = "yes_no"
 
     def score(self, text: str, leaf: Node) -> Outcome:
         word = text.casefold()
@@ -309,7 +310,7 @@ def _check_plausible(ratio: Ratio, max_percent: Decimal | None) -> None:
 class RatioRule(Rule):
     brackets: tuple[Bracket, ...] = ()
     max_percent: Decimal | None = None
-    type: str = "ratio"
+    type: ClassVar[str] = "ratio"
 
     def score(self, text: str, leaf: Node) -> Outcome:
         ratio = parse_ratio(text)
@@ -336,7 +337,7 @@ class RatioRule(Rule):
 @dataclass(frozen=True)
 class ProportionalRule(Rule):
     max_percent: Decimal | None = None
-    type: str = "proportional"
+    type: ClassVar[str] = "proportional"
 
     def score(self, text: str, leaf: Node) -> Outcome:
         ratio = parse_ratio(text)
@@ -372,7 +373,7 @@ def _count(text: str) -> int:
 @dataclass(frozen=True)
 class CountRule(Rule):
     per_item: Decimal = Decimal(1)
-    type: str = "count"
+    type: ClassVar[str] = "count"
 
     def score(self, text: str, leaf: Node) -> Outcome:
         count = _count(text)
@@ -403,7 +404,7 @@ class CountRule(Rule):
 @dataclass(frozen=True)
 class DeductionRule(Rule):
     per_item: Decimal = Decimal(1)
-    type: str = "deduction"
+    type: ClassVar[str] = "deduction"
 
     def score(self, text: str, leaf: Node) -> Outcome:
         count = _count(text)
@@ -433,7 +434,7 @@ class DeductionRule(Rule):
 
 @dataclass(frozen=True)
 class SurveyRule(Rule):
-    type: str = "survey"
+    type: ClassVar[str] = "survey"
 
     def score(self, text: str, leaf: Node) -> Outcome:
         body = text[:-1].rstrip() if text.endswith("%") else text
@@ -458,16 +459,32 @@ class SurveyRule(Rule):
         )
 
 
-RULE_NAMES: dict[str, Text] = {
-    "points": Text("chấm điểm trực tiếp", "points"),
-    "choice": Text("chọn phương án", "choice"),
-    "yes_no": Text("có/không", "yes_no"),
-    "ratio": Text("tỷ lệ theo mức", "ratio"),
-    "proportional": Text("tỷ lệ tương ứng", "proportional"),
-    "count": Text("đếm số lượng", "count"),
-    "deduction": Text("trừ điểm", "deduction"),
-    "survey": Text("điều tra xã hội học", "survey"),
-}
-"""Each rule type and its name for people; the order is the one docs and messages list."""
+@dataclass(frozen=True)
+class RuleKind:
+    """A rule type as the framework reader, the scorer and the docs know it."""
 
-RULE_TYPES = tuple(RULE_NAMES)
+    cls: type[Rule]
+    params: frozenset[str]
+    """The keys a framework file may give beside ``type`` (docs/formats.md §1.5)."""
+    name: Text
+    """The rule's name for people, in refusals."""
+
+
+RULES: dict[str, RuleKind] = {
+    kind.cls.type: kind
+    for kind in (
+        RuleKind(PointsRule, frozenset({"step"}), Text("chấm điểm trực tiếp", "points")),
+        RuleKind(ChoiceRule, frozenset({"options"}), Text("chọn phương án", "choice")),
+        RuleKind(YesNoRule, frozenset(), Text("có/không", "yes_no")),
+        RuleKind(
+            RatioRule, frozenset({"brackets", "max_percent"}), Text("tỷ lệ theo mức", "ratio")
+        ),
+        RuleKind(
+            ProportionalRule, frozenset({"max_percent"}), Text("tỷ lệ tương ứng", "proportional")
+        ),
+        RuleKind(CountRule, frozenset({"per_item"}), Text("đếm số lượng", "count")),
+        RuleKind(DeductionRule, frozenset({"per_item"}), Text("trừ điểm", "deduction")),
+        RuleKind(SurveyRule, frozenset(), Text("điều tra xã hội học", "survey")),
+    )
+}
+"""Every rule type, keyed by its class's ``type``; the order is the one docs and messages list."""

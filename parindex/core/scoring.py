@@ -11,7 +11,7 @@ from .errors import ValueRuleError
 from .framework import Framework, Node
 from .messages import localize_number, msg
 from .numbers import format_decimal, from_quanta, quanta, round_half_up
-from .rules import RULE_NAMES, Explain, RuleValueError, dv, is_na_word, normalize_value
+from .rules import RULES, Explain, RuleValueError, dv, is_na_word, normalize_value
 from .text import Text
 
 Status = Literal["scored", "na", "missing"]
@@ -98,7 +98,7 @@ def score_leaf(framework: Framework, leaf: Node, raw: str | None) -> LeafScore:
     except RuleValueError as exc:
         reason = msg("value.na_not_allowed") if is_na_word(text) else exc.msg
         raise ValueRuleError(
-            msg("value.rejected", rule=RULE_NAMES[leaf.rule.type], reason=reason),
+            msg("value.rejected", rule=RULES[leaf.rule.type].name, reason=reason),
             node=leaf.code,
             value=raw,
         ) from None

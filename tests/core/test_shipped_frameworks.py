@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from parindex.core import Framework, Node, UnitInfo, compute, load_framework
-from parindex.core.rules import RULE_TYPES, ChoiceRule
+from parindex.core.rules import RULES, ChoiceRule
 
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "frameworks"
 ILLUSTRATIVE = "illustrative structure — load the decision's own annex for official use"
@@ -88,7 +88,7 @@ def test_shipped_file_is_valid_and_says_it_is_illustrative(path: Path) -> None:
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_file_uses_every_rule_type_and_has_survey_leaves(path: Path) -> None:
     fw = load_framework(path.read_text(encoding="utf-8"), path.name)
-    assert {leaf.rule.type for leaf in fw.leaves if leaf.rule} == set(RULE_TYPES)
+    assert {leaf.rule.type for leaf in fw.leaves if leaf.rule} == set(RULES)
     survey = [leaf for leaf in fw.leaves if leaf.source == "survey"]
     assert survey
     # A survey leaf takes its points from the survey, and only survey leaves do.
