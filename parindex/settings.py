@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    "parindex.web.middleware.LoginRequiredMiddleware",
+    "parindex.web.middleware.SignInRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "parindex.urls"

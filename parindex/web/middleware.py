@@ -13,8 +13,11 @@ from parindex.core.messages import reading_in
 from .access import LoginRequired
 
 
-class LoginRequiredMiddleware:
-    """Turns ``access.LoginRequired`` raised by a choke point into a redirect to the login page."""
+class SignInRedirectMiddleware:
+    """Turns ``access.LoginRequired`` raised by a choke point into a redirect to the login page.
+
+    Not Django 5.1's ``LoginRequiredMiddleware`` (which guards every view by default): pages
+    here are public unless a choke point asks for a signed-in person."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
