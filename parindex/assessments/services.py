@@ -272,12 +272,12 @@ def stage_extend(
 
 def self_leaf(fw: Framework, unit_type: str, leaf_code: str) -> Node:
     """A leaf the unit declares itself (applicable, not from the survey), else AssessmentError."""
-    leaf = fw.by_code.get(leaf_code)
-    if leaf is None or not leaf.is_leaf or not leaf.applies(unit_type):
+    leaf = fw.unit_leaf(leaf_code, unit_type)
+    if leaf is None:
         raise AssessmentError(
             _("Leaf %(code)s is not part of this unit's self-assessment.") % {"code": leaf_code}
         )
-    if leaf.source == "survey":
+    if not leaf.declared:
         raise AssessmentError(
             _("Leaf %(code)s comes from the survey; the unit does not declare it.")
             % {"code": leaf_code}

@@ -30,8 +30,9 @@ from parindex.evidence.forms import EvidenceFileForm, EvidenceReferenceForm
 from parindex.evidence.models import Evidence
 from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
 from parindex.frameworks.selectors import core_framework
-from parindex.web.access import LoginRequired, is_par_admin
-from parindex.web.language import lang
+from parindex.accounts.roles import is_par_admin
+from parindex.shared.login import LoginRequired
+from parindex.shared.language import lang
 
 from . import access, excel, selectors, services
 from .forms import (
@@ -124,9 +125,10 @@ def page(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
 
 
 def _leaf_or_404(assessment: Assessment, leaf_code: str) -> Node:
-    fw = core_framework(assessment.cycle.framework_version)
-    leaf = fw.by_code.get(leaf_code)
-    if leaf is None or not leaf.is_leaf or not leaf.applies(assessment.unit.type):
+    leaf = core_framework(assessment.cycle.framework_version).unit_leaf(
+        leaf_code, assessment.unit.type
+    )
+    if leaf is None:
         raise Http404
     return leaf
 

@@ -120,6 +120,11 @@ class Node:
     def applies(self, unit_type: str | None) -> bool:
         return unit_type is None or self.applies_to is None or unit_type in self.applies_to
 
+    @property
+    def declared(self) -> bool:
+        """A leaf the unit declares itself, in its self-assessment (not one from the survey)."""
+        return self.is_leaf and self.source != "survey"
+
     def walk(self) -> Iterator[Node]:
         yield self
         for child in self.children:
@@ -179,14 +184,18 @@ class Framework:
         to it, survey leaves excepted (their values come from the survey)."""
         found = self._declared_by_type.get(unit_type)
         if found is None:
-            found = tuple(
-                leaf for leaf in self.leaves if leaf.applies(unit_type) and leaf.source != "survey"
-            )
+            found = tuple(leaf for leaf in self.leaves if leaf.applies(unit_type) and leaf.declared)
             self._declared_by_type[unit_type] = found
         return found
 
     def node(self, code: str) -> Node:
         return self.by_code[code]
+
+    def unit_leaf(self, code: str, unit_type: str | None) -> Node | None:
+        """The leaf ``code`` as a unit of ``unit_type`` has it: None unless the code names a
+        leaf that applies to that type. Whether the unit declares it is ``Node.declared``."""
+        node = self.by_code.get(code)
+        return node if node is not None and node.is_leaf and node.applies(unit_type) else None
 
     @property
     def max_total(self) -> Decimal:
