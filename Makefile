@@ -3,21 +3,38 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo and the development server ask for debug explicitly (the settings default to off and
 # then need PARINDEX_SECRET_KEY); links printed or mailed by the demo use the address served.
 DEV_ENV := PARINDEX_DEBUG=1 PARINDEX_SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: install run demo test test-fast lint bench messages clean
+.PHONY: install lock run demo test test-fast lint bench messages clean
 
+# The app, the tests and the linters at the versions pinned in requirements.lock (runs again when
+# pyproject.toml or the lock changes).
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
+
+# Refresh requirements.lock after changing the dependencies in pyproject.toml: resolves every
+# runtime, dev and bench dependency in a clean temporary environment and pins what it installed.
+lock:
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet --upgrade pip; \
+	"$$tmp/venv/bin/python" -m pip install --quiet -e '.[dev,bench]'; \
+	{ echo "# Every dependency of pyproject.toml (runtime, dev and bench extras) at a pinned version:"; \
+	  echo "# \`make install\` installs with -c $(LOCK); \`make lock\` writes it again from a clean"; \
+	  echo "# environment ($$("$$tmp/venv/bin/python" --version), $$(uname -sm) this time)."; \
+	  "$$tmp/venv/bin/python" -m pip freeze --exclude-editable; } > "$$tmp/lock"; \
+	mv "$$tmp/lock" $(LOCK)
 
 # Migrate, build the deterministic demo province, serve it (e.g. `make run HOST=0.0.0.0 PORT=8080`)
 # with a task worker beside the server (survey imports, aggregation) that stops when it stops.
@@ -48,13 +65,18 @@ lint: install
 	$(BIN)/mypy parindex/core parindex/cli.py
 	$(BIN)/lint-imports
 
-bench: install
+# pyarrow (the baseline of bench_survey.py) is installed here only: 170 MB nothing else needs.
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/bench_compute.py
 	$(BIN)/python bench/bench_survey.py
 
 # Recompile translations after editing parindex/locale/*/LC_MESSAGES/django.po.
 messages: install
 	cd parindex && ../$(BIN)/django-admin compilemessages
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
