@@ -165,7 +165,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # the right of that header (entries to its left are the client's own text); with 0 it is
 # REMOTE_ADDR and the header is ignored.
 PROXY_COUNT = env_int("PARINDEX_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "parindex.web.clientip.client_address"
+AXES_CLIENT_IP_CALLABLE = "parindex.shared.clientip.client_address"
 # Password-reset requests: at most this many per address and per e-mail in the window.
 PASSWORD_RESET_LIMIT = env_int("PARINDEX_PASSWORD_RESET_LIMIT", 5)
 PASSWORD_RESET_WINDOW_SECONDS = 15 * 60

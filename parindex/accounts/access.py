@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from parindex.web.access import require_par_admin
+from parindex.accounts.roles import require_par_admin
 
 from .models import AccountImport, RoleAssignment, User
 

@@ -4,7 +4,7 @@ every change in the audit trail; the admin only shows them."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from parindex.web.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from parindex.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import RoleAssignment, User
 

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from parindex.shared.language import lang
 from parindex.units.models import Unit
-from parindex.web.language import lang
 
 from . import selectors, spreadsheet
 from .models import Role, User, role_scope_problem

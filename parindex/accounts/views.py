@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from parindex.accounts.roles import require_par_admin
 from parindex.audit.selectors import events_for
-from parindex.web.access import require_par_admin
-from parindex.web.clientip import client_address
+from parindex.shared.clientip import client_address
 
 from . import selectors, services, spreadsheet, throttle, tokens
 from .access import get_import_for_admin, get_role_for_admin, get_user_for_admin

@@ -23,19 +23,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import Role, User
+from parindex.accounts.roles import has_role, is_par_admin, own_unit_ids, sees_all_results
 from parindex.assessments.access import get_assessment_for_user, get_cycle_for_admin
 from parindex.assessments.models import Assessment
 from parindex.core import Node
 from parindex.core.workflow import VISIBLE_APPRAISAL
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
-from parindex.web.access import (
-    LoginRequired,
-    has_role,
-    is_par_admin,
-    own_unit_ids,
-    sees_all_results,
-)
+from parindex.shared.login import LoginRequired
 
 from .leaves import appraisable, area_of
 from .models import AppraiserAssignment

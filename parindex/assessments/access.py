@@ -16,15 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import Role, User
-from parindex.cycles.models import Cycle
-from parindex.web.access import (
-    LoginRequired,
+from parindex.accounts.roles import (
     is_par_admin,
     own_unit_ids,
     require_par_admin,
     roles_of,
     sees_all_results,
 )
+from parindex.cycles.models import Cycle
+from parindex.shared.login import LoginRequired
 
 from .models import Assessment
 

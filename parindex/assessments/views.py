@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.accounts.roles import is_par_admin
 from parindex.core import Node, ParindexError, ValueRuleError, score_leaf
 from parindex.core.workflow import EDITABLE_BY_UNIT, State
 from parindex.cycles.models import Cycle
@@ -30,9 +31,8 @@ from parindex.evidence.forms import EvidenceFileForm, EvidenceReferenceForm
 from parindex.evidence.models import Evidence
 from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
 from parindex.frameworks.selectors import core_framework
-from parindex.accounts.roles import is_par_admin
-from parindex.shared.login import LoginRequired
 from parindex.shared.language import lang
+from parindex.shared.login import LoginRequired
 
 from . import access, excel, selectors, services
 from .forms import (

@@ -1,4 +1,4 @@
-"""Access choke points of the audit pages, built on the role helpers of ``parindex.web.access``.
+"""Access choke points of the audit pages, built on ``parindex.accounts.roles``.
 
 - the audit log (every event) is for the PAR administrator;
 - a leaf's history in a unit is for the PAR administrator, the province-wide roles, and the
@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import User
+from parindex.accounts.roles import own_unit_ids, require_par_admin, sees_all_results
 from parindex.assessments.models import Assessment
 from parindex.core.workflow import VISIBLE_APPRAISAL
 from parindex.cycles.models import Cycle
+from parindex.shared.login import LoginRequired
 from parindex.units.models import Unit
-from parindex.web.access import LoginRequired, own_unit_ids, require_par_admin, sees_all_results
 
 __all__ = ["get_leaf_scope_for_user", "require_par_admin", "sees_appraisal_entries"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from parindex.web.admin_base import ReadOnlyAdmin
+from parindex.audit.admin_base import ReadOnlyAdmin
 
 from .models import AuditEvent, AuditHead
 

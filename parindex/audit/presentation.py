@@ -36,8 +36,8 @@ from parindex.core.display import value_label
 from parindex.cycles.models import Cycle
 from parindex.national.notes import note_text
 from parindex.plans.models import Task
+from parindex.shared.language import lang
 from parindex.units.models import Unit
-from parindex.web.language import lang
 
 # The actions the feature apps record; any other action shows as its code.
 ACTION_LABELS = {

@@ -14,8 +14,8 @@ from parindex.accounts.models import User
 from parindex.core import Node
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
+from parindex.shared.language import lang
 from parindex.units.models import Unit
-from parindex.web.language import lang
 
 from . import access, presentation, selectors
 from .models import AuditEvent

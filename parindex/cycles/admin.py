@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from parindex.web.admin_base import AuditedAdmin
+from parindex.audit.admin_base import AuditedAdmin
 
 from .models import Cycle
 

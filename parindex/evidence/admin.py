@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from parindex.web.admin_base import ReadOnlyAdmin
+from parindex.audit.admin_base import ReadOnlyAdmin
 
 from .models import Evidence, StoredFile
 

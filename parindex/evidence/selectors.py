@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from parindex.accounts.models import User
+from parindex.accounts.roles import own_unit_ids, sees_all_results
 from parindex.units.models import Unit
-from parindex.web.access import own_unit_ids, sees_all_results
 
 from .models import Evidence
 

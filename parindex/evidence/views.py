@@ -16,8 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.shared.login import LoginRequired
 from parindex.units.models import Unit
-from parindex.web.access import LoginRequired
 
 from . import access, selectors, services, sniff
 from .forms import EvidenceFileForm, EvidenceReferenceForm

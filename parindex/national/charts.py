@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parindex.web.charts import SCHEMA, _config
+from parindex.shared.charts import SCHEMA, _config
 
 
 def _year_axis(label: str) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from parindex.accounts import roles
+from parindex.shared.charts import render_svg
 from parindex.units.models import Unit, UnitType
-from parindex.web import access
-from parindex.web.charts import render_svg
 
 from . import selectors, services
 from .charts import index_spec, rank_spec
@@ -34,7 +34,7 @@ def national_index(request: HttpRequest) -> HttpResponse:
         "rows": selectors.year_table(year) if year else [],
         "national": NationalYear.objects.filter(year=year).first(),
         "sources": selectors.sources_of(year=year) if year else [],
-        "can_import": access.is_par_admin(request.user),
+        "can_import": roles.is_par_admin(request.user),
     }
     template = "national/_year_table.html" if request.htmx else "national/index.html"
     return render(request, template, context)
@@ -141,7 +141,7 @@ def _imported(request: HttpRequest, summary: services.ImportSummary) -> HttpResp
 def national_import(request: HttpRequest) -> HttpResponse:
     """Import a file. One that changes stored values shows the differences and waits (the file
     kept in the session) for a second POST with ``confirm``, the token of those differences."""
-    access.require_par_admin(request)
+    roles.require_par_admin(request)
     confirm = request.POST.get("confirm", "") if request.method == "POST" else ""
     form = ImportForm(None if confirm else request.POST or None, request.FILES or None)
     problems: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from parindex.notifications.models import Notification
-from parindex.web.access import LoginRequired
+from parindex.shared.login import LoginRequired
 
 
 def require_signed_in(request: HttpRequest) -> None:

@@ -17,7 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import User
-from parindex.web.access import LoginRequired, is_par_admin, own_unit_ids, sees_all_results
+from parindex.accounts.roles import is_par_admin, own_unit_ids, sees_all_results
+from parindex.shared.login import LoginRequired
 
 from .models import Plan, Task
 

@@ -1,10 +1,10 @@
-"""Vega-Lite specs of the plan pages (rendered with ``parindex.web.charts.render_svg``)."""
+"""Vega-Lite specs of the plan pages (rendered with ``parindex.shared.charts.render_svg``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from parindex.web.charts import SCHEMA, _config
+from parindex.shared.charts import SCHEMA, _config
 
 STATUS_COLOURS = {
     "draft": "#afb8c1",

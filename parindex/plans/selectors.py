@@ -16,8 +16,8 @@ from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Basis, UnitResult
+from parindex.shared.language import lang
 from parindex.units.models import Unit
-from parindex.web.language import lang
 
 from .models import Plan, PlanTarget, ProgressReport, Task
 

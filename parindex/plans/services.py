@@ -19,8 +19,8 @@ from parindex.evidence.models import Evidence
 from parindex.evidence.services import evidence_upload
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
+from parindex.shared.numbers import format_number
 from parindex.units.models import Unit
-from parindex.web.numbers import format_number
 
 from .models import ContentArea, Plan, PlanTarget, ProgressEvidence, ProgressReport, Task
 

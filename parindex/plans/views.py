@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.assessments import visibility
 from parindex.core import ParindexError, UnitInfo
 from parindex.core.analysis import in_scope, points_lost
 from parindex.core.whatif import Target, project
@@ -24,10 +25,9 @@ from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Basis
 from parindex.results.services import cycle_inputs
+from parindex.shared.charts import render_svg
+from parindex.shared.language import lang
 from parindex.units.models import UnitType
-from parindex.web import access as web_access
-from parindex.web.charts import render_svg
-from parindex.web.language import lang
 
 from . import access, exports, selectors, services
 from .charts import pareto_spec, timeline_spec
@@ -369,13 +369,13 @@ def task_report(
 def _analysis_setup(request: HttpRequest, plan: Plan, data: Any) -> dict[str, Any]:
     """The cycle (checked through the access choke point), the scopes it offers and the chosen
     one, for the points-lost and what-if pages."""
-    cycles = list(selectors.plan_cycles(plan, web_access.visible_cycles(request.user)))
+    cycles = list(selectors.plan_cycles(plan, visibility.visible_cycles(request.user)))
     if not cycles:
         return {"cycles": [], "cycle": None}
     cycle_id = parse_id(data.get("cycle")) if data.get("cycle") else cycles[0].pk
     if cycle_id is None:
         raise Http404
-    cycle = web_access.get_cycle_for_user(request, cycle_id)
+    cycle = visibility.get_cycle_for_user(request, cycle_id)
     if cycle.pk not in {c.pk for c in cycles}:
         raise Http404  # a cycle of another framework than the plan's
     units = selectors.cycle_units(cycle)
@@ -391,7 +391,7 @@ def _analysis_setup(request: HttpRequest, plan: Plan, data: Any) -> dict[str, An
     if level not in {"leaf", "criterion", "area"}:
         level = "leaf"
     # Final figures, except for a unit's own people while one of their units is in appraisal.
-    bases = web_access.ranking_bases_for(request.user, cycle)
+    bases = visibility.ranking_bases_for(request.user, cycle)
     form = LossesForm(
         initial={"cycle": cycle.pk, "scope": scope, "level": level},
         cycles=cycles,

@@ -13,15 +13,16 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from parindex.accounts import roles
 from parindex.cycles.models import Cycle
+from parindex.shared.login import LoginRequired
 from parindex.units.models import Unit
-from parindex.web import access
 
 from .models import Questionnaire, RespondentLink, SurveyJob
 
 
 def get_cycle_for_survey_admin(request: HttpRequest, cycle_id: int) -> Cycle:
-    access.require_par_admin(request)
+    roles.require_par_admin(request)
     try:
         return Cycle.objects.select_related("framework_version").get(pk=cycle_id)
     except Cycle.DoesNotExist:
@@ -29,7 +30,7 @@ def get_cycle_for_survey_admin(request: HttpRequest, cycle_id: int) -> Cycle:
 
 
 def get_questionnaire_for_admin(request: HttpRequest, questionnaire_id: int) -> Questionnaire:
-    access.require_par_admin(request)
+    roles.require_par_admin(request)
     try:
         return Questionnaire.objects.select_related("cycle__framework_version").get(
             pk=questionnaire_id
@@ -47,10 +48,10 @@ def get_questionnaire_for_reader(request: HttpRequest, questionnaire_id: int) ->
         )
     except Questionnaire.DoesNotExist:
         raise Http404 from None
-    if questionnaire.cycle.is_published or access.sees_all_results(request.user):
+    if questionnaire.cycle.is_published or roles.sees_all_results(request.user):
         return questionnaire
     if not request.user.is_authenticated:
-        raise access.LoginRequired
+        raise LoginRequired
     raise PermissionDenied
 
 
@@ -58,8 +59,8 @@ def may_read_unit_survey(request: HttpRequest, questionnaire: Questionnaire, uni
     user = request.user
     return (
         questionnaire.cycle.is_published
-        or access.sees_all_results(user)
-        or (questionnaire.is_released and unit_id in access.own_unit_ids(user))
+        or roles.sees_all_results(user)
+        or (questionnaire.is_released and unit_id in roles.own_unit_ids(user))
     )
 
 
@@ -76,12 +77,12 @@ def get_unit_survey_for_user(
     if may_read_unit_survey(request, questionnaire, unit.pk):
         return questionnaire, unit
     if not request.user.is_authenticated:
-        raise access.LoginRequired
+        raise LoginRequired
     raise PermissionDenied
 
 
 def get_job_for_admin(request: HttpRequest, job_id: int) -> SurveyJob:
-    access.require_par_admin(request)
+    roles.require_par_admin(request)
     try:
         return SurveyJob.objects.select_related("questionnaire__cycle").get(pk=job_id)
     except SurveyJob.DoesNotExist:

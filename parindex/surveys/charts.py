@@ -1,10 +1,10 @@
-"""The coverage chart: a Vega-Lite spec, rendered to SVG by ``parindex.web.charts``."""
+"""The coverage chart: a Vega-Lite spec, rendered to SVG by ``parindex.shared.charts``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from parindex.web.charts import SCHEMA, _config
+from parindex.shared.charts import SCHEMA, _config
 
 
 def coverage_spec(

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.accounts import roles
 from parindex.core import ParindexError
 from parindex.cycles.models import Cycle
 from parindex.evidence.uploads import TextFileForm
-from parindex.web import access as web_access
-from parindex.web import charts
-from parindex.web.language import lang
+from parindex.shared import charts
+from parindex.shared.language import lang
 
 from . import access, jobs, selectors, services
 from .charts import coverage_spec
@@ -41,7 +41,7 @@ def _nav(questionnaire: Any, current: str) -> dict[str, Any]:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    web_access.require_par_admin(request)
+    roles.require_par_admin(request)
     cycles = Cycle.objects.select_related("framework_version", "questionnaire").order_by("-year")
     return render(request, "surveys/index.html", {"cycles": cycles})
 
@@ -368,7 +368,7 @@ def results(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
         "core": core,
         "leaves": [(leaf, fw.by_code.get(leaf)) for leaf in core.leaves],
         "rows": selectors.results_by_unit(questionnaire),
-        "is_admin": web_access.is_par_admin(request.user),
+        "is_admin": roles.is_par_admin(request.user),
         "cycle_frozen": questionnaire.cycle.state in (Cycle.State.APPROVED, Cycle.State.PUBLISHED),
     }
     return render(request, "surveys/results.html", context)
@@ -384,7 +384,7 @@ def unit_results(request: HttpRequest, questionnaire_id: int, unit_code: str) ->
         "results": [
             (fw.by_code.get(r.leaf_code), r) for r in selectors.leaf_results(questionnaire, unit)
         ],
-        "is_admin": web_access.is_par_admin(request.user),
+        "is_admin": roles.is_par_admin(request.user),
     }
     return render(request, "surveys/unit_results.html", context)
 

@@ -4,7 +4,7 @@ a reason; nothing is deleted (a unit that merged is closed, never removed)."""
 
 from django.contrib import admin
 
-from parindex.web.admin_base import AuditedAdmin
+from parindex.audit.admin_base import AuditedAdmin
 
 from .models import Succession, Unit
 

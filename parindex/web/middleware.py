@@ -9,12 +9,11 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from parindex.core.messages import reading_in
-
-from .access import LoginRequired
+from parindex.shared.login import LoginRequired
 
 
 class SignInRedirectMiddleware:
-    """Turns ``access.LoginRequired`` raised by a choke point into a redirect to the login page.
+    """Turns ``LoginRequired`` raised by a choke point into a redirect to the login page.
 
     Not Django 5.1's ``LoginRequiredMiddleware`` (which guards every view by default): pages
     here are public unless a choke point asks for a signed-in person."""

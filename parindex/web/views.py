@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from parindex.accounts import roles
 from parindex.appraisals.selectors import appraised_points
+from parindex.assessments import visibility
 from parindex.core import ParindexError
 from parindex.evidence.uploads import TextFileForm
 from parindex.frameworks.models import FrameworkVersion
@@ -22,16 +24,15 @@ from parindex.frameworks.selectors import core_framework
 from parindex.frameworks.services import framework_import
 from parindex.results import selectors as results
 from parindex.results.models import Basis
+from parindex.shared import charts
+from parindex.shared.language import lang
 from parindex.units.models import UnitType
-from parindex.web.language import lang
-
-from . import access, charts
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     cycles = (
-        access.visible_cycles(request.user)
+        visibility.visible_cycles(request.user)
         .annotate(unit_count=Count("units", distinct=True))
         .order_by("-year")
     )
@@ -41,13 +42,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = access.get_cycle_for_user(request, cycle_id)
+    cycle = visibility.get_cycle_for_user(request, cycle_id)
     fw = core_framework(cycle.framework_version)
     unit_type = request.GET.get("type") or None
     if unit_type not in UnitType.values:
         unit_type = None
-    previous = results.previous_cycle(cycle, access.visible_cycles(request.user))
-    allowed = access.ranking_bases_for(request.user, cycle)
+    previous = results.previous_cycle(cycle, visibility.visible_cycles(request.user))
+    allowed = visibility.ranking_bases_for(request.user, cycle)
     requested = request.GET.get("basis") if Basis.FINAL in allowed else Basis.SELF
     groups, bases, basis = results.ranking_on_basis(
         cycle, unit_type=unit_type, previous=previous, basis=requested
@@ -98,7 +99,7 @@ def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
-    result = access.get_unit_result_for_user(
+    result = visibility.get_unit_result_for_user(
         request, cycle_id, unit_code, basis=request.GET.get("basis")
     )
     cycle = result.cycle
@@ -106,7 +107,7 @@ def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
     area_nodes = [a for a in results.areas(fw) if a.code in result.nodes]
     # Before publication a unit's editor sees their own figures only, not the other units'
     # (a group mean of two units gives the other one's away).
-    show_means = cycle.is_published or access.sees_all_results(request.user)
+    show_means = cycle.is_published or roles.sees_all_results(request.user)
     means: list[Decimal | None] = [None] * len(area_nodes)
     if show_means:
         means = results.group_area_means(result, [a.code for a in area_nodes])
@@ -156,7 +157,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/frameworks.html",
-        {"versions": versions, "can_import": access.is_par_admin(request.user)},
+        {"versions": versions, "can_import": roles.is_par_admin(request.user)},
     )
 
 
@@ -187,7 +188,7 @@ class FrameworkImportForm(TextFileForm):
 
 @require_http_methods(["GET", "POST"])
 def framework_upload(request: HttpRequest) -> HttpResponse:
-    access.require_par_admin(request)
+    roles.require_par_admin(request)
     form = FrameworkImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from parindex.accounts import roles
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.audit.models import AuditEvent
 from parindex.audit.selectors import events_for
-from parindex.web import access
 
 from .accounts_fixtures import *  # noqa: F403 - fixtures
 from .accounts_fixtures import Province, pending_create
@@ -226,16 +226,16 @@ def test_add_and_remove_roles(province: Province, pending: User, par_admin, admi
 
 def test_roles_take_effect_at_once(province: Province, par_admin, admin_client) -> None:
     user = person("nguoi.xem", Role.VIEWER)
-    assert access.has_role(user, Role.VIEWER)
+    assert roles.has_role(user, Role.VIEWER)
     admin_client.post(
         f"/accounts/manage/{user.pk}/roles/add/",
         {"role": "unit_editor", "unit": province.unit_a.pk},
     )
     fresh = User.objects.get(pk=user.pk)
-    assert access.has_role(fresh, Role.UNIT_EDITOR, unit=province.unit_a)
-    assert not access.has_role(fresh, Role.UNIT_EDITOR, unit=province.unit_b)
-    assert access.own_unit_ids(fresh) == {province.unit_a.pk}
-    assert [r.role for r in access.roles_of(fresh)] == ["viewer", "unit_editor"]
+    assert roles.has_role(fresh, Role.UNIT_EDITOR, unit=province.unit_a)
+    assert not roles.has_role(fresh, Role.UNIT_EDITOR, unit=province.unit_b)
+    assert roles.own_unit_ids(fresh) == {province.unit_a.pk}
+    assert [r.role for r in roles.roles_of(fresh)] == ["viewer", "unit_editor"]
 
 
 def test_deactivate_and_reactivate(province, par_admin, admin_client) -> None:

@@ -17,10 +17,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from parindex.accounts.models import User
+from parindex.audit.admin_base import AuditedAdmin
 from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
 from parindex.units.models import Succession, Unit
-from parindex.web.admin_base import AuditedAdmin
 
 from .factories import World
 

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from parindex.accounts.models import User
 from parindex.appraisals.models import Decision
 from parindex.audit import presentation
+from parindex.audit.admin_base import AuditedAdmin
 from parindex.audit.models import AuditEvent
 from parindex.core.workflow import Action
 from parindex.cycles.models import Cycle
@@ -32,7 +33,6 @@ from parindex.national import services as national_services
 from parindex.plans import services as plan_services
 from parindex.plans.models import PlanTarget, Task
 from parindex.units.models import Unit
-from parindex.web.admin_base import AuditedAdmin
 
 from .english_fragments import assert_no_english, visible_text, word_pattern
 from .factories import World, browse

@@ -1,11 +1,11 @@
-"""The chart specs of parindex/web/charts.py, and the ranking chart as the page embeds it."""
+"""The chart specs of parindex/shared/charts.py, and the ranking chart as the page embeds it."""
 
 from __future__ import annotations
 
 import html as html_lib
 import re
 
-from parindex.web import charts
+from parindex.shared import charts
 
 from .factories import World
 

@@ -18,8 +18,8 @@ from parindex.core import UnitInfo, compute
 from parindex.core.report import to_csv, to_json
 from parindex.results.models import UnitResult
 from parindex.results.services import cycle_answers
-from parindex.web import charts
-from parindex.web.numbers import format_number, format_plain, format_signed, number_lang
+from parindex.shared import charts
+from parindex.shared.numbers import format_number, format_plain, format_signed, number_lang
 
 from . import appraisals_fixtures as afx
 from . import assessments_fixtures as sfx

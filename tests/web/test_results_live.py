@@ -31,8 +31,8 @@ from parindex.cycles.models import Cycle
 from parindex.results import services as results_services
 from parindex.results.models import Answer, Basis, UnitResult
 from parindex.results.services import cycle_compute, unit_results_refresh
+from parindex.shared.numbers import format_number
 from parindex.units.models import Unit, UnitType
-from parindex.web.numbers import format_number
 
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import AREA_2_LEAF, CHOICE_LEAF, DEDUCTION_LEAF, RATIO_LEAF, Appraisal

@@ -59,14 +59,14 @@ def request_from(remote: str | None, forwarded: str | None = None):  # type: ign
 def test_client_address(
     settings, count: int, remote: str | None, forwarded: str | None, expected: str | None
 ) -> None:
-    from parindex.web.clientip import client_address
+    from parindex.shared.clientip import client_address
 
     settings.PROXY_COUNT = count
     assert client_address(request_from(remote, forwarded)) == expected
 
 
 def test_client_address_is_what_login_throttling_uses(settings) -> None:
-    assert settings.AXES_CLIENT_IP_CALLABLE == "parindex.web.clientip.client_address"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "parindex.shared.clientip.client_address"
     assert settings.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
 
 

@@ -6,7 +6,7 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 
 from parindex.accounts.models import User
-from parindex.web.access import is_par_admin
+from parindex.accounts.roles import is_par_admin
 
 register = template.Library()
 

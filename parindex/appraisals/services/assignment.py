@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.roles import is_par_admin
 from parindex.appraisals.models import AppraiserAssignment
 from parindex.audit.services import audit_record
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.units.models import Unit
-from parindex.web.access import is_par_admin
 
 from .errors import AppraisalError, ConflictOfInterest
 

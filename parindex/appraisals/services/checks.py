@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import User
+from parindex.accounts.roles import own_unit_ids
 from parindex.appraisals.leaves import area_of
 from parindex.appraisals.models import AppraiserAssignment
 from parindex.assessments.models import Assessment
@@ -18,9 +19,8 @@ from parindex.assessments.services import AssessmentError, check_value, self_lea
 from parindex.core import Framework, Node, ValueRuleError
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
-from parindex.web.access import own_unit_ids
-from parindex.web.language import lang
-from parindex.web.numbers import format_plain
+from parindex.shared.language import lang
+from parindex.shared.numbers import format_plain
 
 from .errors import AppraisalError, ConflictOfInterest, NotYourArea, StageClosed
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.roles import is_par_admin
 from parindex.assessments.models import Assessment, Stage, StageWindow
 from parindex.assessments.services import par_admins
 from parindex.audit.services import audit_record, record_published_head
@@ -22,7 +23,6 @@ from parindex.notifications.services import notify
 from parindex.results.models import ResultSnapshot
 from parindex.results.services import inputs_sha256, snapshot_create, snapshot_supersede
 from parindex.units.models import Unit
-from parindex.web.access import is_par_admin
 
 from .errors import AppraisalError, StageClosed
 from .state import set_state

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import User
+from parindex.accounts.roles import is_par_admin, own_unit_ids
 from parindex.appraisals.leaves import declared_value, in_force, points_text
 from parindex.appraisals.models import (
     AppraisalComment,
@@ -35,7 +36,6 @@ from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.notifications.services import notify
 from parindex.results.services import unit_results_refresh
-from parindex.web.access import is_par_admin, own_unit_ids
 
 from .checks import appraiser_leaf, assigned_areas, checked_figure, lock_assessment, open_or_refuse
 from .decisions import untouched_leaves

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import User
+from parindex.accounts.roles import is_par_admin
 from parindex.assessments.models import Assessment
 from parindex.assessments.services import unit_people
 from parindex.audit.services import audit_record
 from parindex.cycles.models import Cycle
 from parindex.notifications.services import notify
-from parindex.web.access import is_par_admin
 
 from .errors import AppraisalError
 

@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.accounts.roles import own_unit_ids
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import AssignmentForm, ReasonForm
 from parindex.appraisals.models import AppraiserAssignment
 from parindex.core.workflow import State
 from parindex.frameworks.selectors import core_framework
+from parindex.shared.language import lang
 from parindex.units.models import Unit
-from parindex.web.access import own_unit_ids
-from parindex.web.language import lang
 
 from .common import next_or, unit_url
 

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.accounts.roles import own_unit_ids
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import (
     NUMBER_LENGTH,
@@ -32,8 +33,7 @@ from parindex.assessments.templatetags.assessments import typed
 from parindex.core.numbers import format_decimal
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
-from parindex.web.access import own_unit_ids
-from parindex.web.language import lang
+from parindex.shared.language import lang
 
 from .common import form_problems, next_or, refusal_status
 

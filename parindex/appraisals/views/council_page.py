@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.accounts.roles import is_par_admin
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import PublishForm, ReopenForm
 from parindex.assessments.models import Assessment
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
+from parindex.shared.language import lang
 from parindex.units.models import Unit
-from parindex.web.access import is_par_admin
-from parindex.web.language import lang
 
 from .common import refusal_status
 

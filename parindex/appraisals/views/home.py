@@ -6,11 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from parindex.accounts.roles import own_unit_ids
 from parindex.appraisals import access, selectors
 from parindex.assessments.models import Assessment
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
-from parindex.web.access import LoginRequired, own_unit_ids
+from parindex.shared.login import LoginRequired
 
 
 @require_GET

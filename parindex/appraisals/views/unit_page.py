@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.accounts.roles import is_par_admin, own_unit_ids
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import ReasonForm, ReplyForm
 from parindex.appraisals.models import ReplyEvidence
@@ -23,8 +24,7 @@ from parindex.core.workflow import State
 from parindex.evidence import services as evidence_services
 from parindex.evidence.models import Evidence
 from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
-from parindex.web.access import is_par_admin, own_unit_ids
-from parindex.web.language import lang
+from parindex.shared.language import lang
 
 from .common import form_problems, refusal_status, unit_url
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from parindex.accounts.roles import is_par_admin
 from parindex.audit.selectors import published_head as head_of
-from parindex.web.access import is_par_admin
 
 register = template.Library()
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
+from parindex.accounts import roles
 from parindex.core import Node
-from parindex.web import access as web_access
 
 from .. import access, selectors
 
@@ -16,7 +16,7 @@ register = template.Library()
 
 @register.filter
 def is_survey_admin(user: Any) -> bool:
-    return web_access.is_par_admin(user)
+    return roles.is_par_admin(user)
 
 
 @register.simple_tag(takes_context=True)

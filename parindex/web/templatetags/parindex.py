@@ -1,6 +1,6 @@
 """Small display filters: bilingual text, fixed decimals, signed changes.
 
-Numbers are shown in the active language's format (``parindex.web.numbers``): Vietnamese
+Numbers are shown in the active language's format (``parindex.shared.numbers``): Vietnamese
 ``1.234,56``, English ``1,234.56``. ``as_input`` keeps the plain dot for form inputs.
 """
 
@@ -14,7 +14,7 @@ from django import template
 
 from parindex.core import Band, Text
 from parindex.core.numbers import format_decimal
-from parindex.web.numbers import DASH, format_number, format_plain, format_signed
+from parindex.shared.numbers import DASH, format_number, format_plain, format_signed
 
 register = template.Library()
 

@@ -1,12 +1,14 @@
-"""The access choke points: every view reaches cycles, results and units through these.
+"""The access choke points of cycles and results: every view reaches a cycle's ranking or a
+unit's scorecard through these.
 
 Rules (checked on the server, per request):
-- anyone may read published cycles, their rankings and scorecards, and the frameworks;
-- province-wide roles (PAR administrator, council, viewer, appraiser) and superusers may read
-  every cycle's results, published or not;
+- anyone may read published cycles, their rankings and scorecards;
+- province-wide roles (``parindex.accounts.roles.sees_all_results``) may read every cycle's
+  results, published or not;
 - a unit's editor or head may read their own unit's scorecard in any cycle, and nobody else's
   until the cycle is published;
-- managing frameworks needs the PAR administrator role.
+- a unit's own people do not see the final basis while the unit is in appraisal, which is why
+  these rules live with the assessments and not with the results.
 """
 
 from __future__ import annotations
@@ -15,67 +17,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.models import User
+from parindex.accounts.roles import own_unit_ids, sees_all_results
 from parindex.assessments.models import Assessment
 from parindex.core.workflow import State as WorkflowState
 from parindex.cycles.models import Cycle
 from parindex.results.models import Basis, UnitResult
-from parindex.units.models import Unit
-
-PROVINCE_WIDE = (Role.PAR_ADMIN, Role.COUNCIL, Role.VIEWER, Role.APPRAISER)
-UNIT_ROLES = (Role.UNIT_EDITOR, Role.UNIT_HEAD)
-
-
-class LoginRequired(Exception):
-    """The page exists for signed-in people only; the view layer redirects to the login page."""
-
-
-def _roles(user: User | AnonymousUser) -> list[RoleAssignment]:
-    if not user.is_authenticated:
-        return []
-    cached: list[RoleAssignment] | None = getattr(user, "_parindex_roles", None)
-    if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("unit"))
-        user._parindex_roles = cached  # type: ignore[union-attr]
-    return cached
-
-
-def is_par_admin(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or any(r.role == Role.PAR_ADMIN for r in _roles(user))
-    )
-
-
-def sees_all_results(user: User | AnonymousUser) -> bool:
-    """Province-wide readers see results of cycles that are not yet published."""
-    return user.is_authenticated and (
-        user.is_superuser or any(r.role in PROVINCE_WIDE for r in _roles(user))
-    )
-
-
-def own_unit_ids(user: User | AnonymousUser) -> set[int]:
-    return {r.unit_id for r in _roles(user) if r.role in UNIT_ROLES and r.unit_id is not None}
-
-
-def roles_of(user: User | AnonymousUser) -> list[RoleAssignment]:
-    """The user's role assignments (with their units) in the order given, read once per request."""
-    return sorted(_roles(user), key=lambda r: r.pk)
-
-
-def has_role(
-    user: User | AnonymousUser, role: str, unit: Unit | int | None = None, area: str | None = None
-) -> bool:
-    """Whether the user holds ``role``, for ``unit`` (a unit or its id) and/or ``area`` (an area
-    code) when given. Superusers count as PAR administrators and nothing else."""
-    if role == Role.PAR_ADMIN and unit is None and area is None and is_par_admin(user):
-        return True
-    unit_id = unit.pk if isinstance(unit, Unit) else unit
-    return any(
-        r.role == role
-        and (unit_id is None or r.unit_id == unit_id)
-        and (area is None or r.area == area)
-        for r in _roles(user)
-    )
+from parindex.shared.login import LoginRequired
 
 
 def visible_cycles(user: User | AnonymousUser):  # type: ignore[no-untyped-def]
@@ -166,10 +114,3 @@ def get_unit_result_for_user(
     if basis in by_basis:
         return by_basis[basis]
     return by_basis.get(Basis.FINAL) or by_basis[Basis.SELF]
-
-
-def require_par_admin(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    if not is_par_admin(request.user):
-        raise PermissionDenied

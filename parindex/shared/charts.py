@@ -16,7 +16,7 @@ from typing import Any
 import vl_convert
 from django.core.cache import cache
 
-from parindex.web.numbers import d3_locale, number_lang
+from parindex.shared.numbers import d3_locale, number_lang
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "Noto Sans, DejaVu Sans, Arial, sans-serif"
