@@ -102,6 +102,9 @@ class UnitResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "unit", "basis"], name="unique_unit_result")
         ]
+        # One group's rows, read to rank the group again after a save: without it the read
+        # scans the whole cycle.
+        indexes = [models.Index(fields=["cycle", "group"], name="unit_result_group")]
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.cycle.year} ({self.basis}): {self.index}"

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from parindex.core import CycleResult, Scorer, UnitInfo, compute
@@ -165,17 +164,18 @@ def unit_results_refresh(*, cycle: Cycle, unit: Unit) -> None:
     The unit is computed by the core alone (``recompute_unit``: the same ``compute``, over that
     one unit) and its group ranked again from the indices stored for the other members; one
     update writes the unit's row, one more the rank and position of the members that moved. The
-    work and the number of queries do not depend on the number of units in the cycle. A basis
-    on which the unit has no stored row, or a row in another group (the register changed), is
+    work and the number of queries do not depend on the number of units in the cycle (the
+    group's rows are read through the ``(cycle, group)`` index). A basis on which the unit has
+    no row in its group (nothing stored yet, or the register moved it to another group) is
     computed whole with :func:`cycle_compute` instead. The group's rows are locked while they
     are ranked, so two units of a group saved at once do not rank from each other's old
     index."""
     group = unit.group or ""
     stored = list(
         UnitResult.objects.select_for_update(of=("self",))
-        .filter(Q(group=group) | Q(unit=unit), cycle=cycle)
+        .filter(cycle=cycle, group=group)
         .order_by("pk")
-        .values_list("pk", "unit_id", "unit__code", "basis", "group", "index", "rank", "position")
+        .values_list("pk", "unit_id", "unit__code", "basis", "index", "rank", "position")
     )
     declared = dict(Answer.objects.filter(cycle=cycle, unit=unit).values_list("leaf_code", "value"))
     appraised = list(
@@ -188,9 +188,9 @@ def unit_results_refresh(*, cycle: Cycle, unit: Unit) -> None:
     scorer = Scorer(fw)
     now = timezone.now()
     for basis in (Basis.SELF, Basis.FINAL):
-        rows = [row for row in stored if row[3] == basis]
-        own = next((row for row in rows if row[1] == unit.pk), None)
-        if own is None or own[4] != group:
+        members = [row for row in stored if row[3] == basis]
+        if not any(row[1] == unit.pk for row in members):
+            # No row of the unit in its group: nothing stored yet, or the register moved it.
             _cycle_compute(cycle=cycle, basis=basis, progress=None)
             continue
         answers: dict[str, str] = dict(declared)
@@ -201,12 +201,11 @@ def unit_results_refresh(*, cycle: Cycle, unit: Unit) -> None:
                     answers[leaf_code] = value
                 else:
                     overrides[leaf_code] = points
-        members = [row for row in rows if row[4] == group]
         again = recompute_unit(
             fw,
             info,
             answers,
-            {row[2]: row[5] for row in members if row[1] != unit.pk},
+            {row[2]: row[4] for row in members if row[1] != unit.pk},
             scorer=scorer,
             overrides=overrides,
             override_label=APPRAISED_LABEL,
@@ -216,9 +215,9 @@ def unit_results_refresh(*, cycle: Cycle, unit: Unit) -> None:
         by_code = {row[2]: row for row in members}
         moved = []
         for (code, rank), position in zip(
-            again.group, sorted(row[7] for row in members), strict=True
+            again.group, sorted(row[6] for row in members), strict=True
         ):
-            pk, _unit_id, _code, _basis, _group, _index, old_rank, old_position = by_code[code]
+            pk, _unit_id, _code, _basis, _index, old_rank, old_position = by_code[code]
             if code == unit.code:
                 UnitResult.objects.filter(pk=pk).update(
                     position=position, computed_at=now, **_stored_fields(again.unit, fw.places)
