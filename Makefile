@@ -69,6 +69,7 @@ lint: install
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/bench_compute.py
 	$(BIN)/python bench/bench_survey.py
+	$(BIN)/python bench/bench_live_totals.py
 
 # Recompile translations after editing parindex/locale/*/LC_MESSAGES/django.po.
 messages: install

@@ -77,8 +77,9 @@ class AppraisedValue(models.Model):
 
 class UnitResult(models.Model):
     """A unit's computed result in a cycle on one basis. Written only by
-    ``results.services.cycle_compute``, which takes every figure from the core; never edited by
-    hand."""
+    ``results.services.cycle_compute`` (the whole cycle) and ``unit_results_refresh`` (one unit
+    and its group's ranks, after a save), which take every figure from the core; never edited
+    by hand."""
 
     cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="results")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="results")
