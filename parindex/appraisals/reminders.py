@@ -17,14 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.assessments.models import (
-    Assessment,
-    Stage,
-    StageExtension,
-    StageWindow,
-    effective_close,
-)
+from parindex.assessments.models import Assessment, Stage, StageExtension, StageWindow
 from parindex.assessments.services import unit_people
+from parindex.assessments.stages import effective_close
 from parindex.core.workflow import State
 from parindex.frameworks.selectors import core_framework
 from parindex.notifications.reminders import Reminder

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -132,13 +130,3 @@ class AnswerEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.leaf_code} ← {self.evidence_id}"
-
-
-def effective_close(
-    window: StageWindow | None, extensions: list[StageExtension]
-) -> datetime.datetime | None:
-    """The closing time in force for one unit: its latest extension, else the stage's."""
-    latest = max((e.closes_at for e in extensions), default=None)
-    if window is None:
-        return latest
-    return max(window.closes_at, latest) if latest else window.closes_at

@@ -18,8 +18,9 @@ from parindex.frameworks.selectors import core_framework
 from parindex.notifications.reminders import Reminder
 from parindex.results.models import Answer
 
-from .models import Assessment, Stage, StageExtension, StageWindow, effective_close
+from .models import Assessment, Stage, StageExtension, StageWindow
 from .services import assessment_url, missing_evidence, unit_people
+from .stages import effective_close
 
 DAYS_BEFORE = (7, 3, 1, 0)
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from parindex.core import (
@@ -28,8 +27,9 @@ from parindex.evidence.models import Evidence
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer, Basis, UnitResult
 
-from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow, effective_close
+from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow
 from .services import evidence_required
+from .stages import effective_close
 
 
 @dataclass
@@ -323,41 +323,6 @@ def unit_library(assessment: Assessment) -> QuerySet[Evidence]:
 
 
 # -- the calendar ------------------------------------------------------------------------------
-
-
-@dataclass
-class Deadline:
-    stage: str
-    opens_at: datetime.datetime | None
-    closes_at: datetime.datetime | None
-    extended: bool
-
-    def remaining(self, now: datetime.datetime | None = None) -> int | None:
-        """Whole seconds until the close (0 once closed), None without a calendar."""
-        if self.closes_at is None:
-            return None
-        now = now or timezone.now()
-        return max(0, int((self.closes_at - now).total_seconds()))
-
-    def is_open(self, now: datetime.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return (
-            self.closes_at is not None
-            and (self.opens_at is None or self.opens_at <= now)
-            and now < self.closes_at
-        )
-
-    @property
-    def not_yet_open(self) -> bool:
-        return self.opens_at is not None and timezone.now() < self.opens_at
-
-
-def deadline(assessment: Assessment, stage: str = Stage.SELF_ASSESSMENT) -> Deadline:
-    window = StageWindow.objects.filter(cycle_id=assessment.cycle_id, stage=stage).first()
-    extensions = list(StageExtension.objects.filter(assessment=assessment, stage=stage))
-    closes = effective_close(window, extensions)
-    extended = bool(extensions) and (window is None or closes != window.closes_at)
-    return Deadline(stage, window.opens_at if window else None, closes, extended)
 
 
 def cycle_windows(cycle: Cycle) -> dict[str, StageWindow]:

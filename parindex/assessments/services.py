@@ -33,8 +33,9 @@ from parindex.results.models import Answer
 from parindex.results.services import unit_results_refresh
 
 from .access import unit_roles
-from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow, effective_close
+from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow
 from .refusals import NEEDS_REASON, NEEDS_ROLE, NOT_POSSIBLE, workflow_refusal
+from .stages import deadline, stage_is_open
 
 if TYPE_CHECKING:
     from parindex.evidence.models import Evidence
@@ -85,29 +86,6 @@ STAGE_ORDER = [s.value for s in Stage]
 # -- the calendar ------------------------------------------------------------------------------
 
 
-def stage_close(assessment: Assessment, stage: str) -> datetime.datetime | None:
-    """When ``stage`` closes for this unit: the cycle's window or the unit's latest extension."""
-    window = StageWindow.objects.filter(cycle_id=assessment.cycle_id, stage=stage).first()
-    extensions = list(StageExtension.objects.filter(assessment=assessment, stage=stage))
-    return effective_close(window, extensions)
-
-
-def stage_is_open(assessment: Assessment, stage: str, now: datetime.datetime | None = None) -> bool:
-    """Is ``stage`` open for this unit at ``now`` (the time the request arrived)?
-
-    Open from the window's ``opens_at`` until the later of its ``closes_at`` and the unit's
-    extensions; a stage without a window is closed (an extension alone opens it from now).
-    """
-    now = now or timezone.now()
-    window = StageWindow.objects.filter(cycle_id=assessment.cycle_id, stage=stage).first()
-    extensions = list(StageExtension.objects.filter(assessment=assessment, stage=stage))
-    closes = effective_close(window, extensions)
-    if closes is None:
-        return False
-    opens = window.opens_at if window is not None else None
-    return (opens is None or opens <= now) and now < closes
-
-
 def ensure_editable(assessment: Assessment, now: datetime.datetime | None = None) -> None:
     """Raise unless the unit may change the assessment now: state editable, stage open."""
     now = now or timezone.now()
@@ -123,8 +101,13 @@ def ensure_editable(assessment: Assessment, now: datetime.datetime | None = None
         )
 
 
-def _lock(assessment: Assessment) -> Assessment:
-    """The assessment row, locked until the transaction ends (serialises the unit's writes)."""
+def lock_assessment(assessment: Assessment) -> Assessment:
+    """The assessment row, locked until the transaction ends: it serialises the writes of the
+    unit's self-assessment and of its appraisal.
+
+    Only the assessment's row is locked: on PostgreSQL a plain FOR UPDATE also locks every
+    joined row (the cycle among them), which would serialise all writes of a cycle and could
+    deadlock with the council's lock on the cycle."""
     return (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("cycle", "cycle__framework_version", "unit")
@@ -249,8 +232,8 @@ def stage_extend(
         raise AssessmentError(_("Unknown stage “%(stage)s”.") % {"stage": stage})
     if closes_at <= timezone.now():
         raise AssessmentError(_("The new closing time must be in the future."))
-    assessment = _lock(assessment)
-    before = stage_close(assessment, stage)
+    assessment = lock_assessment(assessment)
+    before = deadline(assessment, stage).closes_at
     extension = StageExtension.objects.create(
         assessment=assessment, stage=stage, closes_at=closes_at, reason=reason, created_by=actor
     )
@@ -417,7 +400,7 @@ def answer_save(
     the other person's answer). Saving the value already stored is a no-op.
     """
     now = now or timezone.now()
-    locked = _lock(assessment)
+    locked = lock_assessment(assessment)
     ensure_editable(locked, now)
     fw = core_framework(locked.cycle.framework_version)
     leaf = self_leaf(fw, locked.unit.type, leaf_code)
@@ -503,7 +486,7 @@ def answers_import(
     changed row is applied, each with its audit event.
     """
     now = now or timezone.now()
-    locked = _lock(assessment)
+    locked = lock_assessment(assessment)
     ensure_editable(locked, now)
     fw = core_framework(locked.cycle.framework_version)
     # Web saves lock the assessment row too, so nothing can slip in between this check and the
@@ -621,7 +604,7 @@ def answer_evidence_link(
     *, assessment: Assessment, leaf_code: str, evidence: Evidence, actor: User
 ) -> AnswerEvidence:
     """Link one of the unit's evidence documents to a leaf (linking twice is a no-op)."""
-    locked = _lock(assessment)
+    locked = lock_assessment(assessment)
     ensure_editable(locked, timezone.now())
     fw = core_framework(locked.cycle.framework_version)
     leaf = self_leaf(fw, locked.unit.type, leaf_code)
@@ -646,7 +629,7 @@ def answer_evidence_link(
 @transaction.atomic
 def answer_evidence_unlink(*, link: AnswerEvidence, actor: User) -> None:
     """Remove an evidence link from a leaf (the document stays in the unit's library)."""
-    locked = _lock(link.assessment)
+    locked = lock_assessment(link.assessment)
     ensure_editable(locked, timezone.now())
     link = AnswerEvidence.objects.select_related("evidence").get(pk=link.pk)
     audit_record(
@@ -733,7 +716,7 @@ def assessment_submit(
     request gets :class:`AlreadySubmitted`. Refused while required evidence is missing.
     """
     now = now or timezone.now()
-    locked = _lock(assessment)
+    locked = lock_assessment(assessment)
     if locked.state == State.SUBMITTED:
         raise AlreadySubmitted(
             _("The self-assessment was already submitted on %(when)s.")
@@ -801,7 +784,7 @@ def assessment_reopen(
 ) -> Assessment:
     """The administrator reopens one unit's submitted self-assessment (back to draft), with a
     reason; with ``closes_at``, the unit's self-assessment window is extended too."""
-    locked = _lock(assessment)
+    locked = lock_assessment(assessment)
     target = _workflow_target(
         locked,
         Action.REOPEN_SELF,

@@ -34,7 +34,7 @@ from parindex.frameworks.selectors import core_framework
 from parindex.shared.language import lang
 from parindex.shared.login import LoginRequired
 
-from . import access, excel, selectors, services
+from . import access, excel, selectors, services, stages
 from .forms import (
     CalendarForm,
     ExcelUploadForm,
@@ -55,7 +55,7 @@ def _page_url(assessment: Assessment, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _editable(request: HttpRequest, assessment: Assessment, dl: selectors.Deadline) -> bool:
+def _editable(request: HttpRequest, assessment: Assessment, dl: stages.Deadline) -> bool:
     return (
         access.can_write(request.user, assessment)
         and assessment.state in EDITABLE_BY_UNIT
@@ -73,7 +73,7 @@ def _context(
 ) -> dict[str, Any]:
     page = page or selectors.assessment_page(assessment, lang())
     _decorate(page.rows)
-    dl = selectors.deadline(assessment)
+    dl = stages.deadline(assessment)
     editable = _editable(request, assessment, dl)
     return {
         "assessment": assessment,

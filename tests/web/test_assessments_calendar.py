@@ -32,8 +32,8 @@ from parindex.assessments.services import (
     cycle_open,
     missing_evidence,
     stage_extend,
-    stage_is_open,
 )
+from parindex.assessments.stages import stage_is_open
 from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence

@@ -27,7 +27,6 @@ from .council import (
     cycle_approve,
     cycle_publish,
     cycle_reopen,
-    cycle_stage_open,
     not_ready_for_council,
     publication_open,
 )
@@ -79,7 +78,6 @@ __all__ = [
     "cycle_approve",
     "cycle_publish",
     "cycle_reopen",
-    "cycle_stage_open",
     "in_force",
     "leaf_appraise",
     "leaf_settle",

@@ -15,7 +15,13 @@ from parindex.accounts.roles import own_unit_ids
 from parindex.appraisals.leaves import area_of
 from parindex.appraisals.models import AppraiserAssignment
 from parindex.assessments.models import Assessment
-from parindex.assessments.services import AssessmentError, check_value, self_leaf, stage_is_open
+from parindex.assessments.services import (
+    AssessmentError,
+    check_value,
+    lock_assessment,
+    self_leaf,
+)
+from parindex.assessments.stages import stage_is_open
 from parindex.core import Framework, Node, ValueRuleError
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
@@ -65,17 +71,6 @@ def checked_figure(
         raise AppraisalError(
             _("Value not accepted: %(reason)s") % {"reason": exc.text(lang())}
         ) from None
-
-
-def lock_assessment(assessment: Assessment) -> Assessment:
-    # Lock the assessment row only: on PostgreSQL a plain FOR UPDATE also locks every joined row
-    # (the cycle among them), which would serialise all appraisal writes of a cycle and could
-    # deadlock with the council's lock on the cycle.
-    return (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("cycle", "cycle__framework_version", "unit")
-        .get(pk=assessment.pk)
-    )
 
 
 def open_or_refuse(

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.accounts.roles import is_par_admin
-from parindex.assessments.models import Assessment, Stage, StageWindow
+from parindex.assessments.models import Assessment, Stage
 from parindex.assessments.services import par_admins
+from parindex.assessments.stages import deadline, stage_is_open
 from parindex.audit.services import audit_record, record_published_head
 from parindex.core.workflow import Action, State
 from parindex.cycles.models import Cycle
@@ -28,19 +29,12 @@ from .errors import AppraisalError, StageClosed
 from .state import set_state
 
 
-def cycle_stage_open(cycle: Cycle, stage: str, now: datetime.datetime | None = None) -> bool:
-    now = now or timezone.now()
-    window = StageWindow.objects.filter(cycle=cycle, stage=stage).first()
-    return window is not None and window.opens_at <= now < window.closes_at
-
-
 def publication_open(cycle: Cycle, now: datetime.datetime | None = None) -> bool:
     """Is the cycle's publication stage open at ``now``? A cycle whose calendar has no
     publication stage (a cycle without a calendar, e.g. one entered after the fact) may be
     published at any time, as before the calendar covered publication."""
-    now = now or timezone.now()
-    window = StageWindow.objects.filter(cycle=cycle, stage=Stage.PUBLICATION).first()
-    return window is None or window.opens_at <= now < window.closes_at
+    publication = deadline(cycle, Stage.PUBLICATION)
+    return publication.window is None or publication.is_open(now)
 
 
 def _lock_cycle(cycle: Cycle) -> Cycle:
@@ -118,7 +112,7 @@ def cycle_approve(
         raise AppraisalError(_("Only a council member approves the results."))
     if locked.state in (Cycle.State.APPROVED, Cycle.State.PUBLISHED):
         raise AppraisalError(_("The results of this cycle are already approved."))
-    if not cycle_stage_open(locked, Stage.COUNCIL, now):
+    if not stage_is_open(locked, Stage.COUNCIL, now):
         raise StageClosed(_("The council period is not open: nothing was approved."))
     waiting = not_ready_for_council(locked)
     if waiting:

@@ -17,6 +17,7 @@ from parindex.accounts.models import User
 from parindex.appraisals.leaves import appraisable, area_of, declared_value, points_text
 from parindex.appraisals.models import Decision, LeafAppraisal
 from parindex.assessments.models import Assessment, Stage
+from parindex.assessments.services import lock_assessment
 from parindex.audit.services import audit_record
 from parindex.core import Framework, Node
 from parindex.core.workflow import Action, State
@@ -28,7 +29,6 @@ from .checks import (
     check_appraiser,
     checked_figure,
     leaf_for,
-    lock_assessment,
     open_or_refuse,
 )
 from .errors import AppraisalConflict, AppraisalError

@@ -29,7 +29,7 @@ from parindex.appraisals.models import (
 )
 from parindex.assessments.models import Assessment, Stage
 from parindex.assessments.refusals import NEEDS_ROLE, NOT_POSSIBLE
-from parindex.assessments.services import par_admins
+from parindex.assessments.services import lock_assessment, par_admins
 from parindex.audit.services import audit_record
 from parindex.core.workflow import Action, State
 from parindex.cycles.models import Cycle
@@ -37,7 +37,7 @@ from parindex.evidence.models import Evidence
 from parindex.notifications.services import notify
 from parindex.results.services import unit_results_refresh
 
-from .checks import appraiser_leaf, assigned_areas, checked_figure, lock_assessment, open_or_refuse
+from .checks import appraiser_leaf, assigned_areas, checked_figure, open_or_refuse
 from .decisions import untouched_leaves
 from .errors import AppraisalConflict, AppraisalError
 from .people import tell_unit, unit_page_url

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from parindex.accounts.roles import is_par_admin
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import PublishForm, ReopenForm
-from parindex.assessments.models import Assessment
+from parindex.assessments.models import Assessment, Stage
+from parindex.assessments.stages import stage_is_open
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.shared.language import lang
@@ -36,7 +37,7 @@ def _council_context(request: HttpRequest, cycle: Cycle, **extra: Any) -> dict[s
         "council": data,
         "is_council": access.is_council(request.user),
         "can_publish": access.is_council(request.user) or is_par_admin(request.user),
-        "council_open": services.cycle_stage_open(cycle, "council"),
+        "council_open": stage_is_open(cycle, Stage.COUNCIL),
         "publication_open": services.publication_open(cycle),
         "reopen_form": ReopenForm(units=approved_units),
         "publish_form": PublishForm(),
