@@ -9,8 +9,8 @@ from .models import Notification, ReminderSent
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "recipient", "verb", "message", "read_at")
-    list_filter = ("verb",)
+    list_display = ("created_at", "recipient", "verb", "message", "read_at", "email_state")
+    list_filter = ("verb", "email_state")
     search_fields = ("recipient__username", "message")
     list_select_related = ("recipient",)
     raw_id_fields = ("recipient",)

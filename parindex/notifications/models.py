@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """A message for one person, shown under the bell until they mark it read."""
+    """A message for one person, shown under the bell until they mark it read, and e-mailed to
+    them when ``notify`` was asked to and they have an address.
+
+    The e-mail goes out once the writing transaction commits; a failure leaves it ``PENDING``
+    with the error, and ``send_reminders`` tries it again each day until it is sent or has
+    failed ``EMAIL_MAX_ATTEMPTS`` times (then ``FAILED``)."""
+
+    class EmailState(models.TextChoices):
+        NONE = "", _("no e-mail")
+        PENDING = "pending", _("e-mail waiting")
+        SENT = "sent", _("e-mail sent")
+        FAILED = "failed", _("e-mail given up")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -22,6 +33,12 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_state = models.CharField(
+        _("e-mail state"), max_length=8, choices=EmailState.choices, blank=True, default=""
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_error = models.TextField(_("e-mail error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -30,6 +47,12 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["recipient", "-created_at"], name="notification_recent_idx"),
+            # The e-mails still to send: a handful among every notification ever written.
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_due_idx",
+                condition=models.Q(email_state="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

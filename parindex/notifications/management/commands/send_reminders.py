@@ -14,6 +14,9 @@ Apps register their sources in ``AppConfig.ready()``::
 
 ``--date YYYY-MM-DD`` runs for another day (e.g. to catch up after an outage); ``--dry-run``
 lists what would be sent without sending.
+
+First, the e-mails of earlier notifications that could not be sent (mail server down) are tried
+again, each at most ``EMAIL_MAX_ATTEMPTS`` times in all (``notifications.services``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from django.utils import timezone, translation
 
 from parindex.notifications import reminders
 from parindex.notifications.models import ReminderSent
-from parindex.notifications.services import notify
+from parindex.notifications.services import email_retry, email_retry_due, notify
 
 
 def reminder_key(source: str, verb: str, url: str, recipient_id: int) -> str:
@@ -53,6 +56,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today: datetime.date = options["date"] or timezone.localdate()
         dry_run: bool = options["dry_run"]
+        if dry_run:
+            waiting = email_retry_due()
+            for notification in waiting:
+                self.stdout.write(f"  {notification.recipient}: e-mail again: {notification}")
+            self.stdout.write(f"would send {len(waiting)} waiting e-mail(s) again")
+        else:
+            resent, still_failing = email_retry()
+            if resent or still_failing:
+                self.stdout.write(
+                    f"sent {resent} waiting e-mail(s) again, {still_failing} failed again"
+                )
         sent = skipped = 0
         failures: list[str] = []
         for source in reminders.registered():
