@@ -125,32 +125,49 @@ def regroup_by_type(cycle: Cycle) -> None:
     cycle_compute(cycle=cycle, basis=Basis.FINAL)
 
 
-def decisions(cycle: Cycle, leaf_code: str) -> tuple[float, int]:
-    """Median seconds of RUNS decisions' recomputations (each on another district, the
-    appraised points of ``leaf_code`` set to 0 or back to its maximum), and the size of the
-    decided units' group."""
-    cycle = Cycle.objects.select_related("framework_version").get(pk=cycle.pk)
-    fw = core_framework(cycle.framework_version)
-    top = fw.by_code[leaf_code].max
+def position_of(cycle: Cycle, unit: Unit) -> int:
+    return UnitResult.objects.get(cycle=cycle, unit=unit, basis=Basis.FINAL).position
+
+
+def decisions(cycles: dict[int, Cycle], leaf_code: str) -> dict[int, tuple[float, int, float]]:
+    """Per cycle: the median seconds of RUNS decisions' recomputations, each on another
+    district (the appraised points of ``leaf_code`` set to 0 or to its maximum), the size of
+    the decided units' group, and the median number of places the decided unit moved in it.
+    The cycles take turns, so that whatever else the machine does weighs on all alike."""
+    top = core_framework(next(iter(cycles.values())).framework_version).by_code[leaf_code].max
     assert top is not None
-    districts = list(cycle.units.filter(type="district").order_by("code")[: RUNS * 7 : 7])
-    times = []
-    for run, unit in enumerate(districts):
-        with transaction.atomic():
-            # The decision itself (the figure in force), as the appraisal services write it.
-            appraised_value_set(
-                cycle=cycle,
-                unit_id=unit.pk,
-                leaf_code=leaf_code,
-                points=Decimal(0) if run % 2 == 0 else top,
-            )
-            started = time.perf_counter()
-            unit_results_refresh(cycle=cycle, unit=unit)
-        times.append(time.perf_counter() - started)
-    group = UnitResult.objects.filter(
-        cycle=cycle, basis=Basis.FINAL, group=districts[0].group
-    ).count()
-    return statistics.median(times), group
+    districts = {
+        n: list(cycle.units.filter(type="district").order_by("code")[: RUNS * 7 : 7])
+        for n, cycle in cycles.items()
+    }
+    times: dict[int, list[float]] = {n: [] for n in cycles}
+    moves: dict[int, list[int]] = {n: [] for n in cycles}
+    for run in range(RUNS):
+        for n, cycle in cycles.items():
+            unit = districts[n][run]
+            before = position_of(cycle, unit)
+            with transaction.atomic():
+                # The decision itself (the figure in force), as the appraisal services write it.
+                appraised_value_set(
+                    cycle=cycle,
+                    unit_id=unit.pk,
+                    leaf_code=leaf_code,
+                    points=Decimal(0) if run % 2 == 0 else top,
+                )
+                started = time.perf_counter()
+                unit_results_refresh(cycle=cycle, unit=unit)
+            times[n].append(time.perf_counter() - started)
+            moves[n].append(abs(position_of(cycle, unit) - before))
+    return {
+        n: (
+            statistics.median(times[n]),
+            UnitResult.objects.filter(
+                cycle=cycle, basis=Basis.FINAL, group=districts[n][0].group
+            ).count(),
+            statistics.median(moves[n]),
+        )
+        for n, cycle in cycles.items()
+    }
 
 
 def ms(seconds: float) -> str:
@@ -161,34 +178,44 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     version = framework_import(text=framework_text(), source_name="bench-100.yaml")
     leaf = core_framework(version).leaves[0].code
-    print(
-        f"parindex live totals: one decision's recomputation ({connection.vendor}; "
-        f"median of {RUNS} refreshes, each on another unit, both bases, group ranked again)"
-    )
-    figures: dict[int, tuple[float, int, float, int, float]] = {}
+    cycles: dict[int, Cycle] = {}
+    whole: dict[int, float] = {}
     for n_units in SIZES:
-        started = time.perf_counter()
         cycle = cycle_build(version, n_units)
-        built = time.perf_counter() - started
+        cycles[n_units] = Cycle.objects.select_related("framework_version").get(pk=cycle.pk)
         started = time.perf_counter()
         with transaction.atomic():
             cycle_compute(cycle=cycle, basis=Basis.FINAL)
-        whole = time.perf_counter() - started
-        small_groups, small_size = decisions(cycle, leaf)
+        whole[n_units] = time.perf_counter() - started
+    print(
+        f"parindex live totals: one decision's recomputation ({connection.vendor}; median of "
+        f"{RUNS} refreshes, each on another unit: both bases, its group ranked again, the rows "
+        "written and committed)"
+    )
+    layouts = [("province-sized groups", decisions(cycles, leaf))]
+    for cycle in cycles.values():
         regroup_by_type(cycle)
-        large_groups, large_size = decisions(cycle, leaf)
-        figures[n_units] = (small_groups, small_size, large_groups, large_size, whole)
+    layouts.append(("one group per type", decisions(cycles, leaf)))
+    for label, figures in layouts:
+        print(f"  {label}:")
+        for n_units, (median, group, moved) in figures.items():
+            print(
+                f"    {n_units:>6,} units: {ms(median):>9}   (group of {group:,}; "
+                f"the unit moved {moved:g} places)"
+            )
+    for n_units, seconds in whole.items():
         print(
-            f"  {n_units:>6,} units: {ms(small_groups):>9} (group of {small_size:,})"
-            f"   {ms(large_groups):>9} (group of {large_size:,})"
-            f"   whole cycle_compute, one basis: {ms(whole)}   (built in {built:,.0f} s)"
+            f"  whole cycle_compute of one basis (what a release stores), {n_units:,} units: "
+            f"{ms(seconds)}"
         )
     if len(SIZES) >= 2:
-        low, high = figures[SIZES[0]], figures[SIZES[-1]]
+        low, high = SIZES[0], SIZES[-1]
+        ratios = ", ".join(
+            f"{figures[high][0] / figures[low][0]:.2f} with {label}" for label, figures in layouts
+        )
         print(
-            f"  ratio {SIZES[-1]:,} / {SIZES[0]:,} units: {high[0] / low[0]:.2f} with "
-            f"province-sized groups, {high[2] / low[2]:.2f} with one group per type; "
-            f"whole cycle_compute {high[4] / low[4]:.0f}×"
+            f"  ratio {high:,} / {low:,} units: {ratios}; "
+            f"whole cycle_compute {whole[high] / whole[low]:.0f}×"
         )
 
 

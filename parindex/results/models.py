@@ -104,8 +104,14 @@ class UnitResult(models.Model):
             models.UniqueConstraint(fields=["cycle", "unit", "basis"], name="unique_unit_result")
         ]
         # One group's rows, read to rank the group again after a save: without it the read
-        # scans the whole cycle.
-        indexes = [models.Index(fields=["cycle", "group"], name="unit_result_group")]
+        # scans the whole cycle. It holds every column that read needs, so the rows themselves
+        # (their nodes and leaves) are not read.
+        indexes = [
+            models.Index(
+                fields=["cycle", "group", "basis", "unit", "index", "rank", "position"],
+                name="unit_result_group_ranks",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.cycle.year} ({self.basis}): {self.index}"
