@@ -13,7 +13,7 @@ from parindex.shared.language import lang
 from parindex.units.models import Unit
 
 from . import selectors, spreadsheet
-from .models import Role, User, role_scope_problem
+from .models import ROLE_CHOICES, User, role_scope_problem
 
 
 class AccountForm(forms.Form):
@@ -58,7 +58,7 @@ class AccountForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *ROLE_CHOICES], required=False)
     unit = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.none(),
@@ -139,7 +139,7 @@ class ImportForm(forms.Form):
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     role = forms.ChoiceField(
-        label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False
+        label=_("Role"), choices=[("", _("All roles")), *ROLE_CHOICES], required=False
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")

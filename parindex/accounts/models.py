@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from parindex.core.workflow import Role
 
 
 class User(AbstractUser):
@@ -23,13 +26,16 @@ class User(AbstractUser):
         return self.is_active and not self.has_usable_password()
 
 
-class Role(models.TextChoices):
-    PAR_ADMIN = "par_admin", _("PAR administrator")
-    UNIT_EDITOR = "unit_editor", _("Unit editor")
-    UNIT_HEAD = "unit_head", _("Unit head")
-    APPRAISER = "appraiser", _("Appraiser")
-    COUNCIL = "council", _("Council member")
-    VIEWER = "viewer", _("Viewer")
+# The role codes are the workflow's (``parindex.core.workflow.Role``); this app names them.
+ROLE_LABELS: dict[Role, Promise] = {
+    Role.PAR_ADMIN: _("PAR administrator"),
+    Role.UNIT_EDITOR: _("Unit editor"),
+    Role.UNIT_HEAD: _("Unit head"),
+    Role.APPRAISER: _("Appraiser"),
+    Role.COUNCIL: _("Council member"),
+    Role.VIEWER: _("Viewer"),
+}
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 # What each role is scoped to: a unit, an area (framework node code), or nothing (province-wide).
@@ -59,7 +65,7 @@ class RoleAssignment(models.Model):
     """A role held by a person, optionally limited to one unit or one area (node code)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -14,12 +14,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.models import UNIT_SCOPED_ROLES, Role, RoleAssignment, User
 from parindex.shared.login import LoginRequired
 from parindex.units.models import Unit
 
 PROVINCE_WIDE = (Role.PAR_ADMIN, Role.COUNCIL, Role.VIEWER, Role.APPRAISER)
-UNIT_ROLES = (Role.UNIT_EDITOR, Role.UNIT_HEAD)
 
 
 def _roles(user: User | AnonymousUser) -> list[RoleAssignment]:
@@ -46,7 +45,9 @@ def sees_all_results(user: User | AnonymousUser) -> bool:
 
 
 def own_unit_ids(user: User | AnonymousUser) -> set[int]:
-    return {r.unit_id for r in _roles(user) if r.role in UNIT_ROLES and r.unit_id is not None}
+    return {
+        r.unit_id for r in _roles(user) if r.role in UNIT_SCOPED_ROLES and r.unit_id is not None
+    }
 
 
 def roles_of(user: User | AnonymousUser) -> list[RoleAssignment]:

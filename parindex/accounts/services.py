@@ -25,7 +25,7 @@ from parindex.notifications.services import notify
 from parindex.units.models import Unit
 
 from . import selectors, spreadsheet, tokens
-from .models import AccountImport, Role, RoleAssignment, User, role_scope_problem
+from .models import ROLE_LABELS, AccountImport, Role, RoleAssignment, User, role_scope_problem
 
 
 class AccountError(Exception):
@@ -65,7 +65,7 @@ def _account_value(user: User) -> dict[str, object]:
 
 
 def _check_role(user: User | None, spec: RoleSpec) -> None:
-    if spec.role not in Role.values:
+    if spec.role not in ROLE_LABELS:
         raise AccountError(_("Unknown role “%(role)s”.") % {"role": spec.role})
     problem = role_scope_problem(
         spec.role, has_unit=spec.unit is not None, has_area=bool(spec.area)

@@ -25,7 +25,7 @@ from parindex.core.cells import character_name, control_character
 from parindex.core.messages import localize_number
 from parindex.spreadsheets import archive_problem, first_problems, make_inert, writable
 
-from .models import AREA_SCOPED_ROLES, UNIT_SCOPED_ROLES, Role, role_scope_problem
+from .models import AREA_SCOPED_ROLES, ROLE_CHOICES, UNIT_SCOPED_ROLES, Role, role_scope_problem
 
 COLUMNS = ("username", "full_name", "email", "role", "unit_code", "area_code")
 REQUIRED_COLUMNS = ("username", "full_name", "role")
@@ -94,7 +94,7 @@ class PlannedPerson:
 def role_aliases() -> dict[str, str]:
     """Role codes and their Vietnamese and English names, lower-cased, to role codes."""
     aliases: dict[str, str] = {}
-    for code, label in Role.choices:
+    for code, label in ROLE_CHOICES:
         aliases[code] = code
         for language in ("vi", "en"):
             with translation.override(language):
@@ -316,7 +316,7 @@ def check_rows(
                 row,
                 "role",
                 _("Unknown role “%(value)s”; use one of: %(roles)s.")
-                % {"value": role_text, "roles": ", ".join(Role.values)},
+                % {"value": role_text, "roles": ", ".join(r.value for r in Role)},
             )
             row_ok = False
         if unit_code not in lookup.units:
@@ -447,7 +447,7 @@ def template_workbook(
     codes.append(["role", _("Role"), "", "unit_code", _("Unit"), "", "area_code", _("Area")])
     for cell in codes[1]:
         cell.font = bold
-    role_rows = [(code, str(label)) for code, label in Role.choices]
+    role_rows = [(code, str(label)) for code, label in ROLE_CHOICES]
     unit_rows = list(units)
     area_rows = list(areas)
     for index in range(max(len(role_rows), len(unit_rows), len(area_rows))):

@@ -35,7 +35,7 @@ from .forms import (
     RequiredRoleForm,
     RoleFormSet,
 )
-from .models import AccountImport, Role, User
+from .models import ROLE_CHOICES, AccountImport, User
 
 PAGE_SIZE = 50
 ACTIVATION_SESSION_KEY = "_account_activation_token"
@@ -131,7 +131,7 @@ FIELDS = {
 def _shown(value: object) -> str:
     """An audited value as a person reads it: roles by name, yes/no, dates in local time."""
     if isinstance(value, dict) and "role" in value:
-        bits = [str(dict(Role.choices).get(value["role"], value["role"]))]
+        bits = [str(dict(ROLE_CHOICES).get(value["role"], value["role"]))]
         if value.get("unit"):
             bits.append(str(value["unit"]))
         if value.get("area"):
@@ -396,7 +396,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
         "people": people,
         "errors": errors,
         "created": created,
-        "role_labels": dict(Role.choices),
+        "role_labels": dict(ROLE_CHOICES),
     }
     return render(request, "accounts/import_detail.html", context)
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from parindex.accounts.demo import demo_person
-from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.models import UNIT_SCOPED_ROLES, Role, RoleAssignment, User
 from parindex.accounts.selectors import par_admins
 from parindex.assessments.models import Assessment, Stage, StageWindow
 from parindex.assessments.services import cycle_calendar_set
@@ -55,9 +55,7 @@ def _appraisers(
 def _unit_person(assessment: Assessment) -> User:
     """Somebody of the unit (its head, made by the self-assessment demo) to reply."""
     person = (
-        User.objects.filter(
-            roles__unit=assessment.unit, roles__role__in=[Role.UNIT_HEAD, Role.UNIT_EDITOR]
-        )
+        User.objects.filter(roles__unit=assessment.unit, roles__role__in=UNIT_SCOPED_ROLES)
         .order_by("pk")
         .first()
     )

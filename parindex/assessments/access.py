@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import UNIT_SCOPED_ROLES, Role, User
 from parindex.accounts.roles import (
     is_par_admin,
     own_unit_ids,
@@ -28,8 +28,6 @@ from parindex.shared.login import LoginRequired
 
 from .models import Assessment
 
-UNIT_SCOPED = frozenset({Role.UNIT_EDITOR, Role.UNIT_HEAD})
-
 
 def unit_roles(user: User | AnonymousUser, unit_id: int) -> set[str]:
     """The workflow roles ``user`` holds towards one unit: its unit roles there, plus the
@@ -39,7 +37,7 @@ def unit_roles(user: User | AnonymousUser, unit_id: int) -> set[str]:
     roles = {
         r.role
         for r in roles_of(user)
-        if r.unit_id == unit_id or (r.unit_id is None and r.role not in UNIT_SCOPED)
+        if r.unit_id == unit_id or (r.unit_id is None and r.role not in UNIT_SCOPED_ROLES)
     }
     if user.is_superuser:
         roles.add(Role.PAR_ADMIN)

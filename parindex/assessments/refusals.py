@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parindex.accounts.models import Role
+from parindex.accounts.models import ROLE_LABELS
 from parindex.core.workflow import Action, WorkflowError, find, transition
 
 from .templatetags.assessments import state_label
@@ -72,8 +72,7 @@ def workflow_refusal(
             "state": state_label(state),
         }
     if code == NEEDS_ROLE:
-        allowed = sorted(r.value for r in found.roles)
-        names = [str(Role(r).label) if r in Role.values else r for r in allowed]
+        names = [str(ROLE_LABELS[r]) for r in sorted(found.roles)]
         if len(names) > 1:
             names = [
                 _("%(names)s or %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import UNIT_SCOPED_ROLES, Role, User
 from parindex.accounts.selectors import par_admins
 from parindex.audit.services import audit_record
 from parindex.core import Framework, Node, ParindexError, ValueRuleError, score_leaf
@@ -834,7 +834,7 @@ def unit_people(assessment: Assessment) -> list[User]:
     return list(
         User.objects.filter(
             roles__unit_id=assessment.unit_id,
-            roles__role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD],
+            roles__role__in=UNIT_SCOPED_ROLES,
             is_active=True,
         )
         .distinct()

@@ -26,7 +26,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from parindex.accounts.models import Role
+from parindex.accounts.models import ROLE_CHOICES
 from parindex.appraisals.models import Decision, Outcome
 from parindex.assessments.models import Stage
 from parindex.assessments.templatetags.assessments import STATE_LABELS as ASSESSMENT_STATES
@@ -48,6 +48,12 @@ ACTION_LABELS = {
     # the administrator reopening a self-assessment, or the council an approved assessment
     "assessment.reopen": _("Assessment reopened"),
     "assessment.reopen_self": _("Self-assessment reopened"),
+    "assessment.withdraw": _("Submission withdrawn by the unit"),
+    "assessment.withdrawal_allow": _("Another withdrawal allowed"),
+    "council.member": _("Council member named or changed"),
+    "council.settings": _("Council settings changed"),
+    "council.vote": _("Council member's decision"),
+    "council.document": _("Council document attached"),
     "calendar.set": _("Calendar set"),
     "stage.extend": _("Deadline extended"),
     "cycle.state": _("Cycle state changed"),
@@ -116,6 +122,10 @@ ACTION_LABELS = {
     # the admin's own saves (``AuditedAdmin``: ``<model>.create`` / ``<model>.update``)
     "cycle.create": _("Cycle created"),
     "cycle.update": _("Cycle changed"),
+    # the cycle pages (``parindex.cycles.services``)
+    "cycle.unit_add": _("Unit added to the cycle"),
+    "cycle.unit_remove": _("Unit removed from the cycle"),
+    "cycle.cancel": _("Cycle cancelled"),
     "unit.update": _("Unit changed"),
     "succession.create": _("Unit succession recorded"),
     "succession.update": _("Unit succession changed"),
@@ -139,6 +149,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "changed": _("targets changed"),
     "code": _("code"),
     "content_type": _("content type"),
+    "copied_from": _("copied from"),
     "count": _("number of links"),
     "cover_evidence": _("signed cover document"),
     "cycle": _("cycle"),
@@ -184,7 +195,7 @@ FIELD_LABELS: dict[str, Promise] = {
 VALUE_LABELS: dict[str, Mapping[str, Any]] = {
     "decision": dict(Decision.choices),
     "outcome": dict(Outcome.choices),
-    "role": dict(Role.choices),
+    "role": dict(ROLE_CHOICES),
     "stage": dict(Stage.choices),
     "state": {**dict(Cycle.State.choices), **{str(k): v for k, v in ASSESSMENT_STATES.items()}},
 }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.models import UNIT_SCOPED_ROLES, RoleAssignment, User
 from parindex.accounts.selectors import par_admins
 
 from .models import Task
@@ -25,7 +25,7 @@ OVERDUE_EVERY = 7
 def _lead_people(unit_ids: set[int]) -> dict[int, list[User]]:
     people: dict[int, list[User]] = {u: [] for u in unit_ids}
     for role in RoleAssignment.objects.filter(
-        unit_id__in=unit_ids, role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD], user__is_active=True
+        unit_id__in=unit_ids, role__in=UNIT_SCOPED_ROLES, user__is_active=True
     ).select_related("user"):
         people[role.unit_id].append(role.user)  # type: ignore[index]
     return people

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.models import ROLE_LABELS, UNIT_SCOPED_ROLES, Role, RoleAssignment, User
 from parindex.appraisals.leaves import appraisable, area_of
 from parindex.appraisals.models import AppraiserAssignment, Decision, LeafAppraisal
 from parindex.assessments.models import Assessment
@@ -136,7 +136,7 @@ def never_logged_in(cycle: Cycle) -> list[tuple[User, list[str]]]:
     people: dict[int, User] = {}
     unit_roles = RoleAssignment.objects.filter(
         unit__in=cycle.units.all(),
-        role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD],
+        role__in=UNIT_SCOPED_ROLES,
         user__last_login__isnull=True,
         user__is_active=True,
     ).select_related("user", "unit")
@@ -151,7 +151,7 @@ def never_logged_in(cycle: Cycle) -> list[tuple[User, list[str]]]:
         .order_by("user__username", "area_code")
     ):
         people[assignment.user_id] = assignment.user
-        what[assignment.user_id].append(f"{Role.APPRAISER.label} — {assignment.area_code}")
+        what[assignment.user_id].append(f"{ROLE_LABELS[Role.APPRAISER]} — {assignment.area_code}")
     return [(people[pk], what[pk]) for pk in sorted(people, key=lambda pk: people[pk].username)]
 
 
@@ -159,7 +159,7 @@ def cycle_person(cycle: Cycle, user_id: int) -> User | None:
     """A person with work in the cycle who never logged in (the reminder's target)."""
     return (
         User.objects.filter(
-            Q(roles__unit__in=cycle.units.all(), roles__role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD])
+            Q(roles__unit__in=cycle.units.all(), roles__role__in=UNIT_SCOPED_ROLES)
             | Q(appraiser_assignments__cycle=cycle),
             pk=user_id,
             is_active=True,

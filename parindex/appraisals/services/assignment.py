@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.models import UNIT_SCOPED_ROLES, Role, RoleAssignment, User
 from parindex.accounts.roles import is_par_admin
 from parindex.appraisals.models import AppraiserAssignment
 from parindex.audit.services import audit_record
@@ -42,9 +42,9 @@ def appraiser_assign(
             % {"name": user}
         )
     own = set(
-        RoleAssignment.objects.filter(
-            user=user, role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD]
-        ).values_list("unit_id", flat=True)
+        RoleAssignment.objects.filter(user=user, role__in=UNIT_SCOPED_ROLES).values_list(
+            "unit_id", flat=True
+        )
     )
     scope = set(cycle.units.values_list("pk", flat=True))
     if scope and scope <= own:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.accounts.models import Role, RoleAssignment, User
+from parindex.accounts.models import UNIT_SCOPED_ROLES, Role, RoleAssignment, User
 from parindex.accounts.roles import is_par_admin
 from parindex.assessments.models import Assessment, Stage
 from parindex.assessments.services import par_admins
@@ -81,7 +81,7 @@ def _cycle_state(cycle: Cycle, state: str, actor: User, reason: str = "", **extr
 def _cycle_people(cycle: Cycle) -> list[User]:
     return list(
         User.objects.filter(
-            Q(roles__unit__in=cycle.units.all(), roles__role__in=[Role.UNIT_EDITOR, Role.UNIT_HEAD])
+            Q(roles__unit__in=cycle.units.all(), roles__role__in=UNIT_SCOPED_ROLES)
             | Q(roles__role__in=[Role.PAR_ADMIN, Role.COUNCIL])
             | Q(appraiser_assignments__cycle=cycle),
             is_active=True,
