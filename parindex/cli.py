@@ -28,6 +28,8 @@ examples:
 --format scores > survey.csv
   parindex demo          # build the demo province in the web app's database
   parindex audit verify  # recompute the audit trail's hash chain (exit 1 if broken)
+  parindex backup /var/backups/parindex/2025-01-31.tar.gz  # database, evidence files, manifest
+  parindex restore --check-only  # every stored result reproduces, the audit chain verifies
 
 Exit status: 0 on success (warnings go to standard error), 2 on any input or usage error.
 File formats: docs/formats.md (a worked example per rule: docs/methodology.md).
@@ -178,6 +180,35 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _manage(command: str, *arguments: str, **options: object) -> int:
+    """Run a management command of the web app (Django set up from the environment, as
+    ``manage.py`` does); its ``CommandError`` becomes the exit status."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    django.setup()
+    try:
+        call_command(command, *arguments, **options)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.returncode
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write the backup archive: 0 written, 2 refused (see ``manage.py backup``)."""
+    return _manage("backup", args.archive, force=args.force)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore an archive and check the copy, or only check: 0 checked, 1 the check failed, 2
+    refused with nothing written (see ``manage.py restore``)."""
+    positional = [args.archive] if args.archive else []
+    return _manage("restore", *positional, force=args.force, check_only=args.check_only)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parindex",
@@ -259,6 +290,48 @@ def build_parser() -> argparse.ArgumentParser:
         "hold that event with that hash, which also reveals the newest events removed",
     )
     verify.set_defaults(func=cmd_audit_verify)
+
+    backup = sub.add_parser(
+        "backup",
+        help="write the database, the evidence files and a manifest into one .tar.gz",
+        description="A consistent copy of the web app's database (SQLite's online backup, or\n"
+        "pg_dump), every file under MEDIA_ROOT, and a manifest: format, time, version,\n"
+        "database vendor, rows per table, audit head, SHA-256 of every file.\n"
+        "Exit 0 written, 2 refused (the archive exists, a tool is missing).",
+        epilog="example:\n  parindex backup /var/backups/parindex/2025-01-31.tar.gz\n"
+        'docs/deployment.md, "Backup and restore"',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    backup.add_argument("archive", metavar="ARCHIVE", help="the archive to write (.tar.gz)")
+    backup.add_argument("--force", action="store_true", help="replace ARCHIVE if it exists")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore",
+        help="restore a backup archive and check it, or check the database in place",
+        description="Every file of the archive is checked against its manifest before anything\n"
+        "is written; a database that holds data (or a MEDIA_ROOT with files) is refused\n"
+        "without --force. After restoring, and with --check-only instead of restoring: every\n"
+        "stored result is recomputed by the core and compared, the audit chain is verified,\n"
+        "every evidence file is hashed.\n"
+        "Exit 0 checked, 1 the check failed, 2 refused with nothing written.",
+        epilog="examples:\n"
+        "  parindex restore /var/backups/parindex/2025-01-31.tar.gz\n"
+        "  parindex restore --check-only\n"
+        "  parindex restore --check-only /var/backups/parindex/2025-01-31.tar.gz",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    restore.add_argument(
+        "archive", metavar="ARCHIVE", nargs="?", help="an archive written by parindex backup"
+    )
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data")
+    restore.add_argument(
+        "--check-only",
+        action="store_true",
+        help="restore nothing; check the database as it is (with ARCHIVE, also the archive "
+        "and the database against its manifest)",
+    )
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 

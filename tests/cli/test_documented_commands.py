@@ -27,12 +27,14 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 FRAMEWORK = ROOT / "frameworks" / "province-internal.yaml"
 
-# Shown in the documentation but not run here: both need the web app's database (Django
+# Shown in the documentation but not run here: they need the web app's database (Django
 # settings, migrations, a populated audit trail), which tests/cli never touches. They are tested
 # with a database under tests/web.
 NEEDS_DATABASE = (
     ("demo",),  # migrates the database and builds the demo province
     ("audit", "verify"),  # recomputes the hash chain stored in the database
+    ("backup",),  # copies the database and MEDIA_ROOT (tests/web/test_backup_restore.py)
+    ("restore",),  # replaces or checks the database (tests/web/test_backup_restore.py)
 )
 
 _PROGRAM = re.compile(r"^(?:\.venv/bin/)?parindex\s")
