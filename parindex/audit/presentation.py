@@ -116,6 +116,10 @@ ACTION_LABELS = {
     # the admin's own saves (``AuditedAdmin``: ``<model>.create`` / ``<model>.update``)
     "cycle.create": _("Cycle created"),
     "cycle.update": _("Cycle changed"),
+    # the cycle pages (``parindex.cycles.services``)
+    "cycle.unit_add": _("Unit added to the cycle"),
+    "cycle.unit_remove": _("Unit removed from the cycle"),
+    "cycle.cancel": _("Cycle cancelled"),
     "unit.update": _("Unit changed"),
     "succession.create": _("Unit succession recorded"),
     "succession.update": _("Unit succession changed"),
@@ -139,6 +143,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "changed": _("targets changed"),
     "code": _("code"),
     "content_type": _("content type"),
+    "copied_from": _("copied from"),
     "count": _("number of links"),
     "cover_evidence": _("signed cover document"),
     "cycle": _("cycle"),
