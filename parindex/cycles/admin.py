@@ -1,6 +1,8 @@
-"""Cycles have no page of their own yet: the admin adds and changes them, each save audited
-(``cycle.create`` / ``cycle.update``, with the units in scope before and after and a reason).
-The state moves only through the workflow services."""
+"""Cycles are opened, changed and cancelled on their own pages (``/cycles/``: the wizard checks
+the units against the register); the admin still adds and changes them, each save audited
+(``cycle.create`` / ``cycle.update``, with the units in scope before and after and a reason),
+lists cancelled ones too (filter by state) and deletes none. The state moves only through the
+services."""
 
 from typing import Any
 
