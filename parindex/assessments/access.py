@@ -74,9 +74,13 @@ def get_assessment_for_user(
     if not request.user.is_authenticated:
         raise LoginRequired
     try:
-        assessment = Assessment.objects.select_related(
-            "cycle", "cycle__framework_version", "unit", "submitted_by", "cover_evidence"
-        ).get(cycle_id=cycle_id, unit__code=unit_code)
+        assessment = (
+            Assessment.objects.select_related(
+                "cycle", "cycle__framework_version", "unit", "submitted_by", "cover_evidence"
+            )
+            .exclude(cycle__state=Cycle.State.CANCELLED)
+            .get(cycle_id=cycle_id, unit__code=unit_code)
+        )
     except Assessment.DoesNotExist:
         raise Http404 from None
     allowed = can_write(request.user, assessment) if write else can_read(request.user, assessment)
@@ -96,7 +100,9 @@ def get_cycle_for_admin(request: HttpRequest, cycle_id: int) -> Cycle:
 
 def visible_assessments(user: User | AnonymousUser):  # type: ignore[no-untyped-def]
     """Assessments the user may open: every one for province-wide roles, else their units'."""
-    rows = Assessment.objects.select_related("cycle", "unit", "submitted_by")
+    rows = Assessment.objects.select_related("cycle", "unit", "submitted_by").exclude(
+        cycle__state=Cycle.State.CANCELLED
+    )
     if sees_all_results(user):
         return rows.all()
     return rows.filter(unit_id__in=own_unit_ids(user))

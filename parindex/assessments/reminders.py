@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.core.workflow import State
+from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.notifications.reminders import Reminder
 from parindex.results.models import Answer
@@ -41,8 +42,10 @@ def self_assessment_due(today: datetime.date) -> Iterator[Reminder]:
     cycle_ids = set(windows) | set(
         Assessment.objects.filter(pk__in=extensions).values_list("cycle_id", flat=True)
     )
-    drafts = Assessment.objects.filter(cycle_id__in=cycle_ids, state=State.DRAFT).select_related(
-        "cycle", "cycle__framework_version", "unit"
+    drafts = (
+        Assessment.objects.filter(cycle_id__in=cycle_ids, state=State.DRAFT)
+        .exclude(cycle__state=Cycle.State.CANCELLED)
+        .select_related("cycle", "cycle__framework_version", "unit")
     )
     for assessment in drafts.order_by("cycle_id", "unit__code"):
         window = windows.get(assessment.cycle_id)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from parindex.accounts.models import Role, User
 from parindex.appraisals.models import AppraiserAssignment
 from parindex.assessments.models import Assessment, Stage, StageWindow
+from parindex.assessments.reminders import self_assessment_due
 from parindex.audit.models import AuditEvent
 from parindex.cycles import services
 from parindex.cycles.models import Cycle
@@ -487,3 +488,22 @@ def test_a_published_cycle_cannot_be_cancelled(world: World, admin: User) -> Non
     with pytest.raises(services.CycleError):
         services.cycle_cancel(cycle=world.published, reason="Thử.", actor=admin)
     assert Cycle.objects.get(pk=world.published.pk).state == Cycle.State.PUBLISHED
+
+
+def test_a_cancelled_cycle_leaves_the_self_assessment_pages_and_reminders(
+    world: World, admin: User, editor_a: User
+) -> None:
+    opens = timezone.now() - DAY
+    cycle = make_cycle(world, admin, timezone.now() + DAY)
+    StageWindow.objects.filter(cycle=cycle, stage=Stage.SELF_ASSESSMENT).update(
+        opens_at=opens, closes_at=timezone.now() + 3 * DAY
+    )
+    page = reverse("assessments:page", args=[cycle.pk, world.unit_a.code])
+    editor = browse(editor_a)
+    assert editor.get(page).status_code == 200
+    today = timezone.localdate()
+    assert any(url == page for *_, url in self_assessment_due(today))
+    services.cycle_cancel(cycle=cycle, reason="Mở nhầm.", actor=admin)
+    assert editor.get(page).status_code == 404
+    assert page not in editor.get(reverse("assessments:index")).content.decode()
+    assert not any(url == page for *_, url in self_assessment_due(today))
