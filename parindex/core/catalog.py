@@ -554,6 +554,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "không phải YAML hợp lệ: lồng nhau quá sâu",
         "not valid YAML: nested too deeply",
     ),
+    "yaml.too_many_values": (
+        "tệp có hơn {limit} giá trị",
+        "the file holds more than {limit} values",
+    ),
     "yaml.invalid": (
         "không phải YAML hợp lệ ({problem}); kiểm tra thụt lề, dấu hai chấm và dấu ngoặc",
         "not valid YAML: {problem}",

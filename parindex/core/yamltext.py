@@ -6,7 +6,10 @@ the decimal text "1.10" (never a float), duplicate keys are errors, and every va
 
 Anchors (``&name``) and aliases (``*name``) are refused outright: the formats never need them, and
 a few hundred bytes of nested aliases (the "billion laughs" bomb) would expand to billions of
-values. A document above ``MAX_YAML_BYTES`` is refused before it is parsed.
+values. A document above ``MAX_YAML_BYTES`` is refused before it is parsed, and one holding more
+than ``MAX_YAML_NODES`` values, or collections nested deeper than ``MAX_YAML_DEPTH``, as soon as
+the reader meets the one too many: PyYAML reads about ten thousand values a second, so two
+megabytes of ``{},`` would otherwise take minutes.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from .messages import msg
 ScalarKind = Literal["str", "num", "bool", "null"]
 
 MAX_YAML_BYTES = 2 * 1024 * 1024  # 2 MB: the shipped frameworks are about 30 kB
+MAX_YAML_NODES = 20_000  # values: the shipped frameworks hold about 2,300
+MAX_YAML_DEPTH = 100  # nested collections: the formats nest a few levels
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _BOOLEANS = {"true": True, "false": False}  # docs/formats.md §1: booleans are true/false only
@@ -74,14 +79,35 @@ class _AnchorFound(Exception):
         self.line = line
 
 
+class _TooMuch(Exception):
+    """Raised by the loader at the value one past ``MAX_YAML_NODES`` or ``MAX_YAML_DEPTH``."""
+
+    def __init__(self, code: str, line: int) -> None:
+        super().__init__(code, line)
+        self.code = code
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe composer, stopped at the first anchor or alias, before it is resolved."""
+    """PyYAML's safe composer, stopped at the first anchor or alias, before it is resolved, and
+    at the value or the nesting one past the limits."""
+
+    nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _AnchorFound(event.start_mark.line + 1)
+        self.nodes += 1
+        if self.nodes > MAX_YAML_NODES:
+            raise _TooMuch("yaml.too_many_values", event.start_mark.line + 1)
         return super().compose_node(parent, index)
+
+    def fetch_flow_collection_start(self, TokenClass: type) -> None:  # noqa: N803 - PyYAML's name
+        # The scanner's cost grows with the square of the flow nesting: stop it early.
+        if self.flow_level >= MAX_YAML_DEPTH:
+            raise _TooMuch("yaml.too_deep", self.get_mark().line + 1)  # type: ignore[no-untyped-call]
+        super().fetch_flow_collection_start(TokenClass)  # type: ignore[misc]
 
 
 def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
@@ -98,6 +124,9 @@ def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
         node = yaml.compose(text, Loader=_Loader)
     except _AnchorFound as found:
         raise error(msg("yaml.anchor"), source=source, line=found.line) from None
+    except _TooMuch as found:
+        params = {"limit": MAX_YAML_NODES} if found.code == "yaml.too_many_values" else {}
+        raise error(msg(found.code, **params), source=source, line=found.line) from None
     except RecursionError:
         raise error(msg("yaml.too_deep"), source=source) from None
     except yaml.MarkedYAMLError as exc:

@@ -10,7 +10,7 @@ from pxkit import HEAD
 
 from parindex.core import FrameworkError, ParindexError, load_framework
 from parindex.core.survey import SurveyError, load_questionnaire
-from parindex.core.yamltext import MAX_YAML_BYTES, read_yaml
+from parindex.core.yamltext import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, read_yaml
 
 
 class ReadError(ParindexError):
@@ -88,6 +88,33 @@ def test_a_document_just_under_the_size_is_read() -> None:
     assert len(text.encode()) <= MAX_YAML_BYTES
     value = read_yaml(text, "f.yaml", ReadError)
     assert len(value["a"]) == MAX_YAML_BYTES - 10  # type: ignore[call-overload]
+
+
+def test_a_document_of_too_many_values_is_refused_at_the_one_too_many() -> None:
+    """1.2 MB of ``{},`` is under the size limit, and took PyYAML minutes to read whole."""
+    text = "format: x\nquestions: [" + "{}," * 400_000 + "{}]\n"
+    assert len(text.encode()) < MAX_YAML_BYTES
+    error = read_error(text)
+    assert error.message == f"the file holds more than {MAX_YAML_NODES:,} values"
+    assert error.line == 2
+
+
+def test_a_document_of_as_many_values_as_allowed_is_read() -> None:
+    values = MAX_YAML_NODES - 2  # the root mapping and its key
+    text = "a: [" + ", ".join(["1"] * (values - 1)) + "]\n"
+    assert len(read_yaml(text, "f.yaml", ReadError)["a"]) == values - 1  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("opening", ["[", "{a: "])
+def test_flow_collections_nested_too_deep_are_refused(opening: str) -> None:
+    """The scanner's cost grows with the square of the nesting: 200,000 brackets took seconds
+    before the composer ran out of stack."""
+    closing = "]" if opening == "[" else "}"
+    text = "nodes: " + opening * 200_000 + "1" + closing * 200_000 + "\n"
+    error = read_error(text)
+    assert error.message == "not valid YAML: nested too deeply" and error.line == 1
+    nested = "nodes: " + opening * (MAX_YAML_DEPTH - 1) + "1" + closing * (MAX_YAML_DEPTH - 1)
+    assert read_yaml(nested + "\n", "f.yaml", ReadError)
 
 
 def test_a_framework_bomb_is_a_framework_error() -> None:
