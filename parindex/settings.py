@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "parindex.units",
     "parindex.frameworks",
     "parindex.cycles",
+    "parindex.office",
     "parindex.results",
     "parindex.audit",
     "parindex.notifications",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "parindex.plans",
     "parindex.national",
     "parindex.web",
+    "parindex.demo",  # the demo province and `manage.py demo`: imports every app, none imports it
 ]
 
 MIDDLEWARE = [
@@ -159,6 +161,8 @@ AXES_FAILURE_LIMIT = env_int("PARINDEX_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A sign-in forgets the failures made on its own username only, never its address's count.
+AXES_HANDLER = "parindex.accounts.login_attempts.UsernameResetHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # PARINDEX_PROXY_COUNT: the number of reverse proxies in front of the app that each APPEND to
 # X-Forwarded-For (docs/deployment.md). The client's address is the PROXY_COUNT-th entry from

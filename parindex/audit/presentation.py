@@ -48,6 +48,12 @@ ACTION_LABELS = {
     # the administrator reopening a self-assessment, or the council an approved assessment
     "assessment.reopen": _("Assessment reopened"),
     "assessment.reopen_self": _("Self-assessment reopened"),
+    "assessment.withdraw": _("Submission withdrawn by the unit"),
+    "assessment.withdrawal_allow": _("Another withdrawal allowed"),
+    "council.member": _("Council member named or changed"),
+    "council.settings": _("Council settings changed"),
+    "council.vote": _("Council member's decision"),
+    "council.document": _("Council document attached"),
     "calendar.set": _("Calendar set"),
     "stage.extend": _("Deadline extended"),
     "cycle.state": _("Cycle state changed"),
@@ -116,7 +122,7 @@ ACTION_LABELS = {
     # the admin's own saves (``AuditedAdmin``: ``<model>.create`` / ``<model>.update``)
     "cycle.create": _("Cycle created"),
     "cycle.update": _("Cycle changed"),
-    # the cycle pages (``parindex.cycles.services``)
+    # the cycle pages (``parindex.office.services``)
     "cycle.unit_add": _("Unit added to the cycle"),
     "cycle.unit_remove": _("Unit removed from the cycle"),
     "cycle.cancel": _("Cycle cancelled"),

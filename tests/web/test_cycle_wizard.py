@@ -23,9 +23,9 @@ from parindex.appraisals.models import AppraiserAssignment
 from parindex.assessments.models import Assessment, Stage, StageWindow
 from parindex.assessments.reminders import self_assessment_due
 from parindex.audit.models import AuditEvent
-from parindex.cycles import services
 from parindex.cycles.models import Cycle
 from parindex.national.models import NationalResult
+from parindex.office import services
 from parindex.units.models import Succession, Unit, UnitType
 from parindex.units.selectors import follow_successions, register_as_of
 

@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from parindex.appraisals.models import AppraiserAssignment
 from parindex.assessments.models import Stage, StageWindow
+from parindex.cycles.models import Cycle
 from parindex.frameworks.models import FrameworkVersion
 from parindex.units.models import Unit
 from parindex.units.selectors import Followed, follow_successions
-
-from .models import Cycle
 
 Windows = dict[str, tuple[datetime.datetime, datetime.datetime]]
 

@@ -29,13 +29,13 @@ from parindex.assessments.services import cycle_open
 from parindex.audit.services import audit_record
 from parindex.core import ParindexError
 from parindex.core.workflow import Role, State
+from parindex.cycles.models import Cycle
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer
 from parindex.units.models import Unit, UnitType
 from parindex.units.selectors import national_units
 
-from .models import Cycle
 from .selectors import Windows, self_assessment_started
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.roles import require_par_admin
-
-from .models import Cycle
+from parindex.cycles.models import Cycle
 
 __all__ = ["get_cycle_for_admin", "require_par_admin"]
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.accounts.models import User
+from parindex.cycles.models import Cycle
 from parindex.units.models import Unit
 from parindex.units.selectors import national_units, register_as_of
 
@@ -29,7 +30,6 @@ from .forms import (
     default_title,
     default_year,
 )
-from .models import Cycle
 
 
 @require_GET

@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments.forms import CalendarForm
+from parindex.cycles.models import Cycle
 from parindex.frameworks.models import FrameworkVersion
 from parindex.units.models import UnitType
-
-from .models import Cycle
 
 
 class DateInput(forms.DateInput):
