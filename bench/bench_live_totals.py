@@ -129,11 +129,15 @@ def position_of(cycle: Cycle, unit: Unit) -> int:
     return UnitResult.objects.get(cycle=cycle, unit=unit, basis=Basis.FINAL).position
 
 
-def decisions(cycles: dict[int, Cycle], leaf_code: str) -> dict[int, tuple[float, int, float]]:
-    """Per cycle: the median seconds of RUNS decisions' recomputations, each on another
-    district (the appraised points of ``leaf_code`` set to 0 or to its maximum), the size of
-    the decided units' group, and the median number of places the decided unit moved in it.
-    The cycles take turns, so that whatever else the machine does weighs on all alike."""
+Figures = tuple[float, float, int, float]  # wall, CPU, group size, places moved
+
+
+def decisions(cycles: dict[int, Cycle], leaf_code: str) -> dict[int, Figures]:
+    """Per cycle: the median wall and CPU seconds of RUNS decisions' recomputations, each on
+    another district (the appraised points of ``leaf_code`` set to 0 or to its maximum), the
+    size of the decided units' group, and the median number of places the decided unit moved
+    in it. The cycles take turns, so that whatever else the machine does weighs on all alike;
+    the CPU time is the process's own, which other processes on the machine hardly change."""
     top = core_framework(next(iter(cycles.values())).framework_version).by_code[leaf_code].max
     assert top is not None
     districts = {
@@ -141,6 +145,7 @@ def decisions(cycles: dict[int, Cycle], leaf_code: str) -> dict[int, tuple[float
         for n, cycle in cycles.items()
     }
     times: dict[int, list[float]] = {n: [] for n in cycles}
+    cpu: dict[int, list[float]] = {n: [] for n in cycles}
     moves: dict[int, list[int]] = {n: [] for n in cycles}
     for run in range(RUNS):
         for n, cycle in cycles.items():
@@ -154,13 +159,15 @@ def decisions(cycles: dict[int, Cycle], leaf_code: str) -> dict[int, tuple[float
                     leaf_code=leaf_code,
                     points=Decimal(0) if run % 2 == 0 else top,
                 )
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 unit_results_refresh(cycle=cycle, unit=unit)
             times[n].append(time.perf_counter() - started)
+            cpu[n].append(time.process_time() - started_cpu)
             moves[n].append(abs(position_of(cycle, unit) - before))
     return {
         n: (
             statistics.median(times[n]),
+            statistics.median(cpu[n]),
             UnitResult.objects.filter(
                 cycle=cycle, basis=Basis.FINAL, group=districts[n][0].group
             ).count(),
@@ -198,10 +205,10 @@ def main() -> None:
     layouts.append(("one group per type", decisions(cycles, leaf)))
     for label, figures in layouts:
         print(f"  {label}:")
-        for n_units, (median, group, moved) in figures.items():
+        for n_units, (wall, cpu, group, moved) in figures.items():
             print(
-                f"    {n_units:>6,} units: {ms(median):>9}   (group of {group:,}; "
-                f"the unit moved {moved:g} places)"
+                f"    {n_units:>6,} units: {ms(wall):>9} (CPU {ms(cpu)})   (group of "
+                f"{group:,}; the unit moved {moved:g} places)"
             )
     for n_units, seconds in whole.items():
         print(
@@ -211,11 +218,13 @@ def main() -> None:
     if len(SIZES) >= 2:
         low, high = SIZES[0], SIZES[-1]
         ratios = ", ".join(
-            f"{figures[high][0] / figures[low][0]:.2f} with {label}" for label, figures in layouts
+            f"{figures[high][0] / figures[low][0]:.2f} "
+            f"(CPU {figures[high][1] / figures[low][1]:.2f}) with {label}"
+            for label, figures in layouts
         )
         print(
             f"  ratio {high:,} / {low:,} units: {ratios}; "
-            f"whole cycle_compute {whole[high] / whole[low]:.0f}×"
+            f"whole cycle_compute {whole[high] / whole[low]:.1f}×"
         )
 
 
