@@ -62,10 +62,12 @@ COL_POINTS, COL_PREVIOUS = 8, 9
 COL_LEAF, COL_VERSION, COL_ORIGINAL = 10, 11, 12
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
-# An .xlsx file is a ZIP archive: 5 MB of compressed XML can unpack a thousandfold, and openpyxl
-# builds every cell in memory before the row count can be checked. A unit's own workbook unpacks
-# to well under a megabyte; zipfile never unpacks a member past the size its directory states.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+META_ROWS = 20  # the hidden sheet's rows read (it holds four)
+# An .xlsx file is a ZIP archive: 5 MB of compressed XML can unpack a thousandfold. A unit's own
+# workbook unpacks to about 60 kB; zipfile never unpacks a member past the size its directory
+# states. The sheets are then read row by row (read-only), no further than MAX_ROWS and the
+# columns the workbook writes, whatever size the sheet declares.
+MAX_UNPACKED_BYTES = 5 * 1024 * 1024
 MAX_PARTS = 500
 VALUE_LETTER = get_column_letter(COL_VALUE)
 
@@ -369,9 +371,16 @@ def workbook_read(
     if problem == "too_large":
         raise WorkbookRejected([CellProblem("—", None, None, _("The sheet has too many rows."))])
     try:
-        book = load_workbook(upload, data_only=False)
+        book = load_workbook(upload, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise not_a_workbook from None
+    try:
+        return _changed_rows(assessment, fw, book, lang)
+    finally:
+        book.close()
+
+
+def _changed_rows(assessment: Assessment, fw: Framework, book: Any, lang: str) -> list[ChangedRow]:
     problems: list[CellProblem] = []
     if SHEET not in book.sheetnames or META_SHEET not in book.sheetnames:
         raise WorkbookRejected(
@@ -388,7 +397,8 @@ def workbook_read(
                 )
             ]
         )
-    meta = {str(row[0]): row[1] for row in book[META_SHEET].iter_rows(values_only=True) if row[0]}
+    meta_rows = book[META_SHEET].iter_rows(max_row=META_ROWS, max_col=2, values_only=True)
+    meta = {str(row[0]): row[1] for row in meta_rows if row and row[0]}
     if str(meta.get("cycle")) != str(assessment.cycle_id) or meta.get("unit") != (
         assessment.unit.code
     ):
@@ -407,12 +417,18 @@ def workbook_read(
             ]
         )
     sheet = book[SHEET]
-    if sheet.max_row > MAX_ROWS:
-        raise WorkbookRejected([CellProblem(SHEET, None, None, _("The sheet has too many rows."))])
+    too_many_rows = WorkbookRejected(
+        [CellProblem(SHEET, None, None, _("The sheet has too many rows."))]
+    )
+    if (sheet.max_row or 0) > MAX_ROWS:
+        raise too_many_rows
     changed: list[ChangedRow] = []
     seen: dict[str, int] = {}
     letter = get_column_letter
-    for cells in sheet.iter_rows(min_row=FIRST_ROW):
+    rows = sheet.iter_rows(min_row=FIRST_ROW, max_row=MAX_ROWS + 1, max_col=COL_ORIGINAL)
+    for number, cells in enumerate(rows, start=FIRST_ROW):
+        if number > MAX_ROWS:  # the sheet declared fewer rows than it holds
+            raise too_many_rows
         by_column = {cell.column: cell for cell in cells if hasattr(cell, "column")}
         leaf_cell = by_column.get(COL_LEAF)
         code = cell_text(leaf_cell.value) if leaf_cell is not None else ""
