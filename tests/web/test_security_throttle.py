@@ -107,6 +107,29 @@ def test_a_spray_over_many_usernames_from_one_address_is_locked(db: None, settin
     assert login(behind_proxy("198.51.100.7"), "can.bo.6", PASSWORD) == 302
 
 
+def test_signing_in_between_sprays_does_not_clear_the_address(db: None, settings) -> None:
+    """Someone with a valid account sprays four usernames, signs in to their own account from
+    the same address, and sprays on: the address stays at its count and is locked at the fifth
+    failure. Only the failures made on the username that signed in are forgotten."""
+    from axes.models import AccessAttempt
+
+    settings.PROXY_COUNT = 1
+    person("ke.xau", Role.VIEWER)
+    for n in range(6):
+        person(f"can.bo.{n}", Role.VIEWER)
+    assert login(behind_proxy("203.0.113.5"), "ke.xau", "sai") == 200  # a typo of their own
+    codes = [login(behind_proxy("203.0.113.5"), f"can.bo.{n}", "sai") for n in range(3)]
+    assert codes == [200] * 3
+    assert login(behind_proxy("203.0.113.5"), "ke.xau", PASSWORD) == 302
+    assert not AccessAttempt.objects.filter(username="ke.xau").exists()
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.5").count() == 3
+    assert login(behind_proxy("203.0.113.5"), "can.bo.3", "sai") == 200  # the fourth failure
+    assert login(behind_proxy("203.0.113.5"), "can.bo.4", "sai") == LOCKED
+    assert login(behind_proxy("203.0.113.5", "192.0.2.9"), "can.bo.5", PASSWORD) == LOCKED
+    # The accounts sprayed are not locked from another address.
+    assert login(behind_proxy("198.51.100.7"), "can.bo.0", PASSWORD) == 302
+
+
 def test_one_username_attacked_from_many_addresses_is_locked(db: None, settings) -> None:
     settings.PROXY_COUNT = 1
     person("can.bo", Role.VIEWER)
