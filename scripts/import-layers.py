@@ -9,7 +9,7 @@ Builds the import graph with grimp (the library import-linter uses, so it sees w
 top-level package or module of parindex, and prints the strongly connected components of that
 graph: a component with more than one member is a set of packages none of which can be
 understood, tested or layered without the others. It also lists the pairs of packages that
-import each other directly, and the import cycles among the demo modules (`parindex/demo.py`,
+import each other directly, and the import cycles among the demo modules (`parindex/demo/`,
 `*/demo.py`, the demo management commands), which run at start-up of `manage.py demo`.
 
 Exit status 1 when any package-level cycle or demo cycle exists, so the script can guard CI.

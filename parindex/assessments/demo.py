@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -22,6 +23,16 @@ from parindex.accounts.demo import demo_person
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.accounts.selectors import par_admins
 from parindex.core import Framework, Node
+from parindex.core.rules import (
+    ChoiceRule,
+    CountRule,
+    DeductionRule,
+    PointsRule,
+    ProportionalRule,
+    RatioRule,
+    SurveyRule,
+    YesNoRule,
+)
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.evidence.services import evidence_reference
@@ -65,19 +76,64 @@ def _account(
     return user
 
 
+def unit_quality(unit_code: str, year: int) -> float:
+    """A unit's steady quality in [0.74, 0.99], improving a little each year: the same for its
+    answers, its self-assessment and its survey forms."""
+    base = random.Random(f"quality:{unit_code}").uniform(0.74, 0.97)
+    return min(0.99, base + 0.02 * (year - 2023))
+
+
+def answer_for(leaf: Node, rng: random.Random, q: float) -> str | None:
+    """A plausible value for one leaf of a unit whose quality is ``q``."""
+    rule = leaf.rule
+    assert leaf.max is not None
+    if leaf.kind == "bonus":
+        return str(rng.choice([0, 0, 1, 1, 2, 3])) if isinstance(rule, CountRule) else None
+    if leaf.kind == "penalty":
+        if isinstance(rule, CountRule | DeductionRule):
+            return str(rng.choice([0] * 8 + [1, 2]))
+        return None
+    if rng.random() < 0.015:
+        return None  # not yet answered: shows up as missing
+    if leaf.allow_na and rng.random() < 0.08:
+        return "n/a"
+    good = rng.random() < q
+    if isinstance(rule, ChoiceRule):
+        ordered = sorted(rule.options, key=lambda o: o.points, reverse=True)
+        return ordered[0].key if good else rng.choice(ordered[1:] or ordered).key
+    if isinstance(rule, YesNoRule):
+        return "có" if good else "không"
+    if isinstance(rule, RatioRule | ProportionalRule):
+        total = rng.randint(12, 240)
+        share = min(1.0, max(0.0, q + rng.uniform(-0.12, 0.1)))
+        return f"{round(total * share)}/{total}"
+    if isinstance(rule, CountRule):
+        needed = int(leaf.max / rule.per_item)
+        return str(max(0, round(needed * min(1.0, q + rng.uniform(-0.2, 0.2)))))
+    if isinstance(rule, DeductionRule):
+        return "0" if good else str(rng.randint(1, 3))
+    if isinstance(rule, PointsRule):
+        step = rule.step or leaf.framework_rounding
+        steps = int(leaf.max / step)
+        chosen = max(0, min(steps, round(steps * min(1.0, q + rng.uniform(-0.1, 0.1)))))
+        return f"{(step * chosen).normalize():f}"
+    if isinstance(rule, SurveyRule):
+        percent = Decimal(str(round(min(100.0, max(0.0, 100 * q + rng.uniform(-8, 5))), 2)))
+        return f"{percent:f}"
+    raise AssertionError(f"no demo value for rule {rule}")
+
+
 def _values(fw: Framework, unit: Unit, share: float, rng: random.Random) -> dict[str, str]:
     """Plausible values for ``share`` of the unit's self-declared leaves."""
-    from parindex import demo as province_demo  # the province demo holds the value maker
-
     quality = min(0.99, rng.uniform(0.76, 0.97))
     values: dict[str, str] = {}
     for leaf in fw.declared_leaves(unit.type):
         if rng.random() > share:
             continue
-        value = province_demo.answer_for(leaf, rng, quality)
+        value = answer_for(leaf, rng, quality)
         # The value maker leaves a few leaves unanswered on purpose; a complete unit retries.
         while value is None and share >= 1 and leaf.kind == "normal":
-            value = province_demo.answer_for(leaf, rng, quality)
+            value = answer_for(leaf, rng, quality)
         if value is not None:
             values[leaf.code] = value
     return values

@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable
 
 from parindex.accounts.selectors import par_admins
+from parindex.assessments.demo import unit_quality
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 
@@ -90,12 +91,10 @@ def build(*, log: Callable[[str], None] = print) -> None:
         targets={(u.pk, code): target for u in units for code, _, _, _, target, _ in GROUPS},
         user=admin,
     )
-    from parindex.demo import _quality  # the unit's steady quality, shared with the answers
-
     forms: list[SurveyForm] = []
     for unit in units:
         rng = random.Random(f"survey:{YEAR}:{unit.code}")
-        quality = _quality(unit.code, YEAR)
+        quality = unit_quality(unit.code, YEAR)
         for code, _, _, _, _, (fewest, most) in GROUPS:
             for _ in range(rng.randint(fewest, most)):
                 answers = {q.code: _answer(rng, quality) for q in core.questions_for(code)}

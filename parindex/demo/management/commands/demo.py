@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
-from parindex.demo import build_demo, demo_exists
+from parindex.demo.build import build_demo, demo_exists
 
 
 class Command(BaseCommand):

@@ -12,7 +12,6 @@ import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -22,18 +21,9 @@ from parindex.accounts import demo as accounts_demo
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.appraisals import demo as appraisals_demo
 from parindex.assessments import demo as assessments_demo
+from parindex.assessments.demo import answer_for, unit_quality
 from parindex.audit import demo as audit_demo
-from parindex.core import Framework, Node
-from parindex.core.rules import (
-    ChoiceRule,
-    CountRule,
-    DeductionRule,
-    PointsRule,
-    ProportionalRule,
-    RatioRule,
-    SurveyRule,
-    YesNoRule,
-)
+from parindex.core import Framework
 from parindex.cycles.models import Cycle
 from parindex.evidence import demo as evidence_demo
 from parindex.frameworks.models import FrameworkVersion
@@ -197,57 +187,11 @@ def build_units() -> list[Unit]:
     return in_scope
 
 
-def _quality(unit_code: str, year: int) -> float:
-    """A unit's steady quality in [0.74, 0.99], improving a little each year."""
-    base = random.Random(f"quality:{unit_code}").uniform(0.74, 0.97)
-    return min(0.99, base + 0.02 * (year - 2023))
-
-
-def answer_for(leaf: Node, rng: random.Random, q: float) -> str | None:
-    """A plausible value for one leaf of a unit whose quality is ``q``."""
-    rule = leaf.rule
-    assert leaf.max is not None
-    if leaf.kind == "bonus":
-        return str(rng.choice([0, 0, 1, 1, 2, 3])) if isinstance(rule, CountRule) else None
-    if leaf.kind == "penalty":
-        if isinstance(rule, CountRule | DeductionRule):
-            return str(rng.choice([0] * 8 + [1, 2]))
-        return None
-    if rng.random() < 0.015:
-        return None  # not yet answered: shows up as missing
-    if leaf.allow_na and rng.random() < 0.08:
-        return "n/a"
-    good = rng.random() < q
-    if isinstance(rule, ChoiceRule):
-        ordered = sorted(rule.options, key=lambda o: o.points, reverse=True)
-        return ordered[0].key if good else rng.choice(ordered[1:] or ordered).key
-    if isinstance(rule, YesNoRule):
-        return "có" if good else "không"
-    if isinstance(rule, RatioRule | ProportionalRule):
-        total = rng.randint(12, 240)
-        share = min(1.0, max(0.0, q + rng.uniform(-0.12, 0.1)))
-        return f"{round(total * share)}/{total}"
-    if isinstance(rule, CountRule):
-        needed = int(leaf.max / rule.per_item)
-        return str(max(0, round(needed * min(1.0, q + rng.uniform(-0.2, 0.2)))))
-    if isinstance(rule, DeductionRule):
-        return "0" if good else str(rng.randint(1, 3))
-    if isinstance(rule, PointsRule):
-        step = rule.step or leaf.framework_rounding
-        steps = int(leaf.max / step)
-        chosen = max(0, min(steps, round(steps * min(1.0, q + rng.uniform(-0.1, 0.1)))))
-        return f"{(step * chosen).normalize():f}"
-    if isinstance(rule, SurveyRule):
-        percent = Decimal(str(round(min(100.0, max(0.0, 100 * q + rng.uniform(-8, 5))), 2)))
-        return f"{percent:f}"
-    raise AssertionError(f"no demo value for rule {rule}")
-
-
 def build_answers(cycle: Cycle, fw: Framework, units: list[Unit]) -> int:
     rows = []
     for unit in units:
         rng = random.Random(f"answers:{cycle.year}:{unit.code}")
-        q = _quality(unit.code, cycle.year)
+        q = unit_quality(unit.code, cycle.year)
         for leaf in fw.leaves:
             if not leaf.applies(unit.type):
                 continue

@@ -1,0 +1,2 @@
+"""The demo province (``build``) and its command, ``manage.py demo``: the top layer, which
+imports every app and which no app imports."""
