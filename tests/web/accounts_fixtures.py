@@ -2,8 +2,8 @@
 administrator who is not a superuser, pending accounts, Excel files built in memory, and a
 reader of the activation link in an e-mail.
 
-Test modules take the fixtures with ``from .accounts_fixtures import *`` (``__all__`` lists
-them) and import the helpers by name.
+conftest.py makes the fixtures (``__all__``) visible to every web test; test modules import the
+helpers by name.
 """
 
 from __future__ import annotations

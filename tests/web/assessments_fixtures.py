@@ -2,7 +2,7 @@
 calendar around now, the personas the assessment rules name (unit head, appraiser, council)
 beside those of conftest.py, and small helpers.
 
-Imported by the ``tests/web/test_assessments_*.py`` modules."""
+conftest.py makes the fixtures visible to every web test; helpers are imported by name."""
 
 from __future__ import annotations
 

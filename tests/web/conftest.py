@@ -1,7 +1,12 @@
-"""Personas and the small province every web test reads.
+"""Personas and the small province every web test reads, and the fixtures of each slice.
 
 Personas are users; ``visit(persona)`` gives a test client signed in as one of them (or not
 signed in at all for "anonymous"), so an access test can walk through all of them.
+
+The slices' fixture modules (``*_fixtures.py``) are imported here once, so every web test takes
+their fixtures by name, without importing them. Two of them are autouse for every web test:
+``media`` (uploads under the test's own temporary MEDIA_ROOT) and ``inline_jobs`` (survey jobs
+run in the request; ``test_surveys_jobs.py`` sets the database queue where it needs it).
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ from django.test import Client
 
 from parindex.accounts.models import Role, User
 
+from .accounts_fixtures import admin_client, par_admin, pending, province  # noqa: F401
+from .appraisals_fixtures import appraisal  # noqa: F401
+from .assessments_fixtures import appraiser, council, head_a, media, opened  # noqa: F401
+from .evidence_fixtures import pdf_of_a  # noqa: F401
 from .factories import World, admin_create, browse, build_world, person, viewer_create
+from .plans_fixtures import published_pw, pw  # noqa: F401
+from .surveys_fixtures import inline_jobs, survey  # noqa: F401
 
 PERSONAS = ("anonymous", "viewer", "admin", "editor_a", "editor_b")
 

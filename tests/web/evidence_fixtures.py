@@ -1,7 +1,8 @@
-"""Fixtures of the evidence tests: an isolated media directory, the personas the evidence rules
-name (appraiser, council member, unit head) beside those of conftest.py, and upload helpers.
+"""Fixtures of the evidence tests: a PDF of unit A and upload helpers. The isolated media
+directory and the personas the evidence rules name (appraiser, council member, unit head) are
+those of assessments_fixtures.py, imported here for the modules that still take them from here.
 
-Imported by the ``tests/web/test_evidence_*.py`` modules."""
+conftest.py makes the fixtures visible to every web test."""
 
 from __future__ import annotations
 
@@ -10,38 +11,13 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import User
 from parindex.evidence.models import Evidence
 from parindex.evidence.services import evidence_upload
 
 from . import evidence_samples as samples
-from .factories import World, person
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    """Every evidence test writes its blobs under its own temporary MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def appraiser(world: World) -> User:
-    """Appraiser of an area (province-wide reader of evidence)."""
-    user = person("appraiser", Role.APPRAISER)
-    user.roles.update(area="1")
-    return user
-
-
-@pytest.fixture
-def council(world: World) -> User:
-    return person("council", Role.COUNCIL)
-
-
-@pytest.fixture
-def head_a(world: World) -> User:
-    """Head of unit A."""
-    return person("head.a", Role.UNIT_HEAD, world.unit_a)
+from .assessments_fixtures import appraiser, council, head_a, media  # noqa: F401
+from .factories import World
 
 
 @pytest.fixture

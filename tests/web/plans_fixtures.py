@@ -2,7 +2,7 @@
 a plan on the small province's framework with tasks of unit A (SNV) and unit B (STP), and the
 personas of conftest.py.
 
-Imported by the ``tests/web/test_plans_*.py`` and ``tests/web/test_national_*.py`` modules."""
+conftest.py makes the fixtures visible to every web test; helpers are imported by name."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Fixtures of the survey web tests: a questionnaire for the world's internal framework imported
 into the 2024 cycle, response files, and jobs run in the request (``inline_jobs``).
 
-Test modules take them with ``from .surveys_fixtures import *``."""
+conftest.py makes the fixtures visible to every web test (``inline_jobs`` is autouse there)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,6 @@ from parindex.accounts import services
 from parindex.accounts.models import AccountImport, Role, RoleAssignment, User
 from parindex.audit.models import AuditEvent
 
-from .accounts_fixtures import *  # noqa: F403 - fixtures
 from .accounts_fixtures import pending_create, xlsx
 from .factories import World, browse
 

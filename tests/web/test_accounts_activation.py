@@ -18,7 +18,6 @@ from parindex.accounts.models import Role, User
 from parindex.audit.models import AuditEvent
 from parindex.audit.selectors import events_for
 
-from .accounts_fixtures import *  # noqa: F403 - fixtures
 from .accounts_fixtures import activation_link, pending_create, set_password
 from .factories import person
 

@@ -15,7 +15,6 @@ from parindex.accounts.models import AccountImport, Role, User
 from parindex.audit.models import AuditEvent
 from parindex.audit.selectors import events_for
 
-from .accounts_fixtures import *  # noqa: F403 - fixtures
 from .accounts_fixtures import HEADER, Province, pending_create, upload, xlsx
 from .factories import person
 

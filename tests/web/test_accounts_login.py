@@ -17,7 +17,6 @@ from django.utils import timezone
 from parindex.accounts.models import Role, User
 from parindex.audit.selectors import events_for
 
-from .accounts_fixtures import *  # noqa: F403 - fixtures
 from .accounts_fixtures import pending_create
 from .factories import PASSWORD, browse, person
 

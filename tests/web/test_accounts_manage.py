@@ -12,7 +12,6 @@ from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.audit.models import AuditEvent
 from parindex.audit.selectors import events_for
 
-from .accounts_fixtures import *  # noqa: F403 - fixtures
 from .accounts_fixtures import Province, pending_create
 from .factories import PASSWORD, browse, person, table_rows
 

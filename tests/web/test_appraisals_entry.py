@@ -22,7 +22,6 @@ from .appraisals_fixtures import CHOICE_LEAF, DEDUCTION_LEAF, RATIO_LEAF, Apprai
 from .english_fragments import assert_no_english, visible_text
 from .factories import browse
 
-appraisal = fx.appraisal
 HX = {"HTTP_HX_REQUEST": "true"}
 YES_NO_LEAF = "2.4.2"  # yes/no, area 2
 KEYS = ("dung_han", "cham", "khong_ban_hanh")

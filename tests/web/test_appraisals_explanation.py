@@ -32,13 +32,6 @@ from . import evidence_samples as samples
 from .appraisals_fixtures import CHOICE_LEAF, RATIO_LEAF, Appraisal
 from .factories import browse
 
-appraisal = fx.appraisal
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
 
 def test_release_returns_the_unit_when_leaves_are_flagged_or_adjusted(
     appraisal: Appraisal, django_capture_on_commit_callbacks

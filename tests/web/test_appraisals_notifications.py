@@ -17,8 +17,6 @@ from parindex.notifications.models import Notification
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import CHOICE_LEAF, RATIO_LEAF, Appraisal
 
-appraisal = fx.appraisal
-
 
 @pytest.fixture(autouse=True)
 def addresses(appraisal: Appraisal) -> None:

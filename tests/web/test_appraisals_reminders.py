@@ -16,7 +16,6 @@ from parindex.notifications import reminders
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import Appraisal
 
-appraisal = fx.appraisal
 DAY = datetime.timedelta(days=1)
 
 

@@ -17,8 +17,6 @@ from . import appraisals_fixtures as fx
 from .appraisals_fixtures import CHOICE_LEAF, DEDUCTION_LEAF, RATIO_LEAF, Appraisal
 from .factories import browse, table_rows
 
-appraisal = fx.appraisal
-
 
 def test_both_bases_are_stored_and_the_self_basis_ignores_appraisals(appraisal: Appraisal) -> None:
     ap = appraisal

@@ -24,8 +24,6 @@ from . import appraisals_fixtures as fx
 from .appraisals_fixtures import Appraisal
 from .factories import browse, person, table_rows
 
-appraisal = fx.appraisal
-
 
 def board_units(html: str) -> dict[str, list[str]]:
     return {r.attrs["data-unit"]: r.cells for r in table_rows(html) if "data-unit" in r.attrs}

@@ -41,16 +41,9 @@ from parindex.evidence.services import evidence_reference
 from parindex.notifications.models import Notification
 from parindex.results.models import Answer
 
-from . import assessments_fixtures as fx
 from . import evidence_samples as samples
 from .assessments_fixtures import DAY, HX, Open, windows_around
 from .factories import World, browse
-
-# The assessment fixtures, made visible to pytest in this module.
-opened = fx.opened
-appraiser = fx.appraiser
-head_a = fx.head_a
-media = fx.media
 
 
 def close_self_assessment(opened: Open) -> None:

@@ -7,14 +7,8 @@ from parindex.accounts.models import Role
 from parindex.audit.models import AuditEvent
 from parindex.results.models import Answer
 
-from . import assessments_fixtures as fx
 from .assessments_fixtures import HX, Open
 from .factories import browse, person
-
-# The assessment fixtures, made visible to pytest in this module.
-opened = fx.opened
-head_a = fx.head_a
-media = fx.media
 
 
 def test_two_editors_the_second_stale_save_gets_409_with_the_other_value(

@@ -15,14 +15,8 @@ from parindex.assessments import excel
 from parindex.audit.models import AuditEvent
 from parindex.results.models import Answer
 
-from . import assessments_fixtures as fx
 from .assessments_fixtures import HX, Open
 from .factories import browse
-
-# The assessment fixtures, made visible to pytest in this module.
-opened = fx.opened
-head_a = fx.head_a
-media = fx.media
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -14,16 +14,8 @@ from parindex.audit.models import AuditEvent
 from parindex.evidence.services import evidence_reference
 from parindex.results.models import Answer
 
-from . import assessments_fixtures as fx
 from .assessments_fixtures import HX, Open
 from .factories import browse
-
-# The assessment fixtures, made visible to pytest in this module.
-opened = fx.opened
-head_a = fx.head_a
-appraiser = fx.appraiser
-council = fx.council
-media = fx.media
 
 
 def leaf_html(html: str, code: str) -> str:

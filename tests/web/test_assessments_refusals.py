@@ -13,13 +13,8 @@ from django.utils import translation
 from parindex.assessments.services import AssessmentError, assessment_reopen, assessment_submit
 from parindex.audit.models import AuditEvent
 
-from . import assessments_fixtures as fx
 from .assessments_fixtures import Open
 from .test_assessments_submit import attach_all_required
-
-opened = fx.opened
-head_a = fx.head_a
-media = fx.media
 
 
 def refused(call, **kwargs) -> str:  # type: ignore[no-untyped-def]

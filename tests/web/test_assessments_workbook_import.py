@@ -17,15 +17,10 @@ from parindex.assessments.services import (
 from parindex.audit.models import AuditEvent
 from parindex.results.models import Answer
 
-from . import assessments_fixtures as fx
 from .assessments_fixtures import HX, Open
 from .factories import browse
 from .test_assessments_excel import download, fill, rows_by_code
 from .test_assessments_submit import attach_all_required
-
-opened = fx.opened
-head_a = fx.head_a
-media = fx.media
 
 
 def stored(opened: Open) -> dict[str, str]:

@@ -17,10 +17,7 @@ from . import appraisals_fixtures as fx
 from .appraisals_fixtures import CHOICE_LEAF, DEDUCTION_LEAF, RATIO_LEAF, Appraisal, visitor
 from .english_fragments import assert_no_english, visible_text
 from .factories import World, person
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 from .surveys_fixtures import GOOD_ROWS, responses_csv, upload
-
-appraisal = fx.appraisal
 
 # Codes the events below store, each of which must read as a label.
 RAW_CODES = (

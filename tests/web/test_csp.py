@@ -23,11 +23,8 @@ from django.urls import include, path, reverse
 
 from parindex.accounts.models import User
 
-from . import evidence_fixtures
 from .factories import World
 from .test_security_urls import ACCESS, PERSONAS, clients, objects_build
-
-media = evidence_fixtures.media
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

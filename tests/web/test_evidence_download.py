@@ -11,17 +11,9 @@ import pytest
 from parindex.evidence.models import Evidence
 from parindex.evidence.services import evidence_reference, evidence_upload
 
-from . import evidence_fixtures as fx
 from . import evidence_samples as samples
 from .evidence_fixtures import upload
 from .factories import World
-
-# The evidence fixtures, made visible to pytest in this module.
-appraiser = fx.appraiser
-council = fx.council
-head_a = fx.head_a
-media = fx.media
-pdf_of_a = fx.pdf_of_a
 
 # persona -> status of unit A's evidence pages
 EXPECTED = {

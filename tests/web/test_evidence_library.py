@@ -14,17 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from parindex.evidence.models import Evidence, StoredFile
 from parindex.evidence.services import evidence_reference, evidence_upload
 
-from . import evidence_fixtures as fx
 from . import evidence_samples as samples
 from .evidence_fixtures import stored_paths, upload
 from .factories import World, browse
-
-# The evidence fixtures, made visible to pytest in this module.
-appraiser = fx.appraiser
-council = fx.council
-head_a = fx.head_a
-media = fx.media
-pdf_of_a = fx.pdf_of_a
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "evidence-library"}
 # persona -> (read unit A's library, add to it)

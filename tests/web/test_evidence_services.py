@@ -22,15 +22,9 @@ from parindex.evidence.services import (
     storage_name_for,
 )
 
-from . import evidence_fixtures as fx
 from . import evidence_samples as samples
 from .evidence_fixtures import stored_paths, upload
 from .factories import World
-
-# The evidence fixtures, made visible to pytest in this module.
-appraiser = fx.appraiser
-media = fx.media
-pdf_of_a = fx.pdf_of_a
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,6 @@ from . import assessments_fixtures as afx
 from . import plans_fixtures as fx
 from .factories import World
 
-pw = fx.pw
-opened = afx.opened
-
 HOSTILE = ['=HYPERLINK("http://x","y")', "=1+1", "@SUM(A1)", "+1", "-2+3"]
 
 

@@ -13,7 +13,6 @@ from openpyxl import Workbook
 from parindex.accounts import spreadsheet
 from parindex.surveys.models import Questionnaire, SurveyForm, SurveyJob
 
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 from .surveys_fixtures import HEADER, row, upload
 
 ACCOUNT_HEADER = list(spreadsheet.COLUMNS)

@@ -22,15 +22,10 @@ from parindex.shared import charts
 from parindex.shared.numbers import format_number, format_plain, format_signed, number_lang
 
 from . import appraisals_fixtures as afx
-from . import assessments_fixtures as sfx
 from . import plans_fixtures as pfx
 from .appraisals_fixtures import CHOICE_LEAF, Appraisal
 from .assessments_fixtures import Open
 from .factories import World, browse, table_rows
-
-appraisal = afx.appraisal
-opened = sfx.opened
-pw = pfx.pw
 
 
 def vi(text: str) -> str:

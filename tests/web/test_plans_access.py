@@ -14,9 +14,6 @@ from parindex.plans.models import Plan, ProgressReport, Task
 from . import plans_fixtures as fx
 from .factories import World, browse, person
 
-pw = fx.pw
-published_pw = fx.published_pw
-
 READ = "read"
 MANAGE = "manage"
 

@@ -17,8 +17,6 @@ from parindex.plans.reminders import task_reminders
 from . import plans_fixtures as fx
 from .factories import World, table_rows
 
-pw = fx.pw
-
 
 def test_counts_overdue_first_and_timeline(pw: fx.PlanWorld, world: World, visit) -> None:
     html = visit("viewer").get(f"/plans/{pw.plan.pk}/").content.decode()

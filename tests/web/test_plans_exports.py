@@ -14,8 +14,6 @@ from openpyxl import load_workbook
 from . import plans_fixtures as fx
 from .factories import World
 
-pw = fx.pw
-
 HEADERS = [
     "STT",
     "Nội dung",

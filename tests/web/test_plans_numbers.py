@@ -13,9 +13,6 @@ from parindex.plans.models import PlanTarget, Task
 from . import plans_fixtures as fx
 from .factories import World
 
-pw = fx.pw
-published_pw = fx.published_pw
-
 # Each of these took seconds of CPU (or raised) before the bound.
 HUGE = ["1e10000000", "1e-10000000", "9" * 5000, "0." + "1" * 5000, "1" * 100_000]
 MAX_NUMBER_CHARS = 32  # parindex.plans.params.MAX_NUMBER_CHARS

@@ -13,8 +13,6 @@ from parindex.units.models import Unit
 from . import plans_fixtures as fx
 from .factories import World, table_rows
 
-pw = fx.pw
-
 
 def vi(number: Decimal) -> str:
     """A decimal as the Vietnamese pages show it (comma as the decimal separator)."""

@@ -4,7 +4,6 @@ the evidence store; what a refused report leaves behind (nothing)."""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,14 +16,6 @@ from parindex.plans.services import DEFAULT_AREAS
 from . import evidence_samples as samples
 from . import plans_fixtures as fx
 from .factories import World, table_rows
-
-pw = fx.pw
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def test_a_new_plan_starts_with_the_nine_contents(world: World, visit) -> None:

@@ -24,8 +24,6 @@ from parindex.results.services import cycle_answers
 from . import plans_fixtures as fx
 from .factories import World, table_rows
 
-pw = fx.pw
-
 
 def best_answer(leaf: Node) -> str:
     """The value that earns the leaf's maximum under its rule."""

@@ -31,8 +31,6 @@ from .test_security_urls import (
     objects_build,
 )
 
-media = evidence_fx.media
-
 # Exempt from the middleware's check only to install the upload size limit first; the inner
 # view is ``csrf_protect``-ed. A new exemption must be added here, with its reason.
 EXEMPT_THEN_PROTECTED = {

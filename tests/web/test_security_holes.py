@@ -21,14 +21,11 @@ from parindex.plans.models import ProgressReport
 from parindex.results.models import Answer, Basis, UnitResult
 
 from . import appraisals_fixtures as ap_fx
-from . import assessments_fixtures as assessments_fx
 from . import evidence_samples as samples
 from .appraisals_fixtures import CHOICE_LEAF, Appraisal, build_appraisal
 from .assessments_fixtures import Open
 from .factories import World, browse
 from .plans_fixtures import plan_world_build
-
-opened = assessments_fx.opened  # a 2025 cycle open for self-assessment
 
 ADJUST_REASON = "Kế hoạch ban hành ngày 20/01, quá hạn."  # adjust_and_flag's reason
 

@@ -29,13 +29,9 @@ from parindex.units.models import Unit, UnitType
 from . import evidence_fixtures as evidence_fx
 from . import evidence_samples as samples
 from .assessments_fixtures import Open
-from .assessments_fixtures import opened as opened_fixture
 from .factories import World, answers_create, browse, framework_import_fast, framework_text, person
 from .plans_fixtures import plan_world_build
 from .surveys_fixtures import QUESTIONNAIRE, responses_csv, row
-
-media = evidence_fx.media
-opened = opened_fixture
 
 PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 SHOWN = "&lt;script&gt;alert("  # the payload as text, escaped

@@ -11,7 +11,6 @@ from parindex.audit.models import AuditEvent
 from parindex.surveys import jobs
 from parindex.surveys.models import Questionnaire, SurveyForm, SurveyJob
 
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 from .surveys_fixtures import GOOD_ROWS, HEADER, QUESTIONS, responses_csv, row, upload, xlsx_bytes
 
 ADMIN_ONLY = {"admin": 200, "viewer": 403, "editor_a": 403, "editor_b": 403, "anonymous": 302}

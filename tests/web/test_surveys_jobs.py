@@ -23,7 +23,6 @@ from parindex.surveys import jobs, services
 from parindex.surveys.models import Questionnaire, SurveyForm, SurveyJob, SurveyLeafResult
 
 from .factories import World, browse
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 from .surveys_fixtures import GOOD_ROWS, QUESTIONNAIRE, responses_csv, row, upload
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

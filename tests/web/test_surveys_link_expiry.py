@@ -15,7 +15,6 @@ from parindex.surveys import services
 from parindex.surveys.models import Questionnaire, RespondentLink, SurveyForm
 
 from .factories import World
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 
 HOUR = datetime.timedelta(hours=1)
 

@@ -9,7 +9,6 @@ from parindex.surveys import services
 from parindex.surveys.models import Questionnaire, RespondentLink, SurveyForm
 
 from .factories import World
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 
 ADMIN_ONLY = {"admin": 200, "viewer": 403, "editor_a": 403, "editor_b": 403, "anonymous": 302}
 

@@ -10,7 +10,6 @@ from parindex.audit.models import AuditEvent
 from parindex.surveys.models import PlanTarget, Questionnaire
 
 from .factories import World
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 from .surveys_fixtures import LEAVES, QUESTIONNAIRE
 
 ADMIN_ONLY = {"admin": 200, "viewer": 403, "editor_a": 403, "editor_b": 403, "anonymous": 302}

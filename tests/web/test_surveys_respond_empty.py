@@ -10,7 +10,6 @@ from parindex.surveys.models import Questionnaire, RespondentLink, SurveyForm
 
 from .english_fragments import assert_no_english
 from .factories import World
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 
 REFUSAL = "Hãy chọn câu trả lời cho ít nhất một câu hỏi trước khi gửi phiếu."
 

@@ -12,7 +12,6 @@ from parindex.surveys import services
 from parindex.surveys.models import Questionnaire, SurveyJob, SurveyLeafResult
 
 from .factories import World, table_rows
-from .surveys_fixtures import *  # noqa: F403 - fixtures
 from .surveys_fixtures import GOOD_ROWS, LEAVES, QUESTIONNAIRE, responses_csv, row, upload
 
 ADMIN_ONLY = {"admin": 200, "viewer": 403, "editor_a": 403, "editor_b": 403, "anonymous": 302}

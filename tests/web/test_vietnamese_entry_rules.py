@@ -17,13 +17,8 @@ from openpyxl import load_workbook
 from parindex.assessments import excel
 from parindex.results.models import Answer
 
-from . import assessments_fixtures as fx
 from .assessments_fixtures import HX, Open
 from .factories import browse
-
-opened = fx.opened
-head_a = fx.head_a
-media = fx.media
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THOUSANDS_VI = "«1.000» có hai cách hiểu: 1000 (dấu chấm phân cách hàng nghìn) hoặc 1"

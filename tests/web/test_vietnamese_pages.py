@@ -33,17 +33,12 @@ from parindex.national import demo as national_demo
 from parindex.surveys.models import SurveyJob
 from parindex.units.models import Unit
 
-from . import evidence_fixtures, surveys_fixtures
 from .appraisals_fixtures import RATIO_LEAF
 from .english_fragments import ENGLISH_WORDS, english_in
 from .factories import World
 from .surveys_fixtures import GOOD_ROWS, responses_csv, upload
 from .test_links import internal_links
 from .test_security_urls import ACCESS, ADMIN, PERSONAS, Objects, clients, objects_build
-
-media = evidence_fixtures.media  # uploads in a temporary folder
-inline_jobs = surveys_fixtures.inline_jobs  # survey jobs run in the request
-
 
 # Vietnamese-only words of the site's own interface, found as whole words: never on a page read
 # in English (names of people, units and documents stay as written, so none is listed here).
