@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from parindex.core.workflow import Role
+from parindex.core.workflow import Role as Role  # re-exported: the apps read the roles here
 
 
 class User(AbstractUser):

@@ -106,8 +106,8 @@ class _Loader(yaml.SafeLoader):
     def fetch_flow_collection_start(self, TokenClass: type) -> None:  # noqa: N803 - PyYAML's name
         # The scanner's cost grows with the square of the flow nesting: stop it early.
         if self.flow_level >= MAX_YAML_DEPTH:
-            raise _TooMuch("yaml.too_deep", self.get_mark().line + 1)  # type: ignore[no-untyped-call]
-        super().fetch_flow_collection_start(TokenClass)  # type: ignore[misc]
+            raise _TooMuch("yaml.too_deep", self.get_mark().line + 1)
+        super().fetch_flow_collection_start(TokenClass)
 
 
 def read_yaml(text: str, source: str, error: type[ParindexError]) -> Value:
