@@ -12,7 +12,8 @@ from parindex.audit.keys import audit_key
 from parindex.audit.models import GENESIS_HASH, AuditEvent, AuditHead, PublishedHead
 
 if TYPE_CHECKING:
-    from parindex.accounts.models import User
+    # the user model (AUTH_USER_MODEL) as django-stubs types it, without importing accounts
+    from django.contrib.auth.models import _User as User
 
 
 class AuditOutsideTransaction(RuntimeError):

@@ -14,7 +14,8 @@ from parindex.core.errors import FrameworkError
 from .models import FrameworkNode, FrameworkVersion
 
 if TYPE_CHECKING:
-    from parindex.accounts.models import User
+    # the user model (AUTH_USER_MODEL) as django-stubs types it, without importing accounts
+    from django.contrib.auth.models import _User as User
 
 
 @transaction.atomic

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from parindex.accounts.models import User
+    # the user model (AUTH_USER_MODEL) as django-stubs types it, without importing accounts
+    from django.contrib.auth.models import _User as User
 
 Reminder: TypeAlias = "tuple[Iterable[User], str, str, str]"
 ReminderSource: TypeAlias = "Callable[[datetime.date], Iterable[Reminder]]"

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from parindex.notifications.models import Notification
 
 if TYPE_CHECKING:
-    from parindex.accounts.models import User
+    # the user model (AUTH_USER_MODEL) as django-stubs types it, without importing accounts
+    from django.contrib.auth.models import _User as User
 
 
 def unread_count(*, user: User) -> int:

@@ -22,7 +22,8 @@ from django.utils.translation import gettext
 from parindex.notifications.models import Notification
 
 if TYPE_CHECKING:
-    from parindex.accounts.models import User
+    # the user model (AUTH_USER_MODEL) as django-stubs types it, without importing accounts
+    from django.contrib.auth.models import _User as User
 
 logger = logging.getLogger(__name__)
 
