@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import User
@@ -43,12 +44,12 @@ def can_update_task(user: User | AnonymousUser, task: Task) -> bool:
     return can_manage_plans(user) or task.lead_agency_id in own_unit_ids(user)
 
 
-def visible_plans(user: User | AnonymousUser):  # type: ignore[no-untyped-def]
+def visible_plans(user: User | AnonymousUser) -> QuerySet[Plan]:
     plans = Plan.objects.all()
     return plans if reads_unpublished(user) else plans.filter(published=True)
 
 
-def visible_tasks(user: User | AnonymousUser, plan: Plan):  # type: ignore[no-untyped-def]
+def visible_tasks(user: User | AnonymousUser, plan: Plan) -> QuerySet[Task]:
     tasks = Task.objects.filter(plan=plan)
     return tasks if reads_unpublished(user) else tasks.exclude(status=Task.Status.DRAFT)
 

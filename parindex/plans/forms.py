@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parindex.shared.fields import form_field
 from parindex.units.models import Unit, UnitType
 
 from .models import ContentArea, Plan, PlanTarget, Task
+
+if TYPE_CHECKING:
+    from parindex.evidence.models import Evidence
 
 
 class DateInput(forms.DateInput):
@@ -28,7 +33,7 @@ def split_codes(text: str) -> list[str]:
     return [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(forms.ModelForm[Plan]):
     class Meta:
         model = Plan
         fields = [
@@ -47,23 +52,25 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = Unit.objects.filter(type=UnitType.PROVINCE)
+        form_field(self, "province", forms.ModelChoiceField).queryset = Unit.objects.filter(
+            type=UnitType.PROVINCE
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The period must end in or after the year it starts."))
         return data
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(forms.ModelForm[PlanTarget]):
     class Meta:
         model = PlanTarget
         fields = ["year", "scope", "band", "rank", "index", "note"]
 
 
-class AreaForm(forms.ModelForm):
+class AreaForm(forms.ModelForm[ContentArea]):
     nodes = forms.CharField(
         label=_("Framework nodes"),
         required=False,
@@ -80,12 +87,12 @@ class AreaForm(forms.ModelForm):
             self.fields["nodes"].initial = node_codes_text(self.instance.node_codes)
 
 
-def agency_queryset():  # type: ignore[no-untyped-def]
+def agency_queryset() -> QuerySet[Unit]:
     """Agencies that lead or help: every unit but provinces, active ones first by name."""
     return Unit.objects.exclude(type=UnitType.PROVINCE).order_by("name")
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(forms.ModelForm[Task]):
     nodes = forms.CharField(
         label=_("Framework nodes"),
         required=False,
@@ -114,9 +121,10 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = plan.areas.order_by("position")
-        self.fields["lead_agency"].queryset = agency_queryset()
-        self.fields["coordinating_agencies"].queryset = agency_queryset()
+        form_field(self, "area", forms.ModelChoiceField).queryset = plan.areas.order_by("position")
+        form_field(self, "lead_agency", forms.ModelChoiceField).queryset = agency_queryset()
+        coordinating = form_field(self, "coordinating_agencies", forms.ModelMultipleChoiceField)
+        coordinating.queryset = agency_queryset()
         self.fields["coordinating_agencies"].required = False
         if self.instance.pk:
             self.fields["nodes"].initial = node_codes_text(self.instance.node_codes)
@@ -154,10 +162,12 @@ class ReportForm(forms.Form):
     reported_on = forms.DateField(label=_("Date"), widget=DateInput())
     percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("Evidence files"), required=False)
-    evidence = forms.ModelMultipleChoiceField(
+    # Django's form metaclass moves declared fields into base_fields, so this one does not
+    # replace BaseForm.files (the uploaded files) as the stubs read the class body.
+    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]
+    evidence: forms.ModelMultipleChoiceField[Evidence] = forms.ModelMultipleChoiceField(
         label=_("Documents already in the lead agency's evidence library"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
@@ -166,9 +176,9 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         from parindex.evidence.models import Evidence
 
-        self.fields["evidence"].queryset = Evidence.objects.filter(unit=task.lead_agency).order_by(
-            "-pk"
-        )
+        form_field(
+            self, "evidence", forms.ModelMultipleChoiceField
+        ).queryset = Evidence.objects.filter(unit=task.lead_agency).order_by("-pk")
         self.fields["reported_on"].initial = timezone.localdate()
 
 
@@ -189,5 +199,5 @@ class LossesForm(forms.Form):
         self, *args: Any, cycles: list[Any], scopes: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cycle"].choices = [(c.pk, str(c)) for c in cycles]
-        self.fields["scope"].choices = scopes
+        form_field(self, "cycle", forms.TypedChoiceField).choices = [(c.pk, str(c)) for c in cycles]
+        form_field(self, "scope", forms.ChoiceField).choices = scopes

@@ -480,7 +480,7 @@ def progress_report(
     reported_on: datetime.date,
     text: str,
     percent: int,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
     evidence: Sequence[Evidence] = (),
 ) -> ProgressReport:
     """Record progress on a task, with files uploaded to the evidence store of the lead agency

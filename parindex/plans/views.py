@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.accounts.http import AuthedRequest
 from parindex.assessments import visibility
 from parindex.core import ParindexError, UnitInfo
 from parindex.core.analysis import in_scope, points_lost
@@ -26,6 +27,7 @@ from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Basis
 from parindex.results.services import cycle_inputs
 from parindex.shared.charts import render_svg
+from parindex.shared.http import AnyRequest
 from parindex.shared.language import lang
 from parindex.units.models import UnitType
 
@@ -61,7 +63,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthedRequest) -> HttpResponse:
     access.require_plan_manager(request)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +79,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for_manager(request, plan_id)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -150,7 +152,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_targets(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_targets(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for_manager(request, plan_id)
     form = TargetForm(request.POST or None)
     if request.method == "POST":
@@ -181,7 +183,7 @@ def plan_targets(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def area_edit(request: HttpRequest, plan_id: int, area_id: int | None = None) -> HttpResponse:
+def area_edit(request: AuthedRequest, plan_id: int, area_id: int | None = None) -> HttpResponse:
     """Add a content to the plan, or change one."""
     plan = access.get_plan_for_manager(request, plan_id)
     area = None
@@ -239,7 +241,7 @@ def _task_from_form(form: TaskForm) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-def task_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+def task_create(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for_manager(request, plan_id)
     form = TaskForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -254,7 +256,7 @@ def task_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
     task = access.get_task_for_manager(request, task_id)
     form = TaskForm(request.POST or None, instance=task, plan=task.plan)
     if request.method == "POST" and form.is_valid():
@@ -317,7 +319,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @require_POST
-def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_status(request: AuthedRequest, task_id: int) -> HttpResponse:
     task = access.get_task_for_update(request, task_id)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -336,7 +338,7 @@ def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
 @upload_view(evidence_services.max_bytes)
 @require_POST
 def task_report(
-    request: HttpRequest, task_id: int, limiter: SizeLimitUploadHandler
+    request: AuthedRequest, task_id: int, limiter: SizeLimitUploadHandler
 ) -> HttpResponse:
     task = access.get_task_for_update(request, task_id)
     form = ReportForm(request.POST, request.FILES, task=task)
@@ -348,7 +350,7 @@ def task_report(
         try:
             services.progress_report(
                 task=task,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 reported_on=data["reported_on"],
                 text=data["text"],
                 percent=data["percent"],
@@ -419,7 +421,7 @@ def _scope_filter(scope: str) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
-def points_lost_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+def points_lost_view(request: AnyRequest, plan_id: int) -> HttpResponse:
     """Nodes ranked by points lost in a cycle and scope (Pareto chart and table); the
     administrator ticks nodes to create draft tasks from them."""
     plan = access.get_plan_for_user(request, plan_id)
@@ -435,7 +437,7 @@ def points_lost_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     losses = points_lost(fw, units, level=setup["level"])
     can_manage = access.can_manage_plans(request.user)
     if request.method == "POST":
-        if not can_manage:
+        if not can_manage or not request.user.is_authenticated:
             raise PermissionDenied
         chosen = set(request.POST.getlist("nodes"))
         picked = [loss for loss in losses if loss.code in chosen]
