@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from parindex.audit.services import audit_record
 from parindex.core.errors import ParindexError
+from parindex.shared.fields import model_field
 
 from . import labels, sniff
 from .models import Evidence, StoredFile
@@ -76,7 +77,7 @@ def _refusal_message(reason: sniff.Reason) -> str:
     return messages[reason] % {"kinds": kinds}
 
 
-def _hash_and_size(file: UploadedFile, limit: int) -> tuple[str, int]:
+def _hash_and_size(file: UploadedFile[bytes], limit: int) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     file.seek(0)
@@ -95,7 +96,7 @@ def too_large_message(limit: int) -> str:
     }
 
 
-def _check_file(file: UploadedFile) -> tuple[sniff.FileType, str, int]:
+def _check_file(file: UploadedFile[bytes]) -> tuple[sniff.FileType, str, int]:
     """The detected type, hash and size of an acceptable upload, or :class:`EvidenceRejected`."""
     limit = max_bytes()
     if file.size is not None and file.size > limit:
@@ -103,6 +104,8 @@ def _check_file(file: UploadedFile) -> tuple[sniff.FileType, str, int]:
     if not file.size:
         raise EvidenceRejected(_("The file is empty."))
     try:
+        # An upload reads and seeks as a binary file through Django's FileProxyMixin, whose
+        # stubs declare read() and seek() without their arguments.
         file_type = sniff.sniff(file)  # type: ignore[arg-type]
     except sniff.NotAccepted as refusal:
         raise EvidenceRejected(_refusal_message(refusal.reason)) from None
@@ -127,7 +130,7 @@ def _check_file(file: UploadedFile) -> tuple[sniff.FileType, str, int]:
 
 
 def _stored_file(
-    *, file: UploadedFile, file_type: sniff.FileType, sha256: str, size: int
+    *, file: UploadedFile[bytes], file_type: sniff.FileType, sha256: str, size: int
 ) -> StoredFile:
     """The one :class:`StoredFile` for these bytes, writing them to storage the first time.
 
@@ -154,7 +157,9 @@ def _stored_file(
         return StoredFile.objects.get(sha256=sha256)
 
 
-def evidence_upload(*, file: UploadedFile, unit: Unit, user: User, title: str = "") -> Evidence:
+def evidence_upload(
+    *, file: UploadedFile[bytes], unit: Unit, user: User, title: str = ""
+) -> Evidence:
     """Store an uploaded document as evidence of ``unit``.
 
     The type is judged by content and must agree with the name's extension; the bytes are
@@ -163,7 +168,8 @@ def evidence_upload(*, file: UploadedFile, unit: Unit, user: User, title: str = 
     """
     file_type, sha256, size = _check_file(file)
     title = " ".join(title.split())
-    if len(title) > Evidence._meta.get_field("title").max_length:  # type: ignore[operator]
+    title_limit = model_field(Evidence, "title").max_length
+    if title_limit is not None and len(title) > title_limit:
         raise EvidenceRejected(_("The title is too long (at most 300 characters)."))
     with transaction.atomic():
         stored = _stored_file(file=file, file_type=file_type, sha256=sha256, size=size)
@@ -210,11 +216,11 @@ def evidence_reference(
     if not title:
         problems.append(_("Enter the title of the document."))
     for value, field in ((number, "number"), (issuer, "issuer"), (title, "title")):
-        limit = Evidence._meta.get_field(field).max_length
+        limit = model_field(Evidence, field).max_length
         if limit is not None and len(value) > limit:
             problems.append(
                 _("The %(field)s is too long (at most %(limit)d characters).")
-                % {"field": Evidence._meta.get_field(field).verbose_name, "limit": limit}
+                % {"field": model_field(Evidence, field).verbose_name, "limit": limit}
             )
     if problems:
         raise EvidenceRejected(" ".join(problems))

@@ -16,6 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.accounts.http import AuthedRequest
+from parindex.accounts.roles import sees_all_results
 from parindex.shared.login import LoginRequired
 from parindex.units.models import Unit
 
@@ -32,14 +34,14 @@ def library_index(request: HttpRequest) -> HttpResponse:
     """The evidence libraries the person may open; straight to it when there is only one."""
     if not request.user.is_authenticated:
         raise LoginRequired
-    units = list(selectors.libraries_for_user(request.user))  # type: ignore[arg-type]
-    if len(units) == 1 and not access.sees_all_results(request.user):
+    units = list(selectors.libraries_for_user(request.user))
+    if len(units) == 1 and not sees_all_results(request.user):
         return redirect("evidence:library", unit_code=units[0].code)
     return render(request, "evidence/index.html", {"units": units})
 
 
 def _library_context(
-    request: HttpRequest,
+    request: AuthedRequest,
     unit: Unit,
     *,
     tab: str = "file",
@@ -60,7 +62,7 @@ def _library_context(
     }
 
 
-def _render_library(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+def _render_library(request: AuthedRequest, context: dict[str, Any]) -> HttpResponse:
     """The whole page, or with htmx the fragment its target asks for (forms or library)."""
     if request.htmx:
         if request.htmx.target == "evidence-forms":
@@ -70,19 +72,19 @@ def _render_library(request: HttpRequest, context: dict[str, Any]) -> HttpRespon
 
 
 @require_GET
-def library(request: HttpRequest, unit_code: str) -> HttpResponse:
+def library(request: AuthedRequest, unit_code: str) -> HttpResponse:
     unit = access.get_unit_library_for_user(request, unit_code)
     return _render_library(request, _library_context(request, unit, tab=request.GET.get("tab", "")))
 
 
-def _unit_for_adding(request: HttpRequest, unit_code: str) -> Unit:
+def _unit_for_adding(request: AuthedRequest, unit_code: str) -> Unit:
     unit = access.get_unit_library_for_user(request, unit_code)
     if not access.can_add_evidence(request.user, unit):
         raise PermissionDenied
     return unit
 
 
-def _added(request: HttpRequest, unit: Unit, evidence: Evidence) -> HttpResponse:
+def _added(request: AuthedRequest, unit: Unit, evidence: Evidence) -> HttpResponse:
     if request.htmx:
         return _render_library(request, _library_context(request, unit, added=evidence))
     messages.success(request, _("Evidence added: %(title)s") % {"title": evidence})
@@ -91,7 +93,7 @@ def _added(request: HttpRequest, unit: Unit, evidence: Evidence) -> HttpResponse
 
 @upload_view(services.max_bytes)
 @require_POST
-def upload(request: HttpRequest, unit_code: str, limiter: SizeLimitUploadHandler) -> HttpResponse:
+def upload(request: AuthedRequest, unit_code: str, limiter: SizeLimitUploadHandler) -> HttpResponse:
     unit = _unit_for_adding(request, unit_code)
     form = EvidenceFileForm(request.POST, request.FILES)
     if limiter.skipped:
@@ -103,7 +105,7 @@ def upload(request: HttpRequest, unit_code: str, limiter: SizeLimitUploadHandler
             evidence = services.evidence_upload(
                 file=form.cleaned_data["file"],
                 unit=unit,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 title=form.cleaned_data["title"],
             )
         except services.EvidenceRejected as refusal:
@@ -114,14 +116,14 @@ def upload(request: HttpRequest, unit_code: str, limiter: SizeLimitUploadHandler
 
 
 @require_POST
-def reference(request: HttpRequest, unit_code: str) -> HttpResponse:
+def reference(request: AuthedRequest, unit_code: str) -> HttpResponse:
     unit = _unit_for_adding(request, unit_code)
     form = EvidenceReferenceForm(request.POST)
     if form.is_valid():
         try:
             evidence = services.evidence_reference(
                 unit=unit,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 **form.cleaned_data,
             )
         except services.EvidenceRejected as refusal:
