@@ -28,6 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from parindex.core import ParindexError
@@ -66,7 +67,7 @@ class _Progress:
         self.last = 0.0
         self.held = False
 
-    def _ours(self):  # type: ignore[no-untyped-def]
+    def _ours(self) -> QuerySet[SurveyJob]:
         return SurveyJob.objects.filter(
             pk=self.job.pk, state=SurveyJob.State.RUNNING, attempt=self.job.attempt
         )

@@ -9,11 +9,13 @@ import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from parindex.core.survey_aggregate import ResponseRow, SurveyResult
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer
+from parindex.shared.fields import model_field
 from parindex.units.models import Unit
 
 from .models import (
@@ -268,7 +271,9 @@ def upload_folder() -> Path:
     return folder
 
 
-def import_prepare(*, questionnaire: Questionnaire, upload: UploadedFile, user: User) -> SurveyJob:
+def import_prepare(
+    *, questionnaire: Questionnaire, upload: UploadedFile[bytes], user: User
+) -> SurveyJob:
     """Keep an uploaded response file on disk and queue its import. The same file imported
     before is refused here: nothing would be added."""
     digest = hashlib.sha256()
@@ -340,8 +345,10 @@ def forms_store(*, job: SurveyJob, present: int) -> int:
     form, stage = SurveyForm._meta, SurveyFormStage._meta
     quote = connection.ops.quote_name
 
-    def column(meta, name: str) -> str:  # type: ignore[no-untyped-def]
-        return quote(meta.get_field(name).column)
+    def column(meta: Options[Any], name: str) -> str:
+        db_column = model_field(meta.model, name).column
+        assert db_column is not None, name  # the fields copied here are all table columns
+        return quote(db_column)
 
     copied = ("response_id", "unit", "group_code", "answers")
     created_at = form.get_field("created_at").get_db_prep_value(timezone.now(), connection)
@@ -358,7 +365,7 @@ def forms_store(*, job: SurveyJob, present: int) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [job.questionnaire_id, SurveyForm.Channel.IMPORT, created_at, job.pk])
-        added = cursor.rowcount
+        added: int = cursor.rowcount
     audit_record(
         actor=job.created_by,
         action="survey.forms_import",

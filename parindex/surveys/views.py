@@ -3,7 +3,7 @@ template; with htmx, only the fragment that changed (coverage board, job progres
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -17,15 +17,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.accounts import roles
+from parindex.accounts.http import AuthedRequest
 from parindex.core import ParindexError
 from parindex.cycles.models import Cycle
 from parindex.evidence.uploads import TextFileForm
 from parindex.shared import charts
+from parindex.shared.fields import form_field
 from parindex.shared.language import lang
 
 from . import access, jobs, selectors, services
 from .charts import coverage_spec
 from .models import SurveyJob
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 
@@ -51,7 +56,7 @@ class QuestionnaireForm(TextFileForm):
 
 
 @require_http_methods(["GET", "POST"])
-def cycle_survey(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_survey(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """A cycle's survey: import its questionnaire, or see where the survey stands."""
     cycle = access.get_cycle_for_survey_admin(request, cycle_id)
     questionnaire = getattr(cycle, "questionnaire", None)
@@ -112,7 +117,7 @@ def questionnaire_detail(request: HttpRequest, questionnaire_id: int) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def plan(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def plan(request: AuthedRequest, questionnaire_id: int) -> HttpResponse:
     """The sample plan: a target per unit × group (the minimum is the questionnaire's)."""
     questionnaire = access.get_questionnaire_for_admin(request, questionnaire_id)
     core = selectors.core_questionnaire(questionnaire)
@@ -163,7 +168,7 @@ def plan(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
 
 
 @require_GET
-def coverage(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def coverage(request: AuthedRequest, questionnaire_id: int) -> HttpResponse:
     """Forms received against the plan, groups below min_n highlighted; refreshes itself."""
     questionnaire = access.get_questionnaire_for_admin(request, questionnaire_id)
     board = selectors.coverage(questionnaire)
@@ -189,9 +194,9 @@ def coverage(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
 class ResponsesForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Response file (CSV UTF-8 or .xlsx)"))
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > UPLOAD_MAX_BYTES:
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if (upload.size or 0) > UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 200 MB."))
         name = (upload.name or "").lower()
         if not name.endswith((".csv", ".xlsx")):
@@ -200,7 +205,7 @@ class ResponsesForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-def responses(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def responses(request: AuthedRequest, questionnaire_id: int) -> HttpResponse:
     """Import a response file exported by a survey tool; the import runs as a job."""
     questionnaire = access.get_questionnaire_for_admin(request, questionnaire_id)
     form = ResponsesForm(request.POST or None, request.FILES or None)
@@ -226,7 +231,7 @@ def responses(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
 
 
 @require_GET
-def job(request: HttpRequest, job_id: int) -> HttpResponse:
+def job(request: AuthedRequest, job_id: int) -> HttpResponse:
     """A job's progress; the fragment polls itself until the job ends."""
     survey_job = access.get_job_for_admin(request, job_id)
     if services.jobs_sweep_stale(questionnaire=survey_job.questionnaire):
@@ -238,7 +243,7 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @require_POST
-def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_retry(request: AuthedRequest, job_id: int) -> HttpResponse:
     """Run again a job whose worker stopped; the job and its queue entry commit together."""
     survey_job = access.get_job_for_admin(request, job_id)
     services.jobs_sweep_stale(questionnaire=survey_job.questionnaire)
@@ -252,7 +257,7 @@ def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @require_POST
-def aggregate(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def aggregate(request: AuthedRequest, questionnaire_id: int) -> HttpResponse:
     """Aggregate the stored forms into the survey leaves and recompute the cycle: one action.
     The job and its queue entry commit together, so no job waits for a task never queued."""
     questionnaire = access.get_questionnaire_for_admin(request, questionnaire_id)
@@ -268,7 +273,7 @@ def aggregate(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
 
 
 @require_POST
-def release(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def release(request: AuthedRequest, questionnaire_id: int) -> HttpResponse:
     questionnaire = access.get_questionnaire_for_admin(request, questionnaire_id)
     released = request.POST.get("released") == "1"
     services.questionnaire_release(
@@ -293,14 +298,18 @@ class LinksForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-def links(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def links(request: AuthedRequest, questionnaire_id: int) -> HttpResponse:
     """Issue one-time respondent links per unit × group; see how many were used."""
     questionnaire = access.get_questionnaire_for_admin(request, questionnaire_id)
     core = selectors.core_questionnaire(questionnaire)
     units = selectors.cycle_units(questionnaire.cycle)
     form = LinksForm(request.POST or None)
-    form.fields["unit"].choices = [(u.code, f"{u.code} — {u.name}") for u in units]
-    form.fields["group"].choices = [(g.code, g.label(lang())) for g in core.groups]
+    form_field(form, "unit", forms.ChoiceField).choices = [
+        (u.code, f"{u.code} — {u.name}") for u in units
+    ]
+    form_field(form, "group", forms.ChoiceField).choices = [
+        (g.code, g.label(lang())) for g in core.groups
+    ]
     if request.method == "POST" and form.is_valid():
         unit = next(u for u in units if u.code == form.cleaned_data["unit"])
         try:
