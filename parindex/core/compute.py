@@ -161,7 +161,41 @@ def compute(
     thẩm định: 1.5").
     """
     fw = framework
-    scorer = scorer or Scorer(fw)
+    infos, position_of = _check_units(answers, units)
+    leaf_applies, leaf_max = _leaf_maxima(fw, infos)
+    problems = Collector()
+    scored = _Scored(fw, infos, position_of, problems)
+    scored.score_answers(answers, scorer or Scorer(fw))
+    if overrides:
+        scored.apply_overrides(overrides, override_label)
+    problems.raise_if_any()
+
+    leaf_points, answered = scored.matrices(leaf_max, last_entry_wins=bool(overrides))
+    normal_leaf = np.array([leaf.kind == "normal" for leaf in fw.leaves], dtype=np.bool_)
+    node_points, node_max, node_applies = _aggregate(fw, leaf_points, leaf_max, leaf_applies)
+    total, total_max, total_index = _totals(fw, node_points, node_max)
+    return CycleResult(
+        framework=fw,
+        unit_infos=infos,
+        node_points=node_points,
+        node_max=node_max,
+        node_applies=node_applies,
+        node_index=_node_index(fw, node_points, node_max),
+        total=total,
+        total_max=total_max,
+        total_index=total_index,
+        ranks=_rank(infos, total_index),
+        missing_mask=leaf_applies & ~answered & normal_leaf,
+        leaf_scores=tuple(scored.leaf_scores),
+        warnings=tuple(scored.warnings),
+    )
+
+
+def _check_units(
+    answers: Mapping[str, Mapping[str, str | None]], units: Sequence[UnitInfo] | None
+) -> tuple[tuple[UnitInfo, ...], dict[str, int]]:
+    """The units in order and each code's position; raises if a unit is listed twice or an
+    answered unit is not listed. Without ``units``, the answered units."""
     problems = Collector()
     if units is None:
         units = [UnitInfo(code) for code in answers]
@@ -175,130 +209,153 @@ def compute(
         if code not in position_of:
             problems.add(InputError(msg("compute.unit_not_listed"), unit=code))
     problems.raise_if_any()
+    return infos, position_of
 
+
+class _Scored:
+    """The scored cells of the units × leaves matrix, in the order they were set (an override
+    comes after the answer of its cell), each unit's leaf scores and the warnings; problems go to
+    ``problems``."""
+
+    def __init__(
+        self,
+        framework: Framework,
+        infos: tuple[UnitInfo, ...],
+        position_of: Mapping[str, int],
+        problems: Collector,
+    ) -> None:
+        self.framework = framework
+        self.infos = infos
+        self.position_of = position_of
+        self.problems = problems
+        self.leaf_position = {leaf.code: i for i, leaf in enumerate(framework.leaves)}
+        self.leaf_scores: list[dict[str, LeafScore]] = [{} for _ in infos]
+        self.warnings: list[Notice] = []
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.points: list[int] = []
+        self.maxima: list[int] = []
+
+    def _set(self, position: int, column: int, leaf_code: str, score: LeafScore) -> None:
+        self.leaf_scores[position][leaf_code] = score
+        self.rows.append(position)
+        self.cols.append(column)
+        self.points.append(score.points_q)
+        self.maxima.append(score.max_q)
+
+    def score_answers(
+        self, answers: Mapping[str, Mapping[str, str | None]], scorer: Scorer
+    ) -> None:
+        """Score every answer by its leaf's rule; a value on a leaf that does not apply to the
+        unit's type is ignored with a warning, an empty one is missing."""
+        leaves = self.framework.leaves
+        for unit_code, unit_answers in answers.items():
+            position = self.position_of[unit_code]
+            unit_type = self.infos[position].type
+            for leaf_code, raw in unit_answers.items():
+                column = self.leaf_position.get(leaf_code)
+                if column is None:
+                    self.problems.add(
+                        InputError(msg("compute.not_a_leaf"), unit=unit_code, node=leaf_code)
+                    )
+                    continue
+                leaf = leaves[column]
+                try:
+                    score = scorer(leaf, raw)
+                except ValueRuleError as exc:
+                    exc.unit = unit_code
+                    self.problems.add(exc)
+                    continue
+                if score.status == "missing":  # an empty cell is no value: nothing to ignore
+                    continue
+                if not leaf.applies(unit_type):
+                    self.warnings.append(
+                        Notice(
+                            msg(
+                                "warn.not_applicable",
+                                type=self.framework.unit_type_text(unit_type),
+                            ),
+                            unit=unit_code,
+                            node=leaf_code,
+                        )
+                    )
+                    continue
+                self._set(position, column, leaf_code, score)
+
+    def apply_overrides(self, overrides: Mapping[str, Mapping[str, Decimal]], label: Text) -> None:
+        """Replace the points of the overridden leaves (the answer's value is kept to show)."""
+        fw = self.framework
+        for unit_code, unit_overrides in overrides.items():
+            position = self.position_of.get(unit_code)
+            if position is None:
+                self.problems.add(
+                    InputError(msg("compute.override_unit_not_listed"), unit=unit_code)
+                )
+                continue
+            for leaf_code, value in unit_overrides.items():
+                column = self.leaf_position.get(leaf_code)
+                if column is None:
+                    self.problems.add(
+                        InputError(msg("compute.override_not_leaf"), unit=unit_code, node=leaf_code)
+                    )
+                    continue
+                score_or_error = _override_score(
+                    fw.leaves[column], value, self.infos[position].type, fw.places, label
+                )
+                if isinstance(score_or_error, Message):
+                    self.problems.add(
+                        InputError(score_or_error, unit=unit_code, node=leaf_code, value=str(value))
+                    )
+                    continue
+                previous = self.leaf_scores[position].get(leaf_code)
+                score = (
+                    score_or_error
+                    if previous is None
+                    else replace(score_or_error, value=previous.value)
+                )
+                self._set(position, column, leaf_code, score)
+
+    def matrices(self, leaf_max: Matrix, *, last_entry_wins: bool) -> tuple[Matrix, Mask]:
+        """The units × leaves points and which cells were scored; the scored cells' maxima are
+        written into ``leaf_max``. With ``last_entry_wins``, a cell set twice (an override over
+        an answer) keeps its last entry (numpy does not promise which of repeated indices an
+        assignment keeps)."""
+        n_units, n_leaves = leaf_max.shape
+        leaf_points = np.zeros((n_units, n_leaves), dtype=np.int64)
+        answered = np.zeros((n_units, n_leaves), dtype=np.bool_)
+        rows, cols, points, maxima = self.rows, self.cols, self.points, self.maxima
+        if rows and last_entry_wins:
+            last: dict[tuple[int, int], int] = {}
+            for entry, cell in enumerate(zip(rows, cols, strict=True)):
+                last[cell] = entry
+            if len(last) < len(rows):
+                keep = sorted(last.values())
+                rows = [rows[e] for e in keep]
+                cols = [cols[e] for e in keep]
+                points = [points[e] for e in keep]
+                maxima = [maxima[e] for e in keep]
+        if rows:
+            r, c = np.array(rows), np.array(cols)
+            leaf_points[r, c] = points
+            leaf_max[r, c] = maxima
+            answered[r, c] = True
+        return leaf_points, answered
+
+
+def _leaf_maxima(fw: Framework, infos: tuple[UnitInfo, ...]) -> tuple[Mask, Matrix]:
+    """Units × leaves: which leaves apply to each unit's type and what each adds to its
+    maximum (0 where it does not apply), computed once per unit type."""
     leaves = fw.leaves
-    leaf_position = {leaf.code: i for i, leaf in enumerate(leaves)}
-    places = fw.places
-    n_units, n_leaves = len(infos), len(leaves)
-
-    # Per unit type, which leaves apply and what each adds to the maximum.
     templates: dict[str | None, tuple[Mask, Matrix]] = {}
     for unit_type in {info.type for info in infos}:
         applies = np.array([leaf.applies(unit_type) for leaf in leaves], dtype=np.bool_)
-        full = np.array([quanta(leaf.full_max, places) for leaf in leaves], dtype=np.int64)
+        full = np.array([quanta(leaf.full_max, fw.places) for leaf in leaves], dtype=np.int64)
         templates[unit_type] = (applies, np.where(applies, full, 0))
-    leaf_applies = np.zeros((n_units, n_leaves), dtype=np.bool_)
-    leaf_max = np.zeros((n_units, n_leaves), dtype=np.int64)
+    leaf_applies = np.zeros((len(infos), len(leaves)), dtype=np.bool_)
+    leaf_max = np.zeros((len(infos), len(leaves)), dtype=np.int64)
     for position, info in enumerate(infos):
         leaf_applies[position], leaf_max[position] = templates[info.type]
-
-    rows: list[int] = []
-    cols: list[int] = []
-    points: list[int] = []
-    maxima: list[int] = []
-    warnings: list[Notice] = []
-    leaf_scores: list[dict[str, LeafScore]] = [{} for _ in infos]
-    for unit_code, unit_answers in answers.items():
-        position = position_of[unit_code]
-        unit_type = infos[position].type
-        scores = leaf_scores[position]
-        for leaf_code, raw in unit_answers.items():
-            column = leaf_position.get(leaf_code)
-            if column is None:
-                problems.add(InputError(msg("compute.not_a_leaf"), unit=unit_code, node=leaf_code))
-                continue
-            leaf = leaves[column]
-            try:
-                score = scorer(leaf, raw)
-            except ValueRuleError as exc:
-                exc.unit = unit_code
-                problems.add(exc)
-                continue
-            if not leaf.applies(unit_type):
-                if score.status == "missing":  # an empty cell is no value: nothing to ignore
-                    continue
-                warnings.append(
-                    Notice(
-                        msg("warn.not_applicable", type=framework.unit_type_text(unit_type)),
-                        unit=unit_code,
-                        node=leaf_code,
-                    )
-                )
-                continue
-            if score.status == "missing":
-                continue
-            scores[leaf_code] = score
-            rows.append(position)
-            cols.append(column)
-            points.append(score.points_q)
-            maxima.append(score.max_q)
-    for unit_code, unit_overrides in (overrides or {}).items():
-        position_or_none = position_of.get(unit_code)
-        if position_or_none is None:
-            problems.add(InputError(msg("compute.override_unit_not_listed"), unit=unit_code))
-            continue
-        for leaf_code, value in unit_overrides.items():
-            column = leaf_position.get(leaf_code)
-            if column is None:
-                problems.add(
-                    InputError(msg("compute.override_not_leaf"), unit=unit_code, node=leaf_code)
-                )
-                continue
-            leaf = leaves[column]
-            score_or_error = _override_score(
-                leaf, value, infos[position_or_none].type, places, override_label
-            )
-            if isinstance(score_or_error, Message):
-                problems.add(
-                    InputError(score_or_error, unit=unit_code, node=leaf_code, value=str(value))
-                )
-                continue
-            previous = leaf_scores[position_or_none].get(leaf_code)
-            score = (
-                score_or_error
-                if previous is None
-                else replace(score_or_error, value=previous.value)
-            )
-            leaf_scores[position_or_none][leaf_code] = score
-            # Appended after the answer's entry for the same cell, so it wins below.
-            rows.append(position_or_none)
-            cols.append(column)
-            points.append(score.points_q)
-            maxima.append(score.max_q)
-    problems.raise_if_any()
-
-    leaf_points = np.zeros((n_units, n_leaves), dtype=np.int64)
-    answered = np.zeros((n_units, n_leaves), dtype=np.bool_)
-    if rows and overrides:
-        # An override repeats a cell an answer already filled; keep the last entry per cell
-        # (numpy does not promise which of repeated indices an assignment keeps).
-        last: dict[tuple[int, int], int] = {}
-        for entry, cell in enumerate(zip(rows, cols, strict=True)):
-            last[cell] = entry
-        if len(last) < len(rows):
-            keep = sorted(last.values())
-            rows = [rows[e] for e in keep]
-            cols = [cols[e] for e in keep]
-            points = [points[e] for e in keep]
-            maxima = [maxima[e] for e in keep]
-    if rows:
-        r, c = np.array(rows), np.array(cols)
-        leaf_points[r, c] = points
-        leaf_max[r, c] = maxima
-        answered[r, c] = True
-    normal_leaf = np.array([leaf.kind == "normal" for leaf in leaves], dtype=np.bool_)
-    missing_mask = leaf_applies & ~answered & normal_leaf
-
-    return _aggregate(
-        fw,
-        infos,
-        leaf_points,
-        leaf_max,
-        leaf_applies,
-        missing_mask,
-        tuple(leaf_scores),
-        tuple(warnings),
-    )
+    return leaf_applies, leaf_max
 
 
 @dataclass(frozen=True)
@@ -374,19 +431,14 @@ def _override_score(
 
 
 def _aggregate(
-    fw: Framework,
-    infos: tuple[UnitInfo, ...],
-    leaf_points: Matrix,
-    leaf_max: Matrix,
-    leaf_applies: Mask,
-    missing_mask: Mask,
-    leaf_scores: tuple[dict[str, LeafScore], ...],
-    warnings: tuple[Notice, ...],
-) -> CycleResult:
+    fw: Framework, leaf_points: Matrix, leaf_max: Matrix, leaf_applies: Mask
+) -> tuple[Matrix, Matrix, Mask]:
+    """Units × nodes points, maxima and applicability, summed bottom-up from the leaves; a
+    node's own maximum caps both its points and its maximum."""
     places = fw.places
     all_nodes = fw.all_nodes
-    column_of = {node.code: n for n, node in enumerate(all_nodes)}
-    n_units, n_nodes = len(infos), len(all_nodes)
+    column_of = {node.code: n for n, node in enumerate(fw.all_nodes)}
+    n_units, n_nodes = leaf_points.shape[0], len(all_nodes)
     node_points = np.zeros((n_units, n_nodes), dtype=np.int64)
     node_max = np.zeros((n_units, n_nodes), dtype=np.int64)
     node_applies = np.zeros((n_units, n_nodes), dtype=np.bool_)
@@ -409,6 +461,14 @@ def _aggregate(
             cap = quanta(node.max, places)
             np.minimum(node_points[:, n], cap, out=node_points[:, n])
             np.minimum(node_max[:, n], cap, out=node_max[:, n])
+    return node_points, node_max, node_applies
+
+
+def _totals(fw: Framework, node_points: Matrix, node_max: Matrix) -> tuple[Matrix, Matrix, Matrix]:
+    """Per unit: the total (normal + bonus - penalty top-level points, never below 0), the
+    maximum (the normal top-level nodes') and the index in quanta (-1 where there is none)."""
+    column_of = {node.code: n for n, node in enumerate(fw.all_nodes)}
+    n_units = node_points.shape[0]
 
     def top_sum(kind: str, matrix: Matrix) -> Matrix:
         columns = [column_of[t.code] for t in fw.nodes if t.kind == kind]
@@ -424,33 +484,26 @@ def _aggregate(
     )
     total = np.maximum(earned, 0)
     total_max = top_sum("normal", node_max)
-    total_index = _index(total, total_max, places)
-    node_index = _index(node_points, node_max, places)
-    scored_kind = np.array([node.kind == "normal" for node in all_nodes], dtype=np.bool_)
-    node_index[:, ~scored_kind] = -1
+    return total, total_max, _index(total, total_max, fw.places)
 
-    index_values = total_index.tolist()
+
+def _node_index(fw: Framework, node_points: Matrix, node_max: Matrix) -> Matrix:
+    """Units × nodes index in quanta; -1 where there is none (no maximum, bonus, penalty)."""
+    node_index = _index(node_points, node_max, fw.places)
+    scored_kind = np.array([node.kind == "normal" for node in fw.all_nodes], dtype=np.bool_)
+    node_index[:, ~scored_kind] = -1
+    return node_index
+
+
+def _rank(infos: tuple[UnitInfo, ...], total_index: Matrix) -> tuple[int | None, ...]:
+    """Each unit's rank in its group by index, by position."""
+    n_units = len(infos)
     ranks_by_position = rank_in_groups(
         list(range(n_units)),
         [info.group for info in infos],
-        [None if v < 0 else v for v in index_values],
+        [None if v < 0 else v for v in total_index.tolist()],
     )
-    ranks = tuple(ranks_by_position[p] for p in range(n_units))
-    return CycleResult(
-        framework=fw,
-        unit_infos=infos,
-        node_points=node_points,
-        node_max=node_max,
-        node_applies=node_applies,
-        node_index=node_index,
-        total=total,
-        total_max=total_max,
-        total_index=total_index,
-        ranks=ranks,
-        missing_mask=missing_mask,
-        leaf_scores=leaf_scores,
-        warnings=warnings,
-    )
+    return tuple(ranks_by_position[p] for p in range(n_units))
 
 
 def _index(points: Matrix, maximum: Matrix, places: int) -> Matrix:
