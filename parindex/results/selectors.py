@@ -108,9 +108,9 @@ def ranking_on_basis(
     if unit_type:
         rows = rows.filter(unit__type=unit_type)
     by_basis: dict[str, list[UnitResult]] = {}
-    for row in rows:
-        by_basis.setdefault(row.basis, []).append(row)
-    stored = [b for b in (Basis.FINAL, Basis.SELF) if b in by_basis]
+    for result in rows:
+        by_basis.setdefault(result.basis, []).append(result)
+    stored: list[str] = [b for b in (Basis.FINAL, Basis.SELF) if b in by_basis]
     if unit_type and not stored:
         stored = bases_of(cycle)
     basis = _choose(stored, basis)
