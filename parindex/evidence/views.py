@@ -16,8 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from parindex.accounts.http import AuthedRequest
 from parindex.accounts.roles import sees_all_results
+from parindex.shared.http import AuthedRequest
 from parindex.shared.login import LoginRequired
 from parindex.units.models import Unit
 

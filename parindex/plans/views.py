@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parindex.accounts.http import AuthedRequest
 from parindex.assessments import visibility
 from parindex.core import ParindexError, UnitInfo
 from parindex.core.analysis import in_scope, points_lost
@@ -27,7 +26,7 @@ from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Basis
 from parindex.results.services import cycle_inputs
 from parindex.shared.charts import render_svg
-from parindex.shared.http import AnyRequest
+from parindex.shared.http import AnyRequest, AuthedRequest
 from parindex.shared.language import lang
 from parindex.units.models import UnitType
 

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.accounts import roles
-from parindex.accounts.http import AuthedRequest
 from parindex.core import ParindexError
 from parindex.cycles.models import Cycle
 from parindex.evidence.uploads import TextFileForm
 from parindex.shared import charts
 from parindex.shared.fields import form_field
+from parindex.shared.http import AuthedRequest
 from parindex.shared.language import lang
 
 from . import access, jobs, selectors, services
