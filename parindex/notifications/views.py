@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+
+from parindex.shared.http import AuthedRequest
 
 from . import access, selectors, services
 
@@ -13,7 +15,7 @@ PAGE_SIZE = 30
 
 
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     access.require_signed_in(request)
     user = request.user
     page = Paginator(selectors.notifications_for(user=user), PAGE_SIZE).get_page(
@@ -25,7 +27,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: AuthedRequest, notification_id: int) -> HttpResponse:
     notification = access.get_notification_for_user(request, notification_id)
     services.notification_mark_read(user=request.user, notification_id=notification.pk)
     if request.htmx:
@@ -35,7 +37,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthedRequest) -> HttpResponse:
     access.require_signed_in(request)
     services.notification_mark_all_read(user=request.user)
     return redirect("notifications:list")
