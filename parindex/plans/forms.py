@@ -33,7 +33,7 @@ def split_codes(text: str) -> list[str]:
     return [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
 
 
-class PlanForm(forms.ModelForm[Plan]):
+class PlanForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     class Meta:
         model = Plan
         fields = [
@@ -64,13 +64,13 @@ class PlanForm(forms.ModelForm[Plan]):
         return data
 
 
-class TargetForm(forms.ModelForm[PlanTarget]):
+class TargetForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     class Meta:
         model = PlanTarget
         fields = ["year", "scope", "band", "rank", "index", "note"]
 
 
-class AreaForm(forms.ModelForm[ContentArea]):
+class AreaForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     nodes = forms.CharField(
         label=_("Framework nodes"),
         required=False,
@@ -92,7 +92,7 @@ def agency_queryset() -> QuerySet[Unit]:
     return Unit.objects.exclude(type=UnitType.PROVINCE).order_by("name")
 
 
-class TaskForm(forms.ModelForm[Task]):
+class TaskForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     nodes = forms.CharField(
         label=_("Framework nodes"),
         required=False,
