@@ -14,8 +14,9 @@ class RoleAssignmentInline(ReadOnlyInline):
 
 
 @admin.register(User)
-class UserAdmin(ReadOnlyAdmin, BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("parindex", {"fields": ("full_name",)}))
+# Django's admin classes take no type argument at run time.
+class UserAdmin(ReadOnlyAdmin, BaseUserAdmin):  # type: ignore[type-arg]
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("parindex", {"fields": ("full_name",)}))
     list_display = ("username", "full_name", "email", "is_active", "last_login")
     inlines = [RoleAssignmentInline]
 

@@ -10,18 +10,23 @@ signed in: the address keeps counting the failures made on every other username.
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.http import HttpRequest
 
 
-class UsernameResetHandler(AxesDatabaseHandler):
+class UsernameResetHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes has no types
     """axes' database handler, whose reset on success forgets the username's attempts only."""
 
-    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def reset_user_attempts(
+        self, request: HttpRequest, credentials: dict[str, Any] | None = None
+    ) -> int:
         username = get_client_username(request, credentials)
         if not username:
             return 0
+        count: int
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count

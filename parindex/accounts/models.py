@@ -16,6 +16,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     # When the current activation link was issued; issuing a new one invalidates the old.
     activation_sent_at = models.DateTimeField(_("activation link issued at"), null=True, blank=True)
+    # The person's role assignments, read once per request by accounts.roles (not a column).
+    _parindex_roles: list[RoleAssignment]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -27,7 +27,7 @@ def _roles(user: User | AnonymousUser) -> list[RoleAssignment]:
     cached: list[RoleAssignment] | None = getattr(user, "_parindex_roles", None)
     if cached is None:
         cached = list(RoleAssignment.objects.filter(user=user).select_related("unit"))
-        user._parindex_roles = cached  # type: ignore[union-attr]
+        user._parindex_roles = cached
     return cached
 
 

@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from parindex.accounts.roles import require_par_admin
 from parindex.audit.selectors import events_for
 from parindex.shared.clientip import client_address
+from parindex.shared.http import AuthedRequest
 
 from . import selectors, services, spreadsheet, throttle, tokens
 from .access import get_import_for_admin, get_role_for_admin, get_user_for_admin
@@ -53,7 +54,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 @require_GET
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthedRequest) -> HttpResponse:
     require_par_admin(request)
     form = PeopleFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -339,7 +340,7 @@ def activations_send(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthedRequest) -> HttpResponse:
     require_par_admin(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[spreadsheet.CellError] = []
@@ -402,7 +403,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @require_POST
-def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_apply(request: AuthedRequest, import_id: int) -> HttpResponse:
     account_import = get_import_for_admin(request, import_id)
     try:
         users = services.account_import_apply(actor=_actor(request), account_import=account_import)
