@@ -42,6 +42,7 @@ from parindex.audit.services import audit_record
 from parindex.core import ParindexError
 from parindex.core.cells import character_name, control_character
 from parindex.core.numbers import NumberSyntaxError, parse_decimal
+from parindex.shared.fields import model_field
 from parindex.units.models import Succession, Unit, UnitType
 
 from .models import NationalResult, NationalYear
@@ -265,7 +266,9 @@ class _Row:
         if value > high:
             self.error(column, text, _("The number must be at most %(high)s.") % {"high": high})
             return None
-        if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)  # parse_decimal reads digits: never NaN or infinity
+        if exponent < -2:
             self.error(column, text, _("Give at most two decimals."))
             return None
         return value
@@ -421,7 +424,7 @@ def _change(
         label,
         [
             (
-                str(model._meta.get_field(n).verbose_name),  # type: ignore[union-attr]
+                str(model_field(model, n).verbose_name),
                 _text(before[n]),
                 _text(after[n]),
             )

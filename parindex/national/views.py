@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from parindex.accounts import roles
 from parindex.shared.charts import render_svg
+from parindex.shared.http import AnyRequest, AuthedRequest
 from parindex.units.models import Unit, UnitType
 
 from . import selectors, services
@@ -20,7 +21,7 @@ from .models import NationalResult, NationalYear
 
 
 @require_GET
-def national_index(request: HttpRequest) -> HttpResponse:
+def national_index(request: AnyRequest) -> HttpResponse:
     years = sorted(
         set(NationalResult.objects.values_list("year", flat=True).distinct()), reverse=True
     )
@@ -66,7 +67,7 @@ def province_position(request: HttpRequest, code: str) -> HttpResponse:
                 index_rows.append({"year": row.year, "series": target, "index": float(t.index)})
             if t.rank is not None:
                 rank_rows.append({"year": row.year, "series": target, "rank": t.rank})
-    latest_bands = next(
+    latest_bands: list[dict[str, str]] = next(
         (r.national.bands for r in reversed(rows) if r.national and r.national.bands), []
     )
     thresholds = [{"band": b["code"], "min": float(b["min"])} for b in latest_bands]
@@ -138,7 +139,7 @@ def _imported(request: HttpRequest, summary: services.ImportSummary) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def national_import(request: HttpRequest) -> HttpResponse:
+def national_import(request: AuthedRequest) -> HttpResponse:
     """Import a file. One that changes stored values shows the differences and waits (the file
     kept in the session) for a second POST with ``confirm``, the token of those differences."""
     roles.require_par_admin(request)
@@ -168,7 +169,7 @@ def national_import(request: HttpRequest) -> HttpResponse:
         summary = importer(
             text=text,
             source_name=name,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             confirm=confirm,
         )
     except services.NationalImportError as exc:

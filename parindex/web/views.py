@@ -25,6 +25,7 @@ from parindex.frameworks.services import framework_import
 from parindex.results import selectors as results
 from parindex.results.models import Basis
 from parindex.shared import charts
+from parindex.shared.http import AnyRequest
 from parindex.shared.language import lang
 from parindex.units.models import UnitType
 
@@ -41,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def cycle_ranking(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_ranking(request: AnyRequest, cycle_id: int) -> HttpResponse:
     cycle = visibility.get_cycle_for_user(request, cycle_id)
     fw = core_framework(cycle.framework_version)
     unit_type = request.GET.get("type") or None
