@@ -16,6 +16,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -232,10 +233,10 @@ def cycle_check(
 
 
 @transaction.atomic
-def cycle_create(*, actor: User, **wizard: object) -> Cycle:
+def cycle_create(*, actor: User, **wizard: Any) -> Cycle:
     """Create the cycle the wizard describes (the arguments of ``cycle_check``, checked again
     here) with its calendar, assessments and assignments, in one transaction, audited."""
-    plan = cycle_check(actor=actor, **wizard)  # type: ignore[arg-type]
+    plan = cycle_check(actor=actor, **wizard)
     cycle = Cycle.objects.create(
         year=plan.year,
         title=plan.title,

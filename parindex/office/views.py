@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parindex.accounts.models import User
 from parindex.cycles.models import Cycle
+from parindex.shared.http import AuthedRequest
 from parindex.units.models import Unit
 from parindex.units.selectors import national_units, register_as_of
 
@@ -182,12 +183,12 @@ def _wizard_arguments(request: HttpRequest, data: dict[str, Any], windows: Any) 
 
 
 @require_http_methods(["GET", "POST"])
-def cycle_new(request: HttpRequest) -> HttpResponse:
+def cycle_new(request: AuthedRequest) -> HttpResponse:
     """The wizard. GET: the register form, then (once it is valid) the units, calendar and
     appraisers to confirm. POST ``preview``: the plan with its counts, nothing created; POST
     ``create``: the cycle; POST ``edit``: back to the form with what was posted."""
     access.require_par_admin(request)
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if request.method == "POST":
         return _wizard_post(request, actor)
     bound = bool(request.GET)
@@ -328,13 +329,13 @@ def _unit(code: str) -> Unit:
 
 
 @require_POST
-def unit_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def unit_add(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.get_cycle_for_admin(request, cycle_id)
     reason = _reason_or_refuse(request, cycle)
     if reason is not None:
         unit = _unit(request.POST.get("unit", ""))
         try:
-            services.cycle_unit_add(cycle=cycle, unit=unit, reason=reason, actor=request.user)  # type: ignore[arg-type]
+            services.cycle_unit_add(cycle=cycle, unit=unit, reason=reason, actor=request.user)
         except services.CycleError as exc:
             messages.error(request, exc.message)
         else:
@@ -343,13 +344,13 @@ def unit_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @require_POST
-def unit_remove(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+def unit_remove(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     cycle = access.get_cycle_for_admin(request, cycle_id)
     reason = _reason_or_refuse(request, cycle)
     if reason is not None:
         unit = _unit(unit_code)
         try:
-            services.cycle_unit_remove(cycle=cycle, unit=unit, reason=reason, actor=request.user)  # type: ignore[arg-type]
+            services.cycle_unit_remove(cycle=cycle, unit=unit, reason=reason, actor=request.user)
         except services.CycleError as exc:
             messages.error(request, exc.message)
         else:
@@ -358,13 +359,13 @@ def unit_remove(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResp
 
 
 @require_POST
-def cancel(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cancel(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.get_cycle_for_admin(request, cycle_id)
     reason = _reason_or_refuse(request, cycle)
     if reason is None:
         return redirect("cycles:manage", cycle_id=cycle.pk)
     try:
-        services.cycle_cancel(cycle=cycle, reason=reason, actor=request.user)  # type: ignore[arg-type]
+        services.cycle_cancel(cycle=cycle, reason=reason, actor=request.user)
     except services.CycleError as exc:
         messages.error(request, exc.message)
         return redirect("cycles:manage", cycle_id=cycle.pk)
