@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.accounts.models import User
 from parindex.assessments.models import Assessment, Stage, StageExtension, StageWindow
 from parindex.assessments.services import unit_people
 from parindex.assessments.stages import effective_close
@@ -98,7 +99,7 @@ def appraisal_due(today: datetime.date) -> Iterator[Reminder]:
             for leaf in appraisable(fw, assessment.unit.type):
                 if (assessment.pk, leaf.code) not in done:
                     untouched[areas[leaf.code]] += 1
-        per_person: dict[int, tuple[object, int]] = {}
+        per_person: dict[int, tuple[User, int]] = {}
         for assignment in AppraiserAssignment.objects.filter(
             cycle=cycle, user__is_active=True
         ).select_related("user"):
@@ -113,4 +114,4 @@ def appraisal_due(today: datetime.date) -> Iterator[Reminder]:
                 "The appraisal of %(cycle)s closes on %(when)s: %(count)d leaves of your areas "
                 "are not appraised yet."
             ) % {"cycle": cycle.title, "when": when, "count": count}
-            yield [user], "appraisal_due", message, url  # type: ignore[list-item]
+            yield [user], "appraisal_due", message, url

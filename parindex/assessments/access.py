@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import UNIT_SCOPED_ROLES, Role, User
@@ -98,7 +99,7 @@ def get_cycle_for_admin(request: HttpRequest, cycle_id: int) -> Cycle:
         raise Http404 from None
 
 
-def visible_assessments(user: User | AnonymousUser):  # type: ignore[no-untyped-def]
+def visible_assessments(user: User | AnonymousUser) -> QuerySet[Assessment]:
     """Assessments the user may open: every one for province-wide roles, else their units'."""
     rows = Assessment.objects.select_related("cycle", "unit", "submitted_by").exclude(
         cycle__state=Cycle.State.CANCELLED

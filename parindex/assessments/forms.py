@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -162,8 +163,8 @@ class LocalDateTimeField(forms.DateTimeField):
 class CalendarForm(forms.Form):
     """Opening and closing time of each stage of the cycle."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for stage in Stage:
             required = stage == Stage.SELF_ASSESSMENT
             self.fields[f"{stage.value}_opens"] = LocalDateTimeField(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import User
@@ -26,7 +27,7 @@ from parindex.results.models import Basis, UnitResult
 from parindex.shared.login import LoginRequired
 
 
-def visible_cycles(user: User | AnonymousUser):  # type: ignore[no-untyped-def]
+def visible_cycles(user: User | AnonymousUser) -> QuerySet[Cycle]:
     """Cycles whose ranking the user may read (the rule of ``get_cycle_for_user``): a unit's
     editor must not reach other units' unpublished figures, e.g. as "change since" columns."""
     cycles = Cycle.objects.select_related("framework_version")

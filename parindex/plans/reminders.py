@@ -27,7 +27,8 @@ def _lead_people(unit_ids: set[int]) -> dict[int, list[User]]:
     for role in RoleAssignment.objects.filter(
         unit_id__in=unit_ids, role__in=UNIT_SCOPED_ROLES, user__is_active=True
     ).select_related("user"):
-        people[role.unit_id].append(role.user)  # type: ignore[index]
+        if role.unit_id is not None:  # always: unit-scoped roles have a unit
+            people[role.unit_id].append(role.user)
     return people
 
 

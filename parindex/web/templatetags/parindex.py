@@ -36,12 +36,14 @@ def fixed(value: Decimal | str | None, places: int = 2) -> str:
 
 
 @register.filter
-def num(value: Decimal | int | str | None, places: int | str | None = None) -> str:
+def num(value: Decimal | int | str | None, places: int | str | None = None) -> str | None:
     """A number in the page's language; ``places`` fixes the decimals, else the value's own
     are kept (``"84.30"`` → ``84,30``). None and empty text stay as they are, so the filter
     goes before ``default_if_none``/``default``; text that is not a number is left alone."""
-    if value is None or value == "":
-        return value  # type: ignore[return-value]
+    if value is None:
+        return None
+    if value == "":
+        return ""
     return format_number(value, None if places in (None, "") else int(places))
 
 
