@@ -3,17 +3,28 @@ spreadsheet, so a form and a file row are judged alike."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from parindex.shared.fields import form_field
 from parindex.shared.language import lang
 from parindex.units.models import Unit
 
 from . import selectors, spreadsheet
 from .models import ROLE_CHOICES, User, role_scope_problem
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # not generic at run time
+    """A unit picker that shows each unit's code and name."""
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.code} — {obj.name}"
 
 
 class AccountForm(forms.Form):
@@ -59,7 +70,7 @@ class AccountForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *ROLE_CHOICES], required=False)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.none(),
         required=False,
@@ -70,9 +81,9 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.open_units()  # type: ignore[attr-defined]
-        self.fields["unit"].label_from_instance = lambda u: f"{u.code} — {u.name}"  # type: ignore[attr-defined]
-        self.fields["area"].choices = [  # type: ignore[attr-defined]
+        unit = form_field(self, "unit", UnitChoiceField)
+        unit.queryset = selectors.open_units()
+        form_field(self, "area", forms.ChoiceField).choices = [
             ("", "—"),
             *((code, f"{code} — {title}") for code, title in selectors.areas(lang()).items()),
         ]
@@ -97,7 +108,7 @@ class RequiredRoleForm(RoleForm):
         self.fields["role"].required = True
 
 
-class BaseRoleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseRoleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # not generic at run time
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -125,9 +136,9 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{spreadsheet.XLSX_MIME}"}),
     )
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > spreadsheet.MAX_BYTES:
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if (upload.size or 0) > spreadsheet.MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)s MB."),
                 params={"mb": spreadsheet.MAX_BYTES // (1024 * 1024)},
@@ -141,7 +152,7 @@ class PeopleFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[("", _("All roles")), *ROLE_CHOICES], required=False
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
     )
     status = forms.ChoiceField(
@@ -157,5 +168,5 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.units_with_roles()  # type: ignore[attr-defined]
-        self.fields["unit"].label_from_instance = lambda u: f"{u.code} — {u.name}"  # type: ignore[attr-defined]
+        unit = form_field(self, "unit", UnitChoiceField)
+        unit.queryset = selectors.units_with_roles()
