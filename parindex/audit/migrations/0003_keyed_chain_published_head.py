@@ -10,9 +10,13 @@ transaction. ``unkey`` is the reverse, under the same checks.
 """
 
 import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from parindex.audit.chain import chain_hash, event_fields
 from parindex.audit.keys import audit_key
@@ -22,18 +26,21 @@ TABLE = "audit_auditevent"
 TRIGGER = "audit_auditevent_append_only"
 CHUNK = 2000
 
+# A chain's hash function: (previous hash, the event's fields, key) -> hash.
+Scheme = Callable[[str, dict[str, Any], bytes], str]
 
-def _plain(prev, fields, key):
+
+def _plain(prev: str, fields: dict[str, Any], key: bytes) -> str:
     from parindex.audit.chain import canonical_json
 
     return hashlib.sha256((prev + canonical_json(fields)).encode("utf-8")).hexdigest()
 
 
-def _keyed(prev, fields, key):
+def _keyed(prev: str, fields: dict[str, Any], key: bytes) -> str:
     return chain_hash(prev, fields, key)
 
 
-def _chunks(AuditEvent, alias):
+def _chunks(AuditEvent: Any, alias: str) -> Iterator[list[Any]]:  # historical models: untyped
     events = AuditEvent._base_manager.using(alias).order_by("sequence")
     after = 0
     while True:
@@ -44,7 +51,7 @@ def _chunks(AuditEvent, alias):
         after = chunk[-1].sequence
 
 
-def _check(AuditEvent, AuditHead, alias, scheme, key):
+def _check(AuditEvent: Any, AuditHead: Any, alias: str, scheme: Scheme, key: bytes) -> None:
     """The whole chain under ``scheme``, or RuntimeError naming the first bad event."""
     prev, expected = GENESIS, 1
     for chunk in _chunks(AuditEvent, alias):
@@ -70,7 +77,9 @@ def _check(AuditEvent, AuditHead, alias, scheme, key):
         )
 
 
-def _rewrite(apps, schema_editor, old, new):
+def _rewrite(
+    apps: Apps, schema_editor: BaseDatabaseSchemaEditor, old: Scheme, new: Scheme
+) -> None:
     AuditEvent = apps.get_model("audit", "AuditEvent")
     AuditHead = apps.get_model("audit", "AuditHead")
     alias = schema_editor.connection.alias
@@ -91,11 +100,11 @@ def _rewrite(apps, schema_editor, old, new):
     AuditHead.objects.using(alias).filter(pk=1).update(sequence=last, hash=prev)
 
 
-def rekey(apps, schema_editor):
+def rekey(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _rewrite(apps, schema_editor, _plain, _keyed)
 
 
-def unkey(apps, schema_editor):
+def unkey(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _rewrite(apps, schema_editor, _keyed, _plain)
 
 
