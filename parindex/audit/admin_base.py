@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parindex.audit.services import audit_record
 
+# Django's admin and form classes take no type argument at run time: they subclass bare below.
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Lists and shows rows that only the services write (imported framework versions, computed
@@ -68,8 +70,9 @@ def audit_values(obj: models.Model) -> dict[str, object]:
         if not getattr(field, "editable", False) or field.auto_created or not field.concrete:
             continue
         if field.many_to_many:
-            through = field.remote_field.through  # type: ignore[union-attr]
-            if through._meta.auto_created:
+            relation = field.remote_field  # a ManyToManyRel, its through model set by now
+            assert isinstance(relation, models.ManyToManyRel) and relation.through is not None
+            if relation.through._meta.auto_created:
                 values[field.name] = sorted(str(ref(r)) for r in getattr(obj, field.name).all())
         elif field.is_relation:
             values[field.name] = ref(getattr(obj, field.name))
@@ -110,8 +113,10 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 return
             before = {n: before.get(n) for n in names}
             after = {n: after[n] for n in names}
+        actor = request.user
+        assert actor.is_authenticated  # the admin site lets signed-in staff in only
         audit_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor,
             action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
             target=obj,
             before=before,
