@@ -212,7 +212,7 @@ def build_accounts(units: list[Unit]) -> DemoAccounts:
     ) -> None:
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(
-            username=username, password=password, full_name=full_name, **flags
+            username=username, email=None, password=password, full_name=full_name, **flags
         )
         if role:
             RoleAssignment.objects.create(user=user, role=role, unit=unit)
@@ -251,10 +251,11 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
         )
         cycle.units.set(units)
         count = build_answers(cycle, fw, units)
-        cycle_compute(
-            cycle=cycle,
-            progress=lambda done, total, y=year: log(f"  {y}: computed {done}/{total} units"),
-        )
+
+        def progress(done: int, total: int, y: int = year) -> None:
+            log(f"  {y}: computed {done}/{total} units")
+
+        cycle_compute(cycle=cycle, progress=progress)
         log(f"cycle {year}: {count} answers, results computed, state {state}")
     accounts = build_accounts(units)
     # Each feature app adds its demo step on its own line below.

@@ -141,6 +141,8 @@ def never_logged_in(cycle: Cycle) -> list[tuple[User, list[str]]]:
         user__is_active=True,
     ).select_related("user", "unit")
     for role in unit_roles.order_by("user__username", "unit__code"):
+        if role.unit is None:  # never: unit-scoped roles have a unit
+            continue
         people[role.user_id] = role.user
         what[role.user_id].append(f"{role.get_role_display()} — {role.unit.code}")
     for assignment in (

@@ -94,8 +94,10 @@ def unit_appraisal(assessment: Assessment, *, show_appraisal: bool) -> UnitAppra
         ).select_related("evidence", "reply"):
             supplementary[link.reply.leaf_code].append(link.evidence)
     evidence: dict[str, list[Evidence]] = defaultdict(list)
-    for link in AnswerEvidence.objects.filter(assessment=assessment).select_related("evidence"):
-        evidence[link.leaf_code].append(link.evidence)
+    for answer_link in AnswerEvidence.objects.filter(assessment=assessment).select_related(
+        "evidence"
+    ):
+        evidence[answer_link.leaf_code].append(answer_link.evidence)
     points = Points(fw)
     blocks: dict[str, list[UnitRow]] = defaultdict(list)
     open_count = 0
