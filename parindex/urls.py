@@ -4,7 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("parindex.web.urls")),
-    path("audit/", include("parindex.audit.urls")),
+    path("audit/", include("parindex.auditlog.urls")),
     path("notifications/", include("parindex.notifications.urls")),
     path("evidence/", include("parindex.evidence.urls")),
     path("assessments/", include("parindex.assessments.urls")),

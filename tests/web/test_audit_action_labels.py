@@ -24,9 +24,9 @@ from django.utils import timezone, translation
 
 from parindex.accounts.models import User
 from parindex.appraisals.models import Decision
-from parindex.audit import presentation
 from parindex.audit.admin_base import AuditedAdmin
 from parindex.audit.models import AuditEvent
+from parindex.auditlog import presentation
 from parindex.core.workflow import Action
 from parindex.cycles.models import Cycle
 from parindex.national import services as national_services

@@ -141,7 +141,7 @@ def test_survey_aggregation_reason(survey: Questionnaire, world: World, visit) -
 def test_roles_uploads_and_unknown_fields(db: None) -> None:
     from django.utils import translation
 
-    from parindex.audit.presentation import changes, target_label
+    from parindex.auditlog.presentation import changes, target_label
 
     with translation.override("vi"):
         roles = changes(

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from parindex.accounts.models import User
+from parindex.audit.models import AuditEvent
+from parindex.audit.selectors import events_for_leaf
 from parindex.core import Node
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
@@ -18,7 +20,6 @@ from parindex.shared.language import lang
 from parindex.units.models import Unit
 
 from . import access, presentation, selectors
-from .models import AuditEvent
 
 PAGE_SIZE = 50
 
@@ -32,7 +33,7 @@ def leaf_history(
     if node is None:
         raise Http404
     events = list(
-        selectors.events_for_leaf(
+        events_for_leaf(
             cycle_id=cycle.pk,
             unit_id=unit.pk,
             leaf_code=leaf_code,
