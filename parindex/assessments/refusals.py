@@ -27,6 +27,7 @@ NEEDS_REASON = "workflow.needs_reason"
 # The workflow's actions as the refusals name them (the core's own message is English).
 ACTION_LABELS = {
     Action.SUBMIT: gettext_lazy("submit the self-assessment"),
+    Action.WITHDRAW: gettext_lazy("withdraw the submitted self-assessment"),
     Action.REOPEN_SELF: gettext_lazy("reopen the self-assessment"),
     Action.START_APPRAISAL: gettext_lazy("start the appraisal"),
     Action.RELEASE: gettext_lazy("release the appraisal to the unit"),

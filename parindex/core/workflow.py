@@ -33,6 +33,7 @@ class State(StrEnum):
 
 class Action(StrEnum):
     SUBMIT = "submit"  # the unit head signs off the self-assessment
+    WITHDRAW = "withdraw"  # the unit head takes a submission back before its appraisal starts
     REOPEN_SELF = "reopen_self"  # the administrator reopens one unit's self-assessment
     START_APPRAISAL = "start_appraisal"
     RELEASE = "release"  # the administrator releases the appraisal round to the unit
@@ -69,6 +70,7 @@ STATE_NAMES: dict[State, Text] = {
 }
 ACTION_NAMES: dict[Action, Text] = {
     Action.SUBMIT: Text("nộp hồ sơ tự đánh giá", "submit"),
+    Action.WITHDRAW: Text("rút lại hồ sơ đã nộp", "withdraw"),
     Action.REOPEN_SELF: Text("mở lại hồ sơ tự đánh giá", "reopen_self"),
     Action.START_APPRAISAL: Text("bắt đầu thẩm định", "start_appraisal"),
     Action.RELEASE: Text("chuyển kết quả thẩm định cho đơn vị", "release"),
@@ -113,6 +115,7 @@ def _t(
 
 TRANSITIONS: tuple[Transition, ...] = (
     _t(State.DRAFT, Action.SUBMIT, State.SUBMITTED, Role.UNIT_HEAD),
+    _t(State.SUBMITTED, Action.WITHDRAW, State.DRAFT, Role.UNIT_HEAD),
     _t(State.SUBMITTED, Action.REOPEN_SELF, State.DRAFT, Role.PAR_ADMIN, reason=True),
     _t(State.SUBMITTED, Action.START_APPRAISAL, State.IN_APPRAISAL, Role.APPRAISER, Role.PAR_ADMIN),
     _t(State.IN_APPRAISAL, Action.RELEASE, State.RETURNED, Role.PAR_ADMIN),

@@ -33,6 +33,7 @@ S, A, R = State, Action, Role
 # (state, action) → (next state, the roles allowed, a written reason required)
 EXPECTED: dict[tuple[State, Action], tuple[State, frozenset[Role], bool]] = {
     (S.DRAFT, A.SUBMIT): (S.SUBMITTED, frozenset({R.UNIT_HEAD}), False),
+    (S.SUBMITTED, A.WITHDRAW): (S.DRAFT, frozenset({R.UNIT_HEAD}), False),
     (S.SUBMITTED, A.REOPEN_SELF): (S.DRAFT, frozenset({R.PAR_ADMIN}), True),
     (S.SUBMITTED, A.START_APPRAISAL): (
         S.IN_APPRAISAL,
