@@ -66,6 +66,10 @@ class Assessment(models.Model):
         verbose_name=_("signed cover document"),
     )
     version = models.PositiveIntegerField(default=0, help_text="bumped on every state change")
+    # The unit head may withdraw a submission (*rút lại*) before its appraisal starts: once per
+    # cycle, and again only as often as the administrator allows.
+    withdrawals = models.PositiveSmallIntegerField(_("withdrawals"), default=0)
+    withdrawals_allowed = models.PositiveSmallIntegerField(_("withdrawals allowed"), default=1)
 
     class Meta:
         ordering = ["cycle", "unit__code"]

@@ -830,6 +830,115 @@ def assessment_reopen(
     return locked
 
 
+def withdrawal_refusal(assessment: Assessment, now: datetime.datetime | None = None) -> str:
+    """Why the unit head cannot withdraw the submission now, or "" when they can: it must be
+    submitted and untouched by the appraisers, the self-assessment stage still open for the
+    unit (else the draft could never be submitted again), and a withdrawal left."""
+    if assessment.state != State.SUBMITTED:
+        return _("Only a submitted self-assessment can be withdrawn.")
+    if assessment.appraisals.exists():
+        return _(
+            "The appraisal of this unit has started: the submission can no longer be withdrawn."
+        )
+    if not stage_is_open(assessment, Stage.SELF_ASSESSMENT, now or timezone.now()):
+        return _("The self-assessment period is closed: the submission can no longer be withdrawn.")
+    if assessment.withdrawals >= assessment.withdrawals_allowed:
+        return _(
+            "The submission was already withdrawn %(count)d times this cycle: ask the PAR "
+            "administrator to allow another withdrawal."
+        ) % {"count": assessment.withdrawals}
+    return ""
+
+
+@transaction.atomic
+def assessment_withdraw(
+    *, assessment: Assessment, actor: User, now: datetime.datetime | None = None
+) -> Assessment:
+    """The unit head withdraws (*rút lại*) the submitted self-assessment, back to draft, until
+    the appraisers' first decision on the unit; once per cycle unless the administrator allows
+    another (``assessment_withdrawal_allow``)."""
+    now = now or timezone.now()
+    locked = lock_assessment(assessment)
+    target = _workflow_target(
+        locked,
+        Action.WITHDRAW,
+        actor,
+        say={
+            NOT_POSSIBLE: _("Only a submitted self-assessment can be withdrawn."),
+            NEEDS_ROLE: _("Only the unit's head can withdraw the submission."),
+        },
+    )
+    refusal = withdrawal_refusal(locked, now)
+    if refusal:
+        raise AssessmentError(refusal)
+    before = {
+        "state": locked.state,
+        "submitted_at": locked.submitted_at,
+        "withdrawals": locked.withdrawals,
+    }
+    locked.state = target
+    locked.submitted_at = None
+    locked.submitted_by = None
+    locked.withdrawals += 1
+    locked.version += 1
+    locked.save(update_fields=["state", "submitted_at", "submitted_by", "withdrawals", "version"])
+    audit_record(
+        actor=actor,
+        action="assessment.withdraw",
+        target=locked,
+        before=before,
+        after={
+            "state": target,
+            "withdrawals": locked.withdrawals,
+            "withdrawals_allowed": locked.withdrawals_allowed,
+        },
+        cycle_id=locked.cycle_id,
+        unit_id=locked.unit_id,
+    )
+    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
+    notify(
+        recipients=par_admins(),
+        verb="assessment_withdrawn",
+        message=_("%(unit)s withdrew its self-assessment for %(year)s to correct it.")
+        % {"unit": locked.unit.name, "year": locked.cycle.year},
+        url=assessment_url(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def assessment_withdrawal_allow(
+    *, assessment: Assessment, actor: User, reason: str = ""
+) -> Assessment:
+    """The PAR administrator allows the unit head one more withdrawal this cycle."""
+    locked = lock_assessment(assessment)
+    if Role.PAR_ADMIN not in unit_roles(actor, locked.unit_id):
+        raise AssessmentError(_("Only a PAR administrator can allow another withdrawal."))
+    if locked.withdrawals < locked.withdrawals_allowed:
+        raise AssessmentError(_("The unit head may still withdraw the submission."))
+    before = {"withdrawals_allowed": locked.withdrawals_allowed}
+    locked.withdrawals_allowed = locked.withdrawals + 1
+    locked.save(update_fields=["withdrawals_allowed"])
+    audit_record(
+        actor=actor,
+        action="assessment.withdrawal_allow",
+        target=locked,
+        before=before,
+        after={"withdrawals_allowed": locked.withdrawals_allowed},
+        reason=reason.strip(),
+        cycle_id=locked.cycle_id,
+        unit_id=locked.unit_id,
+    )
+    notify(
+        recipients=unit_people(locked),
+        verb="withdrawal_allowed",
+        message=_("%(unit)s may withdraw its self-assessment for %(year)s once more.")
+        % {"unit": locked.unit.name, "year": locked.cycle.year},
+        url=assessment_url(locked),
+    )
+    return locked
+
+
 def unit_people(assessment: Assessment) -> list[User]:
     return list(
         User.objects.filter(

@@ -10,8 +10,12 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/calendar/", views.calendar, name="calendar"),
     path("cycles/<int:cycle_id>/extend/", views.extend, name="extend"),
     path("cycles/<int:cycle_id>/reopen/", views.reopen, name="reopen"),
+    path(
+        "cycles/<int:cycle_id>/allow-withdrawal/", views.allow_withdrawal, name="allow_withdrawal"
+    ),
     path(unit, views.page, name="page"),
     path(unit + "submit/", views.submit, name="submit"),
+    path(unit + "withdraw/", views.withdraw, name="withdraw"),
     path(unit + "excel/", views.excel_download, name="excel_download"),
     path(unit + "excel/upload/", views.excel_upload, name="excel_upload"),
     path(leaf, views.leaf, name="leaf"),

@@ -9,6 +9,7 @@ redirects.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +86,9 @@ def _context(
         "editable": editable,
         "can_submit": access.can_submit(request.user, assessment)
         and assessment.state == State.DRAFT,
+        "can_withdraw": assessment.state == State.SUBMITTED
+        and access.can_submit(request.user, assessment)
+        and not services.withdrawal_refusal(assessment),
         "is_admin": is_par_admin(request.user),
         "lang": lang(),
     }
@@ -422,12 +426,21 @@ def submit(
     context = _context(request, assessment)
     context["library"] = list(selectors.unit_library(assessment))
     context["file_form"] = EvidenceFileForm()
+    context["confirm"] = _submit_confirmation(assessment, context["page"])
     if request.method == "GET":
         return render(request, "assessments/submit.html", context)
     request.FILES  # noqa: B018 - parse the body now, so the size limiter has had its say
     if limiter.skipped:
         context["error"] = evidence_services.too_large_message(evidence_services.max_bytes())
         return render(request, "assessments/submit.html", context, status=422)
+    # Where the page offers the submission, it acts only from the page: the token says what the
+    # head saw. Elsewhere (closed, already submitted) the service refuses with the reason.
+    offered = context["editable"] and context["can_submit"]
+    if offered and request.POST.get("confirm") != context["confirm"]:
+        messages.warning(
+            request, _("Nothing was submitted: check the figures on this page, then confirm.")
+        )
+        return redirect("assessments:submit", cycle_id=cycle_id, unit_code=unit_code)
     try:
         with transaction.atomic():
             cover = _cover_document(request, assessment)
@@ -450,6 +463,93 @@ def submit(
         return render(request, "assessments/submit.html", context, status=status)
     messages.success(request, _("The self-assessment was submitted. Editing is now locked."))
     return redirect(_page_url(assessment))
+
+
+def confirmation_token(*shown: object) -> str:
+    """The token a confirmation page's form posts back: a digest of what the page showed (the
+    counts the person confirmed). A POST without it (a stray click, another page's form) or
+    with one computed from other counts is sent back to the confirmation page."""
+    return hashlib.sha256("|".join(str(part) for part in shown).encode()).hexdigest()[:20]
+
+
+def _submit_confirmation(assessment: Assessment, page: selectors.AssessmentPage) -> str:
+    """What the submission page shows: leaves answered, unanswered and missing evidence."""
+    return confirmation_token(
+        "submit",
+        assessment.pk,
+        page.progress.answerable,
+        page.progress.answered,
+        len(page.missing_evidence),
+    )
+
+
+def _withdraw_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    left = max(assessment.withdrawals_allowed - assessment.withdrawals, 0)
+    return {
+        "assessment": assessment,
+        "cycle": assessment.cycle,
+        "unit": assessment.unit,
+        "refusal": services.withdrawal_refusal(assessment),
+        "left": left,
+        "confirm": confirmation_token("withdraw", assessment.pk, assessment.version, left),
+        "error": "",
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+    """The unit head withdraws (*rút lại*) the submitted self-assessment to correct it, before
+    its appraisal starts: the GET says what will happen, the POST from that page does it."""
+    assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
+    if not access.can_submit(request.user, assessment):
+        raise PermissionDenied
+    context = _withdraw_context(request, assessment)
+    if request.method == "GET":
+        return render(request, "assessments/withdraw.html", context)
+    if request.POST.get("confirm") != context["confirm"]:
+        messages.warning(
+            request, _("Nothing was withdrawn: read this page, then confirm the withdrawal.")
+        )
+        return redirect("assessments:withdraw", cycle_id=cycle_id, unit_code=unit_code)
+    try:
+        services.assessment_withdraw(
+            assessment=assessment,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except services.AssessmentError as exc:
+        assessment.refresh_from_db()
+        context = _withdraw_context(request, assessment)
+        context["error"] = exc.message
+        return render(request, "assessments/withdraw.html", context, status=409)
+    messages.success(
+        request, _("The self-assessment was withdrawn: correct it, then submit it again.")
+    )
+    return redirect(_page_url(assessment))
+
+
+@require_POST
+def allow_withdrawal(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The administrator allows a unit head one more withdrawal this cycle."""
+    cycle = access.get_cycle_for_admin(request, cycle_id)
+    form = ReopenForm(request.POST)
+    form.fields["reason"].required = False
+    assessment = _posted_assessment(request, cycle, form)
+    if assessment is None:
+        return redirect("assessments:calendar", cycle_id=cycle.pk)
+    try:
+        services.assessment_withdrawal_allow(
+            assessment=assessment,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(unit)s may withdraw its submission once more.") % {"unit": assessment.unit.name},
+        )
+    return redirect("assessments:calendar", cycle_id=cycle.pk)
 
 
 def _cover_document(request: HttpRequest, assessment: Assessment) -> Evidence | None:

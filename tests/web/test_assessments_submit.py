@@ -30,6 +30,7 @@ from parindex.results.models import Answer
 from . import assessments_fixtures as fx
 from . import evidence_samples as samples
 from .assessments_fixtures import HX, Open
+from .confirming import confirmed_post
 from .factories import browse
 
 # The assessment fixtures, made visible to pytest in this module.
@@ -142,7 +143,7 @@ def test_required_evidence_blocks_submission_and_the_page_lists_what_is_missing(
     assert "Còn thiếu tài liệu kiểm chứng" in page
     for code in ("1.1.1", "1.1.2", "1.4", "8.1.1"):
         assert f">{code}</a>" in page
-    response = client.post(opened.url("submit"))
+    response = confirmed_post(client, opened.url("submit"))
     assert response.status_code == 409
     assert "thiếu tài liệu kiểm chứng" in response.content.decode()
     opened.a.refresh_from_db()
@@ -158,7 +159,7 @@ def test_the_head_submits_once_time_and_actor_recorded_admins_notified(
 ) -> None:
     attach_all_required(opened, head_a)
     client = browse(head_a)
-    response = client.post(opened.url("submit"))
+    response = confirmed_post(client, opened.url("submit"))
     assert response.status_code == 302
     opened.a.refresh_from_db()
     assert opened.a.state == "submitted" and opened.a.submitted_by == head_a
@@ -179,7 +180,7 @@ def test_the_head_submits_once_time_and_actor_recorded_admins_notified(
 def test_submission_with_a_signed_cover_document(opened: Open, head_a) -> None:
     attach_all_required(opened, head_a)
     cover = SimpleUploadedFile("cong-van.pdf", samples.pdf(), content_type="application/pdf")
-    response = browse(head_a).post(opened.url("submit"), {"file": cover})
+    response = confirmed_post(browse(head_a), opened.url("submit"), {"file": cover})
     assert response.status_code == 302
     opened.a.refresh_from_db()
     assert opened.a.cover_evidence is not None
