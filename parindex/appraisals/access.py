@@ -40,7 +40,7 @@ from .services import assigned_areas
 def _login(request: HttpRequest) -> User:
     if not request.user.is_authenticated:
         raise LoginRequired
-    return request.user  # type: ignore[return-value]
+    return request.user
 
 
 def _cycle(cycle_id: int) -> Cycle:

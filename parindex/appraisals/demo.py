@@ -22,6 +22,7 @@ from parindex.accounts.selectors import par_admins
 from parindex.assessments.models import Assessment, Stage, StageWindow
 from parindex.assessments.services import cycle_calendar_set
 from parindex.core import Framework, Node
+from parindex.core.rules import ChoiceRule
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.evidence.services import evidence_reference
@@ -84,8 +85,8 @@ def _open_leaves(fw: Framework, assessment: Assessment) -> list[Node]:
 def _lower_value(leaf: Node, declared: str) -> str:
     """A value of the leaf's rule worth less than its maximum, other than the declared one."""
     rule = leaf.rule
-    if rule is not None and rule.type == "choice":
-        options = sorted(rule.options, key=lambda o: o.points)  # type: ignore[attr-defined]
+    if isinstance(rule, ChoiceRule):
+        options = sorted(rule.options, key=lambda o: o.points)
         keys = [o.key for o in options if o.key != declared]
         return keys[len(keys) // 2]
     return "70/100" if declared != "70/100" else "60/100"

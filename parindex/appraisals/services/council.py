@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts.models import UNIT_SCOPED_ROLES, Role, RoleAssignment, User
 from parindex.accounts.roles import is_par_admin
+from parindex.accounts.selectors import par_admins
 from parindex.assessments.models import Assessment, Stage
-from parindex.assessments.services import par_admins
 from parindex.assessments.stages import deadline, stage_is_open
 from parindex.audit.services import audit_record, record_published_head
 from parindex.core.workflow import Action, State
@@ -218,7 +218,7 @@ def cycle_publish(
         raise AppraisalError(
             _("The inputs changed since the council approved the results: approve them again.")
         )
-    roles = {Role.COUNCIL} if _is_council(actor) else {Role.PAR_ADMIN}
+    roles: set[str] = {Role.COUNCIL} if _is_council(actor) else {Role.PAR_ADMIN}
     for assessment in (
         Assessment.objects.select_for_update(of=("self",))
         .filter(cycle=locked)

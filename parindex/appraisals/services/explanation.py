@@ -29,7 +29,7 @@ from parindex.appraisals.models import (
 )
 from parindex.assessments.models import Assessment, Stage
 from parindex.assessments.refusals import NEEDS_ROLE, NOT_POSSIBLE
-from parindex.assessments.services import lock_assessment, par_admins
+from parindex.assessments.services import lock_assessment
 from parindex.audit.services import audit_record
 from parindex.core.workflow import Action, State
 from parindex.cycles.models import Cycle
