@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts.models import User
 from parindex.accounts.roles import is_par_admin, own_unit_ids
+from parindex.accounts.selectors import par_admins
 from parindex.appraisals.leaves import declared_value, in_force, points_text
 from parindex.appraisals.models import (
     AppraisalComment,
