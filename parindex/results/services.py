@@ -174,7 +174,7 @@ def unit_results_refresh(*, cycle: Cycle, unit: Unit) -> None:
     stored = list(
         UnitResult.objects.select_for_update(of=("self",))
         .filter(cycle=cycle, group=group)
-        .order_by("pk")
+        .order_by("basis", "unit_id")  # the index's order: no sort, no other index
         .values_list("pk", "unit_id", "unit__code", "basis", "index", "rank", "position")
     )
     declared = dict(Answer.objects.filter(cycle=cycle, unit=unit).values_list("leaf_code", "value"))
