@@ -24,7 +24,8 @@ from django.http import Http404, HttpRequest
 
 from parindex.accounts.models import Role, User
 from parindex.accounts.roles import has_role, is_par_admin, own_unit_ids, sees_all_results
-from parindex.assessments.access import get_assessment_for_user, get_cycle_for_admin
+from parindex.assessments.access import get_assessment_for_user
+from parindex.assessments.access import get_cycle_for_admin as get_cycle_for_admin  # views use it
 from parindex.assessments.models import Assessment
 from parindex.core import Node
 from parindex.core.workflow import VISIBLE_APPRAISAL
@@ -34,7 +35,7 @@ from parindex.shared.login import LoginRequired
 
 from .leaves import appraisable, area_of
 from .models import AppraiserAssignment
-from .services import assigned_areas
+from .services import assigned_areas, conflict_unit_ids
 
 
 def _login(request: HttpRequest) -> User:
@@ -89,7 +90,7 @@ def get_leaf_for_appraiser(
     if leaf is None:
         raise Http404
     area = area_of(fw)[leaf.code]
-    if area not in areas or assessment.unit_id in own_unit_ids(request.user):
+    if area not in areas or assessment.unit_id in conflict_unit_ids(_login(request), cycle):
         raise PermissionDenied
     return LeafTarget(assessment, leaf, area)
 

@@ -179,6 +179,7 @@ def build(*, log: Callable[[str], None] = print, accounts: Any = None) -> Cycle 
     appraisers = _appraisers(cycle, fw, admin, passwords)
     council = demo_person(*COUNCIL, passwords)
     RoleAssignment.objects.get_or_create(user=council, role=Role.COUNCIL, unit=None, area="")
+    services.council_member_set(cycle=cycle, user=council, role="chair", actor=admin)
 
     waiting = list(
         Assessment.objects.filter(cycle=cycle, state=State.SUBMITTED)

@@ -18,8 +18,9 @@ from parindex.assessments.templatetags.assessments import typed
 from parindex.core import Node
 from parindex.core.rules import NO_WORDS, YES_WORDS, RuleValueError
 from parindex.core.typed import typed_number
+from parindex.units.models import Unit
 
-from .models import Decision, Outcome
+from .models import CouncilRole, CouncilRule, Decision, Outcome, Vote
 
 NUMBER_LENGTH = 30
 """What a number input takes, checked before the number is read."""
@@ -135,13 +136,27 @@ class ReplyForm(forms.Form):
 class AssignmentForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Appraiser"), queryset=User.objects.none())
     area = forms.ChoiceField(label=_("Area"), choices=[])
+    agency = forms.ModelChoiceField(
+        label=_("Appraisal team of the agency"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— none (appraises on their own) —"),
+        help_text=_("Nobody appraises their own agency: its unit is left out of their queue."),
+    )
 
     def __init__(
-        self, *args: object, users: object, areas: list[tuple[str, str]], **kwargs: object
+        self,
+        *args: object,
+        users: object,
+        areas: list[tuple[str, str]],
+        agencies: object | None = None,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
         self.fields["area"].choices = areas  # type: ignore[attr-defined]
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
 
 class ReasonForm(forms.Form):
@@ -162,6 +177,55 @@ class ReopenForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    """The decision that publishes the results (*Quyết định công bố*): its number and date are
+    required; the signed copy is kept as a council document when given."""
+
     decision = forms.CharField(
-        label=_("Publication decision (number and date)"), max_length=200, required=False
+        label=_("Number of the publication decision"),
+        max_length=200,
+        help_text=_("For example 12/QĐ-UBND"),
     )
+    decision_date = forms.DateField(
+        label=_("Date of the decision"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    file = forms.FileField(label=_("Signed decision (optional)"), required=False)
+
+
+class VoteForm(forms.Form):
+    vote = forms.ChoiceField(
+        label=_("Your decision"), choices=Vote.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+
+class CouncilMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=_("Role in the council"), choices=CouncilRole.choices)
+
+    def __init__(self, *args: object, users: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+
+
+class CouncilSettingsForm(forms.Form):
+    rule = forms.ChoiceField(label=_("The results are approved when"), choices=CouncilRule.choices)
+    secretariat = forms.ModelChoiceField(
+        label=_("Agency keeping the council's documents"),
+        queryset=Unit.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: object, units: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["secretariat"].queryset = units  # type: ignore[attr-defined]
+
+
+class CouncilDocumentForm(forms.Form):
+    file = forms.FileField(label=_("Minutes of the council meeting"))
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)

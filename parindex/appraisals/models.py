@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 class AppraiserAssignment(models.Model):
     """A person appraises one area (a top-level node code of the cycle's framework) in a cycle.
 
-    Nobody appraises their own unit: the units where the person holds a unit role are left out
-    of their queue and refused to their actions, whatever the assignment says."""
+    Nobody appraises their own unit: the units where the person holds a unit role, and the
+    agency of the appraisal team they sit on, are left out of their queue and refused to their
+    actions, whatever the assignment says."""
 
     cycle = models.ForeignKey(
         "cycles.Cycle", on_delete=models.CASCADE, related_name="appraiser_assignments"
@@ -32,6 +33,16 @@ class AppraiserAssignment(models.Model):
         verbose_name=_("appraiser"),
     )
     area_code = models.CharField(_("area"), max_length=40)
+    # The agency whose appraisal team the person sits on (*Tổ thẩm định Sở Nội vụ*): its unit is
+    # the person's own for the conflict of interest, as a unit role would make it.
+    agency = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency of the appraisal team"),
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -234,3 +245,143 @@ class AppraisalComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.leaf_code} r{self.round} {self.kind}"
+
+
+class CouncilRule(models.TextChoices):
+    """When the council's decisions approve a cycle."""
+
+    CHAIR = "chair", _("The chair approves")
+    MAJORITY = "majority", _("A majority of the members approve")
+
+
+class Council(models.Model):
+    """The appraisal council of one cycle (*Hội đồng thẩm định*): its approval rule, the agency
+    that keeps its documents, and the decision that published the results."""
+
+    cycle = models.OneToOneField("cycles.Cycle", on_delete=models.CASCADE, related_name="council")
+    rule = models.CharField(
+        _("approval rule"), max_length=10, choices=CouncilRule.choices, default=CouncilRule.CHAIR
+    )
+    secretariat = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency keeping the council's documents"),
+    )
+    decision_date = models.DateField(_("date of the publication decision"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appraisal council")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}: {self.rule}"
+
+
+class CouncilRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    MEMBER = "member", _("Member")
+
+
+class CouncilMember(models.Model):
+    """A person named to the council of a cycle, as chair or member."""
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="council_members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="council_seats",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role in the council"), max_length=10, choices=CouncilRole.choices)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    named_at = models.DateTimeField(_("named at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "role", "user__username"]
+        verbose_name = _("council member")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "user"], name="unique_council_member"),
+            models.UniqueConstraint(
+                fields=["cycle"], condition=Q(role="chair"), name="one_council_chair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} ({self.cycle_id})"
+
+
+class Vote(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    OBJECT = "object", _("Object")
+
+
+class CouncilVote(models.Model):
+    """One member's decision on the cycle's final results, with an optional note. A member
+    changes it until the cycle is approved; reopening the results supersedes every decision
+    (kept), so the next approval is decided afresh."""
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="council_votes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    vote = models.CharField(_("decision"), max_length=10, choices=Vote.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"))
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "decided_at", "id"]
+        verbose_name = _("council decision")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "user"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_council_vote",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.user_id}: {self.vote}"
+
+
+class CouncilDocumentKind(models.TextChoices):
+    MINUTES = "minutes", _("Minutes of the council meeting")
+    DECISION = "decision", _("Signed publication decision")
+
+
+class CouncilDocument(models.Model):
+    """A document of the council kept in the evidence store: the minutes of a meeting, the
+    signed decision publishing the results."""
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="council_documents"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=CouncilDocumentKind.choices)
+    evidence = models.ForeignKey(
+        "evidence.Evidence",
+        on_delete=models.PROTECT,
+        related_name="council_links",
+        verbose_name=_("document"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "linked_at", "id"]
+        verbose_name = _("council document")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.kind} ← {self.evidence_id}"

@@ -33,4 +33,11 @@ urlpatterns = [
     path(cycle + "council/approve/", views.approve, name="approve"),
     path(cycle + "council/reopen/", views.reopen, name="reopen"),
     path(cycle + "council/publish/", views.publish, name="publish"),
+    path(cycle + "council/members/", views.council_members, name="council_members"),
+    path(
+        cycle + "council/members/<int:member_id>/remove/",
+        views.council_member_remove,
+        name="council_member_remove",
+    ),
+    path(cycle + "council/documents/", views.council_document, name="council_document"),
 ]

@@ -4,6 +4,8 @@ decision and checked later with ``parindex audit verify --expect``."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -11,6 +13,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import translation
 from web.appraisals_fixtures import Appraisal, all_appraised, build_appraisal
+from web.confirming import confirmed_post
 from web.english_fragments import english_in
 from web.factories import admin_create, browse, build_world
 
@@ -25,6 +28,7 @@ from .helpers import delete_published_heads, truncate_from
 pytestmark = pytest.mark.django_db
 
 DECISION = "Quyết định 12/QĐ-UBND"
+DECIDED_ON = datetime.date(2025, 1, 15)
 
 
 @pytest.fixture
@@ -37,7 +41,12 @@ def approved(settings) -> Appraisal:
 
 
 def test_publication_records_the_head_after_its_own_events(approved: Appraisal) -> None:
-    services.cycle_publish(cycle=approved.cycle, actor=approved.council, decision=DECISION)
+    services.cycle_publish(
+        cycle=approved.cycle,
+        actor=approved.council,
+        decision=DECISION,
+        decision_date=DECIDED_ON,
+    )
     stored = PublishedHead.objects.get(cycle_id=approved.cycle.pk)
     head = AuditHead.objects.get(pk=1)
     last = AuditEvent.objects.order_by("sequence").last()
@@ -57,7 +66,11 @@ def test_a_refused_publication_records_no_head(approved: Appraisal) -> None:
 
 
 def test_the_published_page_shows_the_head(approved: Appraisal) -> None:
-    response = browse(approved.council).post(approved.url("publish"), {"decision": DECISION})
+    response = confirmed_post(
+        browse(approved.council),
+        approved.url("publish"),
+        {"decision": DECISION, "decision_date": DECIDED_ON.isoformat()},
+    )
     assert response.status_code == 302
     stored = PublishedHead.objects.get(cycle_id=approved.cycle.pk)
     html = Client().get(f"/cycles/{approved.cycle.pk}/").content.decode()
@@ -79,7 +92,12 @@ def test_an_unpublished_cycle_shows_no_head(approved: Appraisal) -> None:
 
 
 def test_stored_publication_heads_are_checked_by_plain_verify(approved: Appraisal) -> None:
-    services.cycle_publish(cycle=approved.cycle, actor=approved.council, decision=DECISION)
+    services.cycle_publish(
+        cycle=approved.cycle,
+        actor=approved.council,
+        decision=DECISION,
+        decision_date=DECIDED_ON,
+    )
     stored = PublishedHead.objects.get()
     with transaction.atomic():
         audit_record(actor=None, action="answer.value", after={"value": "1"})
@@ -96,7 +114,12 @@ def test_stored_publication_heads_are_checked_by_plain_verify(approved: Appraisa
 def test_truncation_with_the_stored_head_removed_needs_the_exported_head(
     approved: Appraisal,
 ) -> None:
-    services.cycle_publish(cycle=approved.cycle, actor=approved.council, decision=DECISION)
+    services.cycle_publish(
+        cycle=approved.cycle,
+        actor=approved.council,
+        decision=DECISION,
+        decision_date=DECIDED_ON,
+    )
     exported = PublishedHead.objects.get().text  # as printed on the page and in the decision
     sequence = PublishedHead.objects.get().sequence
     truncate_from(sequence - 1)

@@ -58,12 +58,13 @@ def test_the_assessment_journey(
     person("head.a", Role.UNIT_HEAD, world.unit_a)
     appraiser = person("appraiser", Role.APPRAISER)
     appraiser.roles.update(area="1")
-    person("council", Role.COUNCIL)
+    chair = person("council", Role.COUNCIL)
     cycle = Cycle.objects.create(
         year=2025, title="Chỉ số CCHC năm 2025", framework_version=world.version
     )
     cycle.units.set([world.unit_a, world.unit_b])
     cycle_open(cycle=cycle, windows=windows_open(timezone.now()), actor=admin)
+    services.council_member_set(cycle=cycle, user=chair, role="chair", actor=admin)
     for area in world.fw.nodes:
         services.appraiser_assign(cycle=cycle, user=appraiser, area_code=area.code, actor=admin)
     # Unit B went through its appraisal already: every leaf accepted.
@@ -149,6 +150,7 @@ def test_the_assessment_journey(
     appraiser_page.goto(f"{queue_url}?unit=SNV")
     appraiser_page.screenshot(path=artifacts / "appraisal-queue.png", full_page=False)
     appraiser_page.locator("form.bulk button").click()
+    appraiser_page.locator('form.confirm button[name="confirmed"]').click()
     expect(appraiser_page.locator(".message")).to_contain_text("như kê khai")
     appraiser_page.goto(f"{queue_url}?unit=SNV&status=untouched")
     expect(appraiser_page.locator("table.queue")).to_have_count(0)
@@ -160,7 +162,9 @@ def test_the_assessment_journey(
 
     # 4. The administrator releases the round.
     admin_page = signed_in(browser, base, "admin", unit_url)
-    admin_page.get_by_role("button", name="Chuyển kết quả thẩm định cho đơn vị").click()
+    admin_page.get_by_role("link", name="Chuyển kết quả thẩm định cho đơn vị").click()
+    expect(admin_page.locator("ul.confirm-counts")).to_contain_text("1 nội dung được đề nghị")
+    admin_page.locator('form.confirm button[name="confirmed"]').click()
     expect(admin_page.locator(".message")).to_contain_text("đã chuyển kết quả thẩm định")
 
     # 5. The editor agrees with the adjustment, disagrees with the flag, with evidence.
@@ -213,13 +217,17 @@ def test_the_assessment_journey(
     council = signed_in(browser, base, "council", council_url)
     snv = council.locator('table.council tr[data-unit="SNV"]')
     expect(snv.locator("td.self")).to_have_text(re.compile(r"\d"))
-    council.locator('button[name="approve"]').click()
+    council.locator("a#approve").click()
+    council.locator('input[name="vote"][value="approve"]').check()
+    council.locator('form.confirm button[name="confirmed"]').click()
     expect(council.locator(".message")).to_contain_text("đã được phê duyệt")
     snapshot = ResultSnapshot.objects.get(cycle=cycle)
     expect(council.locator("table.snapshots")).to_contain_text(snapshot.inputs_sha256)
     council.screenshot(path=artifacts / "council.png", full_page=True)
-    council.locator("#id_decision").fill("Quyết định số 12/QĐ-UBND ngày 15/01/2026")
-    council.locator('button[name="publish"]').click()
+    council.locator("a#publish").click()
+    council.locator("#id_decision").fill("12/QĐ-UBND")
+    council.locator("#id_decision_date").fill(timezone.localdate().isoformat())
+    council.locator('form.confirm button[name="confirmed"]').click()
     expect(council.locator(".message")).to_contain_text("đã được công bố")
 
     # 8. An anonymous visitor sees the published ranking and scorecard, final points.

@@ -1,6 +1,7 @@
 """Fixtures of the appraisal tests: a 2025 cycle on the world's framework whose calendar is open
 at every stage, units A and B (departments) submitted, appraisers of areas 1 and 2, an
-appraiser of area 1 who is also an editor of unit A (a conflict of interest), a council member.
+appraiser of area 1 who is also an editor of unit A (a conflict of interest), a council member
+who chairs the cycle's council.
 
 Imported by the ``tests/web/test_appraisals_*.py`` modules."""
 
@@ -164,6 +165,7 @@ def build_appraisal(world: World, admin: User) -> Appraisal:
     for user, area in ((appraiser, "1"), (appraiser_2, "2"), (conflicted, "1")):
         services.appraiser_assign(cycle=cycle, user=user, area_code=area, actor=admin)
     council = person("council", Role.COUNCIL)
+    services.council_member_set(cycle=cycle, user=council, role="chair", actor=admin)
     cycle_compute(cycle=cycle, basis=Basis.SELF)
     cycle_compute(cycle=cycle, basis=Basis.FINAL)
     return Appraisal(

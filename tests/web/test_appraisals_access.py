@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from parindex.accounts.models import User
 from parindex.appraisals.models import (
@@ -24,6 +25,7 @@ from parindex.core.workflow import State
 
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import CHOICE_LEAF, RATIO_LEAF, Appraisal
+from .confirming import post_from_page
 from .factories import browse
 
 appraisal = fx.appraisal
@@ -130,7 +132,7 @@ def test_decide_after_the_appraisal_deadline(ap: Appraisal) -> None:
 def test_bulk_accept(ap: Appraisal) -> None:
     check(
         ap,
-        lambda c: c.post(ap.url("accept_untouched"), {"unit": "SNV"}),
+        lambda c: post_from_page(c, ap.url("accept_untouched"), {"unit": "SNV"}),
         {"appraiser": 302, "appraiser_2": 302, "conflicted": 302},
         unchanged=lambda: appraisals_of(ap),
     )
@@ -285,7 +287,7 @@ def test_administrator_actions_on_a_unit(ap: Appraisal, name: str) -> None:
 
     check(
         ap,
-        lambda c: c.post(ap.unit_url(name), {"reason": "Giải trình thêm."}),
+        lambda c: post_from_page(c, ap.unit_url(name), {"reason": "Giải trình thêm."}),
         {"admin": 302},
         unchanged=state,
     )
@@ -293,7 +295,7 @@ def test_administrator_actions_on_a_unit(ap: Appraisal, name: str) -> None:
 
 
 def test_release_all(ap: Appraisal) -> None:
-    check(ap, lambda c: c.post(ap.url("release_all")), {"admin": 302})
+    check(ap, lambda c: post_from_page(c, ap.url("release_all")), {"admin": 302})
 
 
 def test_assignments(ap: Appraisal) -> None:
@@ -308,7 +310,7 @@ def test_assignments(ap: Appraisal) -> None:
     assignment = AppraiserAssignment.objects.get(user=newcomer)
     check(
         ap,
-        lambda c: c.post(ap.url("unassign", assignment_id=assignment.pk)),
+        lambda c: post_from_page(c, ap.url("unassign", assignment_id=assignment.pk)),
         {"admin": 302},
         unchanged=lambda: AppraiserAssignment.objects.count(),
     )
@@ -336,7 +338,12 @@ def test_council_actions(ap: Appraisal) -> None:
         ap.cycle.refresh_from_db()
         return ap.cycle.state
 
-    check(ap, lambda c: c.post(ap.url("approve")), {"council": 302}, unchanged=cycle_state)
+    check(
+        ap,
+        lambda c: post_from_page(c, ap.url("approve"), {"vote": "approve"}),
+        {"council": 302},
+        unchanged=cycle_state,
+    )
     assert cycle_state() == "approved"
     check(
         ap,
@@ -348,7 +355,11 @@ def test_council_actions(ap: Appraisal) -> None:
     fx.services.cycle_approve(cycle=ap.cycle, actor=ap.council)
     check(
         ap,
-        lambda c: c.post(ap.url("publish")),
+        lambda c: post_from_page(
+            c,
+            ap.url("publish"),
+            {"decision": "12/QĐ-UBND", "decision_date": str(timezone.localdate())},
+        ),
         {"admin": OK, "council": OK},
         unchanged=cycle_state,
     )

@@ -14,6 +14,7 @@ from parindex.audit.models import AuditEvent
 
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import CHOICE_LEAF, Appraisal
+from .confirming import confirmed_post
 from .factories import browse, person, table_rows
 
 appraisal = fx.appraisal
@@ -33,7 +34,7 @@ def test_the_administrator_assigns_an_appraiser_to_an_area(appraisal: Appraisal)
     assert event.after["area"] == "6" and event.after["own_units_left_out"] == []
     again = client.post(ap.url("assignments"), {"user": newcomer.pk, "area": "6"})
     assert again.status_code == 422
-    removed = client.post(ap.url("unassign", assignment_id=assignment.pk))
+    removed = confirmed_post(client, ap.url("unassign", assignment_id=assignment.pk))
     assert removed.status_code == 302
     assert not AppraiserAssignment.objects.filter(pk=assignment.pk).exists()
     assert AuditEvent.objects.filter(action="appraiser.unassign").exists()
@@ -100,7 +101,7 @@ def test_actions_on_the_own_unit_are_refused(appraisal: Appraisal) -> None:
         )
     assert not LeafAppraisal.objects.filter(assessment=ap.a).exists()
     # The bulk accept of the queue leaves the own unit alone, and works on the others.
-    assert client.post(ap.url("accept_untouched"), {}).status_code == 302
+    assert confirmed_post(client, ap.url("accept_untouched"), {}).status_code == 302
     assert not LeafAppraisal.objects.filter(assessment=ap.a).exists()
     assert LeafAppraisal.objects.filter(assessment=ap.b).exists()
     # The same person's own unit page shows nothing of the appraisal before the release.

@@ -6,9 +6,12 @@ final basis."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from parindex.appraisals import services
 from parindex.assessments.models import Assessment, Stage, StageWindow
@@ -21,9 +24,12 @@ from parindex.results.services import inputs_sha256
 
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import CHOICE_LEAF, RATIO_LEAF, Appraisal
+from .confirming import confirmed_post
 from .factories import browse, table_rows
 
 appraisal = fx.appraisal
+# The decision publishing the results: its number and date are required.
+DECISION = {"decision": "12/QĐ-UBND", "decision_date": datetime.date(2025, 1, 15)}
 
 
 def test_the_council_page_lists_totals_adjustments_and_open_leaves(appraisal: Appraisal) -> None:
@@ -66,7 +72,7 @@ def test_approval_freezes_a_snapshot_with_the_hash_of_its_inputs(appraisal: Appr
     ap = appraisal
     fx.all_appraised(ap)
     mail.outbox.clear()
-    response = browse(ap.council).post(ap.url("approve"))
+    response = confirmed_post(browse(ap.council), ap.url("approve"), {"vote": "approve"})
     assert response.status_code == 302
     snapshot = ResultSnapshot.objects.get(cycle=ap.cycle)
     assert snapshot.inputs_sha256 == inputs_sha256(ap.cycle)
@@ -146,7 +152,11 @@ def test_publication_makes_the_pages_public_on_the_final_basis(appraisal: Apprai
     services.cycle_approve(cycle=ap.cycle, actor=ap.council)
     anonymous = Client()
     assert anonymous.get(f"/cycles/{ap.cycle.pk}/").status_code == 302  # to the login page
-    response = browse(ap.council).post(ap.url("publish"), {"decision": "Quyết định 12/QĐ-UBND"})
+    response = confirmed_post(
+        browse(ap.council),
+        ap.url("publish"),
+        {"decision": "Quyết định 12/QĐ-UBND", "decision_date": str(timezone.localdate())},
+    )
     assert response.status_code == 302
     cycle = Cycle.objects.get(pk=ap.cycle.pk)
     assert cycle.state == Cycle.State.PUBLISHED and cycle.published_at is not None
@@ -204,7 +214,7 @@ def test_a_cycle_without_a_publication_stage_publishes_as_before(appraisal: Appr
     fx.all_appraised(ap)
     services.cycle_approve(cycle=ap.cycle, actor=ap.council)
     StageWindow.objects.filter(cycle=ap.cycle, stage=Stage.PUBLICATION).delete()
-    services.cycle_publish(cycle=ap.cycle, actor=ap.council)
+    services.cycle_publish(cycle=ap.cycle, actor=ap.council, **DECISION)
     assert Cycle.objects.get(pk=ap.cycle.pk).is_published
 
 
@@ -214,5 +224,5 @@ def test_the_administrator_may_publish_but_not_approve(appraisal: Appraisal) -> 
     with pytest.raises(services.AppraisalError):
         services.cycle_approve(cycle=ap.cycle, actor=ap.admin)
     services.cycle_approve(cycle=ap.cycle, actor=ap.council)
-    services.cycle_publish(cycle=ap.cycle, actor=ap.admin)
+    services.cycle_publish(cycle=ap.cycle, actor=ap.admin, **DECISION)
     assert Cycle.objects.get(pk=ap.cycle.pk).is_published

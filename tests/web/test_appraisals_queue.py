@@ -17,6 +17,7 @@ from parindex.results.models import AppraisedValue
 
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import CHOICE_LEAF, DEDUCTION_LEAF, RATIO_LEAF, Appraisal
+from .confirming import confirmed_post
 from .factories import browse, table_rows
 
 appraisal = fx.appraisal
@@ -68,7 +69,7 @@ def test_bulk_accept_of_the_untouched_leaves(appraisal: Appraisal) -> None:
     ap = appraisal
     fx.adjust_and_flag(ap)
     before = AuditEvent.objects.filter(action="appraisal.accepted").count()
-    response = browse(ap.appraiser).post(ap.url("accept_untouched"), {"unit": "SNV"})
+    response = confirmed_post(browse(ap.appraiser), ap.url("accept_untouched"), {"unit": "SNV"})
     assert response.status_code == 302
     area_1 = [
         leaf.code
@@ -92,7 +93,7 @@ def test_bulk_accept_of_the_untouched_leaves(appraisal: Appraisal) -> None:
 def test_bulk_accept_is_all_or_nothing(appraisal: Appraisal) -> None:
     ap = appraisal
     fx.close_stage(ap.cycle, "appraisal")
-    response = browse(ap.appraiser).post(ap.url("accept_untouched"), {})
+    response = confirmed_post(browse(ap.appraiser), ap.url("accept_untouched"), {})
     assert response.status_code == 302
     assert not LeafAppraisal.objects.exists()
 

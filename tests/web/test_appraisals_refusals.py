@@ -12,6 +12,7 @@ from parindex.core.workflow import Action, State
 
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import Appraisal, visitor
+from .confirming import confirmed_post
 from .english_fragments import assert_no_english
 from .factories import person
 
@@ -49,7 +50,7 @@ def test_refused_release_shows_a_vietnamese_message(appraisal: Appraisal) -> Non
     RoleAssignment.objects.create(user=misfiled, role=Role.PAR_ADMIN, unit=ap.world.unit_b)
     client = visitor(ap, "viewer")
     client.force_login(misfiled)
-    response = client.post(ap.unit_url("release"), follow=True)
+    response = confirmed_post(client, ap.unit_url("release"), follow=True)
     html = response.content.decode()
     assert "Chỉ người có vai trò Quản trị CCHC (Sở Nội vụ) mới được" in html
     assert "chuyển kết quả thẩm định cho đơn vị" in html

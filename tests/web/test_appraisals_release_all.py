@@ -16,6 +16,7 @@ from parindex.core.workflow import State
 
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import Appraisal, visitor
+from .confirming import confirmed_post
 from .english_fragments import assert_no_english
 
 appraisal = fx.appraisal
@@ -91,7 +92,7 @@ def test_the_page_names_the_unit_left_and_why_in_vietnamese(
     ap = b_released_meanwhile
     both_ready(ap)
     client = visitor(ap, "admin")
-    response = client.post(ap.url("release_all"))
+    response = confirmed_post(client, ap.url("release_all"))
     assert response.status_code == 302
     assert response["Location"] == ap.url("tracking")
     page = client.get(response["Location"])
@@ -117,7 +118,7 @@ def test_when_every_unit_is_refused_nothing_moves_and_the_page_says_why(
         raise services.AppraisalError(f"{assessment.unit.name}: từ chối")
 
     monkeypatch.setattr(explanation, "assessment_release", refuse)
-    response = visitor(ap, "admin").post(ap.url("release_all"), follow=True)
+    response = confirmed_post(visitor(ap, "admin"), ap.url("release_all"), follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert f"Chưa chuyển kết quả thẩm định cho {ap.a.unit.name}: {ap.a.unit.name}: từ chối" in html
@@ -137,7 +138,7 @@ def test_a_refusal_of_the_whole_release_reads_on_the_page(
         raise services.AppraisalError("Kỳ đánh giá đang bị khóa.")
 
     monkeypatch.setattr(services, "appraisals_release_all", refuse)
-    response = visitor(ap, "admin").post(ap.url("release_all"), follow=True)
+    response = confirmed_post(visitor(ap, "admin"), ap.url("release_all"), follow=True)
     assert response.status_code == 200
     assert "Kỳ đánh giá đang bị khóa." in response.content.decode()
     ap.refresh()

@@ -42,6 +42,7 @@ AUDITING_MODULES = [
     "parindex.assessments.services",
     "parindex.appraisals.services.assignment",
     "parindex.appraisals.services.council",
+    "parindex.appraisals.services.council_members",
     "parindex.appraisals.services.decisions",
     "parindex.appraisals.services.explanation",
     "parindex.appraisals.services.people",
@@ -131,6 +132,14 @@ def flagged_rest_accepted(ap: Appraisal) -> None:
 def approved(ap: Appraisal) -> None:
     fx.all_appraised(ap)
     services.cycle_approve(cycle=ap.cycle, actor=ap.council)
+
+
+def council_member(ap: Appraisal) -> User:
+    """Every unit appraised, and a member besides the chair, who has not decided yet."""
+    fx.all_appraised(ap)
+    member = person("member.1", Role.COUNCIL)
+    services.council_member_set(cycle=ap.cycle, user=member, role="member", actor=ap.admin)
+    return member
 
 
 def ward_head_ready(ap: Appraisal) -> User:
@@ -350,8 +359,13 @@ CASES: dict[str, Case] = {
         actor="council",
         before={"state": "appraised"},
         after={"state": "approved"},
-        # One per unit, the snapshot, and the cycle's own state.
-        events={"assessment.approve": 4, "results.snapshot": 1, "cycle.state": 1},
+        # The chair's decision, one per unit, the snapshot, and the cycle's own state.
+        events={
+            "council.vote": 1,
+            "assessment.approve": 4,
+            "results.snapshot": 1,
+            "cycle.state": 1,
+        },
     ),
     "reopen": Case(
         setup=approved,
@@ -367,16 +381,52 @@ CASES: dict[str, Case] = {
             "assessment.reopen": 1,
             "results.snapshot_superseded": 1,
             "cycle.state": 1,
+            "council.vote": 1,  # the chair's decision, superseded: the next approval is afresh
         },
     ),
     "publish": Case(
         setup=approved,
-        change=lambda ap, ctx: services.cycle_publish(cycle=ap.cycle, actor=ap.council),
+        change=lambda ap, ctx: services.cycle_publish(
+            cycle=ap.cycle,
+            actor=ap.council,
+            decision="12/QĐ-UBND",
+            decision_date=timezone.localdate(),
+        ),
         action="assessment.publish",
         actor="council",
         before={"state": "approved"},
         after={"state": "published"},
-        events={"assessment.publish": 4, "cycle.state": 1},
+        events={"assessment.publish": 4, "cycle.state": 1, "council.settings": 1},
+    ),
+    "council decision": Case(
+        setup=council_member,
+        change=lambda ap, member: services.council_vote(
+            cycle=ap.cycle, actor=member, vote="object", note="Xem lại đơn vị SNV."
+        ),
+        action="council.vote",
+        actor="member.1",
+        before=None,
+        after={"vote": "object", "note": "Xem lại đơn vị SNV."},
+    ),
+    "council member": Case(
+        setup=lambda ap: person("member.2", Role.COUNCIL),
+        change=lambda ap, user: services.council_member_set(
+            cycle=ap.cycle, user=user, role="member", actor=ap.admin
+        ),
+        action="council.member",
+        actor="admin",
+        before=None,
+        after={"user": "member.2", "role": "member"},
+    ),
+    "withdraw": Case(
+        setup=nothing,
+        change=lambda ap, ctx: assessment_services.assessment_withdraw(
+            assessment=ap.a, actor=ap.head_a
+        ),
+        action="assessment.withdraw",
+        actor="head.a",
+        before={"state": "submitted", "withdrawals": 0},
+        after={"state": "draft", "withdrawals": 1},
     ),
     "appraiser assignment": Case(
         setup=appraiser_3,

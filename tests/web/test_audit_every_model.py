@@ -215,6 +215,39 @@ def approve(ctx: Ctx) -> None:
     appraisal_services.cycle_approve(cycle=ctx.ap.cycle, actor=ctx.ap.council)
 
 
+def council_settings(ctx: Ctx) -> None:
+    ap = ctx.ap
+    if ctx.preparing:
+        return
+    appraisal_services.council_settings_set(
+        cycle=ap.cycle, rule="majority", secretariat=ctx.world.unit_a, actor=ap.admin
+    )
+
+
+def council_member(ctx: Ctx) -> None:
+    ap = ctx.ap
+    user = ctx.once("member", lambda: person("member.1", Role.COUNCIL))
+    if ctx.preparing:
+        return
+    appraisal_services.council_member_set(cycle=ap.cycle, user=user, role="member", actor=ap.admin)
+
+
+def council_minutes(ctx: Ctx) -> None:
+    ap = ctx.ap
+    ctx.once(
+        "secretariat",
+        lambda: appraisal_services.council_settings_set(
+            cycle=ap.cycle, rule="chair", secretariat=ctx.world.unit_a, actor=ap.admin
+        ),
+    )
+    file = SimpleUploadedFile("bien-ban.pdf", pdf("Biên bản họp"), "application/pdf")
+    if ctx.preparing:
+        return
+    appraisal_services.council_document_add(
+        cycle=ap.cycle, kind="minutes", file=file, actor=ap.admin
+    )
+
+
 def release(ctx: Ctx) -> None:
     ap = ctx.ap
 
@@ -559,6 +592,13 @@ WRITES: dict[str, Write] = {
     "appraisals.appraisalround": Write(release, "assessment.release", "assessments.assessment"),
     "appraisals.appraisalcomment": Write(release, "assessment.release", "assessments.assessment"),
     "appraisals.leafreply": Write(reply, "reply.save", "appraisals.leafreply"),
+    "appraisals.council": Write(council_settings, "council.settings", "appraisals.council"),
+    "appraisals.councilmember": Write(council_member, "council.member", "appraisals.councilmember"),
+    # The chair's decision, which approves the results under the default rule.
+    "appraisals.councilvote": Write(approve, "council.vote", "appraisals.councilvote"),
+    "appraisals.councildocument": Write(
+        council_minutes, "council.document", "appraisals.councildocument"
+    ),
     "appraisals.replyevidence": Write(
         lambda ctx: reply(ctx, evidence=True), "reply.evidence_link", "appraisals.replyevidence"
     ),

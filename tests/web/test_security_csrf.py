@@ -39,6 +39,8 @@ EXEMPT_THEN_PROTECTED = {
     "assessments:submit",
     "assessments:excel_upload",
     "appraisals:reply",
+    "appraisals:publish",  # the signed publication decision
+    "appraisals:council_document",  # the minutes of a council meeting
     "plans:task_report",
 }
 ORDER = (OWN, ADMIN, APPRAISER, COUNCIL, VIEWER, OTHER, ANON)

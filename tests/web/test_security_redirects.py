@@ -10,6 +10,7 @@ from parindex.appraisals.models import LeafAppraisal
 
 from . import appraisals_fixtures as ap_fx
 from .appraisals_fixtures import CHOICE_LEAF, build_appraisal
+from .confirming import confirmed_post
 from .factories import PASSWORD, World, browse, person
 
 ELSEWHERE = [
@@ -88,5 +89,7 @@ def test_appraisal_pages_next(world: World, admin: User) -> None:
         assert response.status_code == 302 and stays_here(response), response["Location"]
     assert LeafAppraisal.objects.get(assessment=ap.a, leaf_code=CHOICE_LEAF).version == 8
     ap_fx.accept_all(ap, ap.a)
-    response = browse(admin).post(ap.unit_url("release"), {"next": "https://evil.example/"})
+    response = confirmed_post(
+        browse(admin), ap.unit_url("release"), {"next": "https://evil.example/"}
+    )
     assert response.status_code == 302 and stays_here(response), response["Location"]

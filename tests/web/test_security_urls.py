@@ -32,7 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from parindex.accounts.models import AccountImport, Role, User
 from parindex.appraisals import services as appraisal_services
-from parindex.appraisals.models import AppraiserAssignment, ReplyEvidence
+from parindex.appraisals.models import AppraiserAssignment, CouncilMember, ReplyEvidence
 from parindex.assessments.models import AnswerEvidence
 from parindex.evidence.models import Evidence
 from parindex.evidence.services import evidence_upload
@@ -186,8 +186,11 @@ ACCESS: dict[str, Access] = {
     "assessments:calendar": Access(get=ONLY_ADMIN, post=ONLY_ADMIN, args=cycle),
     "assessments:extend": Access(get=None, post=ONLY_ADMIN, args=cycle),
     "assessments:reopen": Access(get=None, post=ONLY_ADMIN, args=cycle),
+    "assessments:allow_withdrawal": Access(get=None, post=ONLY_ADMIN, args=cycle),
     "assessments:page": Access(get=READERS_OF_A, args=lambda o: o.unit()),
     "assessments:submit": Access(get=READERS_OF_A, post=ONLY_HEAD, args=lambda o: o.unit()),
+    # The confirmation page and the withdrawal itself: the unit's head only.
+    "assessments:withdraw": Access(get=ONLY_HEAD, post=ONLY_HEAD, args=lambda o: o.unit()),
     "assessments:excel_download": Access(get=READERS_OF_A, args=lambda o: o.unit()),
     "assessments:excel_upload": Access(get=UNIT_A, post=UNIT_A, args=lambda o: o.unit()),
     "assessments:leaf": Access(get=READERS_OF_A, post=UNIT_A, args=lambda o: o.leaf()),
@@ -203,7 +206,8 @@ ACCESS: dict[str, Access] = {
     # -- appraisal: appraisers of the area, the unit in the explanation round, the council ----
     "appraisals:index": Access(get=SIGNED_IN),
     "appraisals:queue": Access(get=APPRAISERS, args=cycle),
-    "appraisals:accept_untouched": Access(get=None, post=APPRAISERS, args=cycle),
+    # Irreversible and bulk actions: the GET is their confirmation page.
+    "appraisals:accept_untouched": Access(get=APPRAISERS, post=APPRAISERS, args=cycle),
     "appraisals:leaf": Access(get=AREA_1, args=lambda o: o.leaf()),
     "appraisals:decide": Access(get=None, post=AREA_1, args=lambda o: o.leaf()),
     "appraisals:settle": Access(get=None, post=AREA_1, args=lambda o: o.leaf()),
@@ -214,12 +218,12 @@ ACCESS: dict[str, Access] = {
     ),
     "appraisals:send": Access(get=None, post=UNIT_A, args=lambda o: o.unit()),
     "appraisals:close": Access(get=None, post=ONLY_ADMIN | APPRAISERS, args=lambda o: o.unit()),
-    "appraisals:release": Access(get=None, post=ONLY_ADMIN, args=lambda o: o.unit()),
+    "appraisals:release": Access(get=ONLY_ADMIN, post=ONLY_ADMIN, args=lambda o: o.unit()),
     "appraisals:return_again": Access(get=None, post=ONLY_ADMIN, args=lambda o: o.unit()),
-    "appraisals:release_all": Access(get=None, post=ONLY_ADMIN, args=cycle),
+    "appraisals:release_all": Access(get=ONLY_ADMIN, post=ONLY_ADMIN, args=cycle),
     "appraisals:assignments": Access(get=ONLY_ADMIN, post=ONLY_ADMIN, args=cycle),
     "appraisals:unassign": Access(
-        get=None,
+        get=ONLY_ADMIN,
         post=ONLY_ADMIN,
         args=lambda o: {
             "cycle_id": o.cycle,
@@ -231,9 +235,21 @@ ACCESS: dict[str, Access] = {
         get=None, post=ONLY_ADMIN, args=lambda o: {"cycle_id": o.cycle, "user_id": o.account.pk}
     ),
     "appraisals:council": Access(get=frozenset({COUNCIL, ADMIN}), args=cycle),
-    "appraisals:approve": Access(get=None, post=frozenset({COUNCIL}), args=cycle),
+    "appraisals:approve": Access(get=frozenset({COUNCIL}), post=frozenset({COUNCIL}), args=cycle),
     "appraisals:reopen": Access(get=None, post=frozenset({COUNCIL}), args=cycle),
-    "appraisals:publish": Access(get=None, post=frozenset({COUNCIL, ADMIN}), args=cycle),
+    "appraisals:publish": Access(
+        get=frozenset({COUNCIL, ADMIN}), post=frozenset({COUNCIL, ADMIN}), args=cycle
+    ),
+    "appraisals:council_members": Access(get=ONLY_ADMIN, post=ONLY_ADMIN, args=cycle),
+    "appraisals:council_member_remove": Access(
+        get=None,
+        post=ONLY_ADMIN,
+        args=lambda o: {
+            "cycle_id": o.cycle,
+            "member_id": CouncilMember.objects.filter(cycle_id=o.cycle).first().pk,  # type: ignore[union-attr]
+        },
+    ),
+    "appraisals:council_document": Access(get=None, post=frozenset({COUNCIL, ADMIN}), args=cycle),
     # -- surveys: the administrator runs them; results before publication to readers ----------
     "surveys:index": Access(get=ONLY_ADMIN),
     "surveys:cycle": Access(
@@ -251,6 +267,7 @@ ACCESS: dict[str, Access] = {
     # Unit A's own people once the administrator releases the results (not yet here).
     "surveys:unit_results": Access(get=PROVINCE_WIDE, args=lambda o: questionnaire(o) | unit_a(o)),
     "surveys:job": Access(get=ONLY_ADMIN, args=lambda o: {"job_id": o.job.pk}),
+    "surveys:job_retry": Access(get=None, post=ONLY_ADMIN, args=lambda o: {"job_id": o.job.pk}),
     # A respondent's one-time link: whoever holds the token, no account (CSRF-protected form).
     "surveys:respond": Access(get=EVERYONE, post=EVERYONE, args=lambda o: {"token": o.link.token}),
     # -- improvement plans: unpublished ones for unit people and province-wide readers --------

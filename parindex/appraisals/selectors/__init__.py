@@ -5,7 +5,8 @@
 - ``tracking_board``: the administrator's tracking board and the people who never logged in;
 - ``council_page``: the council's page;
 - ``assignment``: who appraises what;
-- ``figures``: one leaf of one unit as every page shows it.
+- ``figures``: one leaf of one unit as every page shows it;
+- ``confirmations``: what the confirmation pages count before an irreversible or bulk action.
 
 Every figure of points comes from the core (``leaves.Points`` for one leaf,
 ``results.services.cycle_result`` for a whole cycle). Callers import from here
@@ -13,6 +14,14 @@ Every figure of points comes from the core (``leaves.Points`` for one leaf,
 """
 
 from .assignment import appraiser_cycles, appraisers, assignments
+from .confirmations import (
+    ReleaseAllPreview,
+    ReleaseRow,
+    UnassignPreview,
+    release_all_preview,
+    release_row,
+    unassign_preview,
+)
 from .council_page import Adjustment, Council, CouncilRow, OpenLeaf, council
 from .figures import STATUSES, LeafFigures, leaf_dom_id, leaf_status
 from .queue import QUEUE_STATES, Queue, appraiser_queue
@@ -38,9 +47,12 @@ __all__ = [
     "LeafFigures",
     "OpenLeaf",
     "Queue",
+    "ReleaseAllPreview",
+    "ReleaseRow",
     "RoundComments",
     "Tracking",
     "TrackingRow",
+    "UnassignPreview",
     "UnitAppraisal",
     "UnitRow",
     "appraised_points",
@@ -53,6 +65,9 @@ __all__ = [
     "leaf_dom_id",
     "leaf_status",
     "never_logged_in",
+    "release_all_preview",
+    "release_row",
     "tracking",
+    "unassign_preview",
     "unit_appraisal",
 ]

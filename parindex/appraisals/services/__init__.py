@@ -4,7 +4,9 @@
 - ``decisions``: the appraisers accept, adjust or flag leaves (one by one or in bulk);
 - ``explanation``: the release to the unit (one, or every ready one), its replies, the
   settlement and the rounds;
-- ``council``: the council's approval (a snapshot), its reopening, and publication;
+- ``council``: the members' decisions, the approval they reach (a snapshot), its reopening,
+  and publication;
+- ``council_members``: who sits on the council of a cycle, its rule and its documents;
 - ``people``: notifications to the unit and the reminder to a person who never logged in;
 - ``checks`` and ``state``: what every write checks on arrival and what it leaves behind;
 - ``errors``: what the writes refuse.
@@ -22,13 +24,25 @@ from parindex.appraisals.leaves import appraisable, area_of, in_force, points_te
 from parindex.core.workflow import WorkflowError
 
 from .assignment import appraiser_assign, appraiser_unassign
-from .checks import assigned_areas, check_appraiser, check_points
+from .checks import assigned_areas, check_appraiser, check_points, conflict_unit_ids
 from .council import (
+    CouncilDecision,
+    approval_reached,
+    council_vote,
     cycle_approve,
     cycle_publish,
     cycle_reopen,
     not_ready_for_council,
     publication_open,
+)
+from .council_members import (
+    council_document_add,
+    council_member_remove,
+    council_member_set,
+    council_of,
+    council_settings_set,
+    is_member,
+    members_of,
 )
 from .decisions import (
     APPRAISAL_STATES,
@@ -59,6 +73,7 @@ __all__ = [
     "AppraisalConflict",
     "AppraisalError",
     "ConflictOfInterest",
+    "CouncilDecision",
     "NotYourArea",
     "ReleaseAll",
     "StageClosed",
@@ -69,20 +84,30 @@ __all__ = [
     "appraisals_release_all",
     "appraiser_assign",
     "appraiser_unassign",
+    "approval_reached",
     "area_of",
     "assessment_release",
     "assigned_areas",
     "check_appraiser",
     "check_points",
+    "conflict_unit_ids",
+    "council_document_add",
+    "council_member_remove",
+    "council_member_set",
+    "council_of",
+    "council_settings_set",
+    "council_vote",
     "current_round",
     "cycle_approve",
     "cycle_publish",
     "cycle_reopen",
     "in_force",
+    "is_member",
     "leaf_appraise",
     "leaf_settle",
     "leaves_accept_untouched",
     "may_close_round",
+    "members_of",
     "not_ready_for_council",
     "points_text",
     "publication_open",

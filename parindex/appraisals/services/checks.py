@@ -1,6 +1,7 @@
 """What every appraisal write checks on arrival, before it changes anything: the assessment
 locked, the stage of the calendar open, the actor an appraiser of the leaf's area who holds
-no role in the unit, the leaf one the unit declares, and a new figure one its rule accepts."""
+no role in the unit and sits on no appraisal team of it, the leaf one the unit declares, and
+a new figure one its rule accepts."""
 
 from __future__ import annotations
 
@@ -89,12 +90,34 @@ def assigned_areas(user: User, cycle: Cycle | int) -> set[str]:
     )
 
 
+def team_agency_ids(user: User, cycle: Cycle | int) -> set[int]:
+    """The agencies whose appraisal teams ``user`` sits on in the cycle (their assignments')."""
+    cycle_id = cycle.pk if isinstance(cycle, Cycle) else cycle
+    return set(
+        AppraiserAssignment.objects.filter(
+            cycle_id=cycle_id, user=user, agency__isnull=False
+        ).values_list("agency_id", flat=True)
+    )
+
+
+def conflict_unit_ids(user: User, cycle: Cycle | int) -> set[int]:
+    """The units ``user`` must not appraise in the cycle: those where they hold a unit role
+    (editor, head) and the agencies of the appraisal teams they sit on."""
+    return own_unit_ids(user) | team_agency_ids(user, cycle)
+
+
 def check_appraiser(actor: User, assessment: Assessment, area: str) -> None:
-    """Refuse unless ``actor`` is assigned to ``area`` of the cycle, and holds no unit role in
-    the assessed unit."""
+    """Refuse unless ``actor`` is assigned to ``area`` of the cycle, holds no unit role in the
+    assessed unit and sits on no appraisal team of that unit (their own agency). Checked on
+    every decision, so an assignment made before the conflict arose is refused too."""
     if assessment.unit_id in own_unit_ids(actor):
         raise ConflictOfInterest(
             _("You hold a role in %(unit)s: you cannot appraise your own unit.")
+            % {"unit": assessment.unit.name}
+        )
+    if assessment.unit_id in team_agency_ids(actor, assessment.cycle_id):
+        raise ConflictOfInterest(
+            _("Your appraisal team belongs to %(unit)s: nobody appraises their own agency.")
             % {"unit": assessment.unit.name}
         )
     if area not in assigned_areas(actor, assessment.cycle_id):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import User
-from parindex.accounts.roles import is_par_admin, own_unit_ids
+from parindex.accounts.roles import is_par_admin
 from parindex.accounts.selectors import par_admins
 from parindex.appraisals.leaves import declared_value, in_force, points_text
 from parindex.appraisals.models import (
@@ -38,7 +38,13 @@ from parindex.evidence.models import Evidence
 from parindex.notifications.services import notify
 from parindex.results.services import unit_results_refresh
 
-from .checks import appraiser_leaf, assigned_areas, checked_figure, open_or_refuse
+from .checks import (
+    appraiser_leaf,
+    assigned_areas,
+    checked_figure,
+    conflict_unit_ids,
+    open_or_refuse,
+)
 from .decisions import untouched_leaves
 from .errors import AppraisalConflict, AppraisalError
 from .people import tell_unit, unit_page_url
@@ -458,8 +464,9 @@ def leaf_settle(
 
 
 def may_close_round(actor: User, assessment: Assessment) -> bool:
-    """Administrators, and appraisers of the cycle who hold no role in the unit."""
-    if assessment.unit_id in own_unit_ids(actor):
+    """Administrators, and appraisers of the cycle for whom the unit is not their own (a unit
+    role, the agency of their appraisal team)."""
+    if assessment.unit_id in conflict_unit_ids(actor, assessment.cycle_id):
         return False
     return is_par_admin(actor) or bool(assigned_areas(actor, assessment.cycle_id))
 

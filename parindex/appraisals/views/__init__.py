@@ -4,7 +4,12 @@
 - ``appraiser``: the appraiser's queue and leaf page;
 - ``unit_page``: a unit's appraisal page with its replies, and closing the round;
 - ``administrator``: releases, another round, assignments, the tracking board, reminders;
-- ``council_page``: the council's page, approval, reopening and publication.
+- ``council_page``: the council's page, its members' decisions, reopening and publication,
+  the minutes, and the administrator's page naming the council.
+
+Irreversible and bulk actions (accepting untouched leaves, releases, removing an appraiser,
+the council's decision, publication) answer a GET with a confirmation page that counts what
+will happen, and act only on the POST from that page (``common.confirmation_token``).
 
 Every view reaches its objects through ``access`` and writes through ``services``, which check
 the state, the calendar and the actor again when the request arrives. With htmx the queue's
@@ -22,7 +27,15 @@ from .administrator import (
     unassign,
 )
 from .appraiser import accept_untouched, leaf, leaf_decide, leaf_settle, queue
-from .council_page import approve, council, publish, reopen
+from .council_page import (
+    approve,
+    council,
+    council_document,
+    council_member_remove,
+    council_members,
+    publish,
+    reopen,
+)
 from .home import index
 from .unit_page import close, reply, reply_evidence_unlink, send, unit
 
@@ -32,6 +45,9 @@ __all__ = [
     "assignments",
     "close",
     "council",
+    "council_document",
+    "council_member_remove",
+    "council_members",
     "index",
     "leaf",
     "leaf_decide",

@@ -4,34 +4,66 @@ reminder to a person who never logged in."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parindex.accounts.roles import own_unit_ids
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import AssignmentForm, ReasonForm
 from parindex.appraisals.models import AppraiserAssignment
+from parindex.assessments.models import Assessment
 from parindex.core.workflow import State
+from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
+from parindex.shared.http import AuthedRequest
 from parindex.shared.language import lang
 from parindex.units.models import Unit
 
-from .common import next_or, unit_url
+from .common import confirmation_token, next_or, unconfirmed, unit_url
 
 
-@require_POST
-def release(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
-    """Release one unit's appraisal (returned for explanation, or finished)."""
+def _confirm_page(request: AuthedRequest, cycle: Cycle, **context: Any) -> HttpResponse:
+    return render(
+        request,
+        "appraisals/confirm.html",
+        {"cycle": cycle, "hidden": [], "rows": [], "blocked": "", "error": "", **context},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def release(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+    """Release one unit's appraisal (returned for explanation, or finished): the GET shows
+    what the unit will be sent, the POST from that page releases it."""
     assessment = access.get_unit_for_admin(request, cycle_id, unit_code)
     fallback = reverse("appraisals:tracking", kwargs={"cycle_id": cycle_id})
+    row = selectors.release_row(assessment)
+    token = confirmation_token("release", assessment.pk, assessment.version, row.to_explain)
+    if request.method == "GET" or unconfirmed(request, token):
+        if request.method == "POST":
+            return redirect(f"{request.path}?{urlencode({'next': next_or(request, fallback)})}")
+        return _confirm_page(
+            request,
+            assessment.cycle,
+            heading=_("Release the appraisal of %(unit)s") % {"unit": assessment.unit.name},
+            facts=_release_facts([row]),
+            blocked=_release_blocked(assessment, row),
+            action=request.path,
+            hidden=[("next", next_or(request, fallback))],
+            confirm=token,
+            button=_("Release the appraisal to the unit"),
+            back=next_or(request, fallback),
+        )
     try:
         released = services.assessment_release(
             assessment=assessment,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except services.AppraisalError as exc:
         messages.error(request, exc.message)
@@ -49,15 +81,92 @@ def release(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse
     return redirect(next_or(request, fallback))
 
 
-@require_POST
-def release_all(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def _release_facts(rows: list[selectors.ReleaseRow]) -> list[str]:
+    ready = [r for r in rows if not r.untouched]
+    returned = sum(1 for r in ready if r.to_explain)
+    return [
+        ngettext(
+            "%(count)d unit receives its appraisal results.",
+            "%(count)d units receive their appraisal results.",
+            len(ready),
+        )
+        % {"count": len(ready)},
+        ngettext(
+            "%(count)d unit is asked to explain; the others finish their appraisal.",
+            "%(count)d units are asked to explain; the others finish their appraisal.",
+            returned,
+        )
+        % {"count": returned},
+        ngettext(
+            "%(count)d leaf flagged for explanation.",
+            "%(count)d leaves flagged for explanation.",
+            sum(r.flagged for r in ready),
+        )
+        % {"count": sum(r.flagged for r in ready)},
+        ngettext(
+            "%(count)d leaf adjusted by the appraisers.",
+            "%(count)d leaves adjusted by the appraisers.",
+            sum(r.adjusted for r in ready),
+        )
+        % {"count": sum(r.adjusted for r in ready)},
+        _("The unit sees the appraisers' figures and comments at once; this cannot be undone."),
+    ]
+
+
+def _release_blocked(assessment: Assessment, row: selectors.ReleaseRow) -> str:
+    if assessment.state != State.IN_APPRAISAL:
+        return _("Only an assessment in appraisal can be released (%(unit)s is not).") % {
+            "unit": assessment.unit.name
+        }
+    if row.untouched:
+        return _("%(unit)s: %(count)d leaves are not appraised yet.") % {
+            "unit": assessment.unit.name,
+            "count": row.untouched,
+        }
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def release_all(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """Release every unit in appraisal whose leaves are all appraised; the units the release
-    refused are listed with the reason, and stay as they were."""
+    refused are listed with the reason, and stay as they were. The GET counts the units and
+    their leaves to explain; the POST from that page releases them."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
+    preview = selectors.release_all_preview(cycle)
+    token = confirmation_token(
+        "release_all",
+        cycle.pk,
+        *((r.assessment.pk, r.assessment.version, r.to_explain) for r in preview.ready),
+    )
+    if request.method == "GET" or unconfirmed(request, token):
+        if request.method == "POST":
+            return redirect("appraisals:release_all", cycle_id=cycle.pk)
+        return _confirm_page(
+            request,
+            cycle,
+            heading=_("Release every unit whose appraisal is complete"),
+            facts=[
+                *_release_facts(preview.ready),
+                ngettext(
+                    "%(count)d unit in appraisal still has untouched leaves and stays as it is.",
+                    "%(count)d units in appraisal still have untouched leaves and stay as they "
+                    "are.",
+                    len(preview.waiting),
+                )
+                % {"count": len(preview.waiting)},
+            ],
+            row_titles=[_("Unit"), _("Flagged"), _("Adjusted")],
+            rows=[(r.assessment.unit.name, r.flagged, r.adjusted) for r in preview.ready],
+            blocked="" if preview.ready else _("No unit is ready to be released."),
+            action=request.path,
+            confirm=token,
+            button=_("Release these units"),
+            back=reverse("appraisals:tracking", kwargs={"cycle_id": cycle.pk}),
+        )
     try:
         result = services.appraisals_release_all(
             cycle=cycle,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except services.AppraisalError as exc:
         messages.error(request, exc.message)
@@ -74,7 +183,7 @@ def release_all(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @require_POST
-def return_again(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+def return_again(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     assessment = access.get_unit_for_admin(request, cycle_id, unit_code)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -83,7 +192,7 @@ def return_again(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpRes
     try:
         services.round_return(
             assessment=assessment,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             reason=form.cleaned_data["reason"],
         )
     except services.AppraisalError as exc:
@@ -94,11 +203,16 @@ def return_again(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def assignments(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def assignments(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.get_cycle_for_admin(request, cycle_id)
     fw = core_framework(cycle.framework_version)
     areas = [(n.code, f"{n.code} — {n.title.get(lang())}") for n in fw.nodes]
-    form = AssignmentForm(request.POST or None, users=selectors.appraisers(), areas=areas)
+    form = AssignmentForm(
+        request.POST or None,
+        users=selectors.appraisers(),
+        areas=areas,
+        agencies=cycle.units.order_by("code"),
+    )
     error = ""
     status = 200
     if request.method == "POST":
@@ -108,7 +222,8 @@ def assignments(request: HttpRequest, cycle_id: int) -> HttpResponse:
                     cycle=cycle,
                     user=form.cleaned_data["user"],
                     area_code=form.cleaned_data["area"],
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
+                    agency=form.cleaned_data["agency"],
                 )
             except services.AppraisalError as exc:
                 error, status = exc.message, 422
@@ -121,9 +236,9 @@ def assignments(request: HttpRequest, cycle_id: int) -> HttpResponse:
     rows = selectors.assignments(cycle)
     own = {
         a.pk: sorted(
-            Unit.objects.filter(pk__in=own_unit_ids(a.user), cycles=cycle).values_list(
-                "code", flat=True
-            )
+            Unit.objects.filter(
+                pk__in=services.conflict_unit_ids(a.user, cycle), cycles=cycle
+            ).values_list("code", flat=True)
         )
         for a in rows
     }
@@ -143,8 +258,10 @@ def assignments(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-def unassign(request: HttpRequest, cycle_id: int, assignment_id: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def unassign(request: AuthedRequest, cycle_id: int, assignment_id: int) -> HttpResponse:
+    """Remove an appraiser's assignment: the GET says what stays and who else appraises the
+    area, the POST from that page removes it."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
     assignment = (
         AppraiserAssignment.objects.select_related("user")
@@ -153,7 +270,40 @@ def unassign(request: HttpRequest, cycle_id: int, assignment_id: int) -> HttpRes
     )
     if assignment is None:
         raise Http404
-    services.appraiser_unassign(assignment=assignment, actor=request.user)  # type: ignore[arg-type]
+    preview = selectors.unassign_preview(assignment)
+    token = confirmation_token("unassign", assignment.pk)
+    if request.method == "GET" or unconfirmed(request, token):
+        if request.method == "POST":
+            return redirect(request.path)
+        facts = [
+            _("%(name)s will no longer appraise area %(area)s in this cycle.")
+            % {"name": assignment.user, "area": assignment.area_code},
+            ngettext(
+                "%(count)d decision they made in this area stays, with their name.",
+                "%(count)d decisions they made in this area stay, with their name.",
+                preview.decisions,
+            )
+            % {"count": preview.decisions},
+            ngettext(
+                "%(count)d other appraiser is assigned to this area.",
+                "%(count)d other appraisers are assigned to this area.",
+                preview.others,
+            )
+            % {"count": preview.others},
+        ]
+        if not preview.others:
+            facts.append(_("Nobody else appraises this area: assign somebody before the deadline."))
+        return _confirm_page(
+            request,
+            cycle,
+            heading=_("Remove an appraiser"),
+            facts=facts,
+            action=request.path,
+            confirm=token,
+            button=_("Remove the assignment"),
+            back=reverse("appraisals:assignments", kwargs={"cycle_id": cycle.pk}),
+        )
+    services.appraiser_unassign(assignment=assignment, actor=request.user)
     messages.success(request, _("Assignment removed."))
     return redirect("appraisals:assignments", cycle_id=cycle.pk)
 
@@ -162,7 +312,7 @@ TRACKING_STATES = [s.value for s in State]
 
 
 @require_GET
-def tracking(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def tracking(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.get_cycle_for_admin(request, cycle_id)
     filters = {
         name: request.GET.get(name, "")
@@ -194,7 +344,7 @@ def tracking(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @require_POST
-def remind(request: HttpRequest, cycle_id: int, user_id: int) -> HttpResponse:
+def remind(request: AuthedRequest, cycle_id: int, user_id: int) -> HttpResponse:
     cycle = access.get_cycle_for_admin(request, cycle_id)
     person = selectors.cycle_person(cycle, user_id)
     if person is None:
@@ -203,7 +353,7 @@ def remind(request: HttpRequest, cycle_id: int, user_id: int) -> HttpResponse:
         services.account_remind(
             user=person,
             cycle=cycle,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             url=reverse("login"),
         )
     except services.AppraisalError as exc:

@@ -10,14 +10,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parindex.accounts.roles import own_unit_ids
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import (
     NUMBER_LENGTH,
@@ -33,14 +33,15 @@ from parindex.assessments.templatetags.assessments import typed
 from parindex.core.numbers import format_decimal
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
+from parindex.shared.http import AuthedRequest
 from parindex.shared.language import lang
 
-from .common import form_problems, next_or, refusal_status
+from .common import confirmation_token, form_problems, next_or, refusal_status, unconfirmed
 
 PAGE_SIZE = 100
 
 
-def _queue_filters(request: HttpRequest) -> dict[str, str]:
+def _queue_filters(request: AuthedRequest) -> dict[str, str]:
     source = request.POST if request.method == "POST" else request.GET
     status = source.get("status", "")
     return {
@@ -51,12 +52,12 @@ def _queue_filters(request: HttpRequest) -> dict[str, str]:
 
 
 def _queue_of(
-    request: HttpRequest, cycle: Cycle, areas: set[str], filters: dict[str, str], status: str
+    request: AuthedRequest, cycle: Cycle, areas: set[str], filters: dict[str, str], status: str
 ) -> selectors.Queue:
     return selectors.appraiser_queue(
         cycle,
         areas,
-        own_unit_ids(request.user),
+        services.conflict_unit_ids(request.user, cycle),
         unit_code=filters["unit"],
         status=status,
         area=filters["area"],
@@ -68,7 +69,7 @@ def _query(filters: dict[str, str]) -> str:
 
 
 @require_GET
-def queue(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def queue(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle, areas = access.get_cycle_for_appraiser(request, cycle_id)
     filters = _queue_filters(request)
     found = _queue_of(request, cycle, areas, filters, filters["status"])
@@ -99,19 +100,68 @@ def _status_label(status: str) -> str:
     }[status]
 
 
-@require_POST
-def accept_untouched(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    """Accept as declared every untouched leaf the queue shows with the current filters."""
+@require_http_methods(["GET", "POST"])
+def accept_untouched(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    """Accept as declared every untouched leaf the queue shows with the current filters: the
+    GET counts them by unit, the POST from that page accepts exactly those."""
     cycle, areas = access.get_cycle_for_appraiser(request, cycle_id)
     filters = _queue_filters(request)
     found = _queue_of(request, cycle, areas, filters, "untouched")
     back = reverse("appraisals:queue", kwargs={"cycle_id": cycle.pk})
     query = _query(filters)
     back = f"{back}?{query}" if query else back
+    token = confirmation_token(
+        "accept_untouched",
+        cycle.pk,
+        *sorted((row.assessment.pk, row.leaf.code) for row in found.rows),
+    )
+    if request.method == "GET" or unconfirmed(request, token):
+        if request.method == "POST":
+            here = reverse("appraisals:accept_untouched", kwargs={"cycle_id": cycle.pk})
+            return redirect(f"{here}?{query}" if query else here)
+        by_unit: dict[str, int] = {}
+        for row in found.rows:
+            by_unit[row.assessment.unit.name] = by_unit.get(row.assessment.unit.name, 0) + 1
+        count = len(found.rows)
+        return render(
+            request,
+            "appraisals/confirm.html",
+            {
+                "cycle": cycle,
+                "heading": _("Accept untouched leaves as declared"),
+                "facts": [
+                    ngettext(
+                        "%(count)d untouched leaf is accepted as the unit declared it.",
+                        "%(count)d untouched leaves are accepted as the units declared them.",
+                        count,
+                    )
+                    % {"count": count},
+                    ngettext(
+                        "They belong to %(count)d unit.",
+                        "They belong to %(count)d units.",
+                        len(by_unit),
+                    )
+                    % {"count": len(by_unit)},
+                    _(
+                        "Each acceptance is recorded in your name; a leaf appraised by somebody "
+                        "else in the meantime is left as it is."
+                    ),
+                ],
+                "row_titles": [_("Unit"), _("Leaves")],
+                "rows": sorted(by_unit.items()),
+                "blocked": "" if count else _("No untouched leaf matches these filters."),
+                "action": request.path,
+                "hidden": [(k, v) for k, v in filters.items() if v],
+                "confirm": token,
+                "button": _("Accept these leaves"),
+                "back": back,
+                "error": "",
+            },
+        )
     try:
         count = services.leaves_accept_untouched(
             targets=[services.Target(row.assessment, row.leaf.code) for row in found.rows],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except services.AppraisalError as exc:
         messages.error(request, exc.message)
@@ -132,7 +182,7 @@ def _figure_shown(la: LeafAppraisal | None, settling: bool) -> tuple[str, Decima
 
 
 def _leaf_context(
-    request: HttpRequest, target: access.LeafTarget, *, posted: bool = False, **extra: Any
+    request: AuthedRequest, target: access.LeafTarget, *, posted: bool = False, **extra: Any
 ) -> dict[str, Any]:
     """The leaf's page; ``posted`` shows the new figure as the person typed it (a refusal)."""
     assessment = target.assessment
@@ -175,7 +225,7 @@ def _leaf_context(
 
 
 @require_GET
-def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) -> HttpResponse:
+def leaf(request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str) -> HttpResponse:
     target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
     context = _leaf_context(request, target)
     template = "appraisals/_leaf.html" if request.htmx else "appraisals/leaf.html"
@@ -183,7 +233,7 @@ def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) ->
 
 
 def _leaf_reply(
-    request: HttpRequest,
+    request: AuthedRequest,
     target: access.LeafTarget,
     *,
     status: int = 200,
@@ -197,7 +247,7 @@ def _leaf_reply(
         found = selectors.appraiser_queue(
             target.assessment.cycle,
             {target.area},
-            own_unit_ids(request.user),
+            services.conflict_unit_ids(request.user, target.assessment.cycle_id),
             unit_code=target.assessment.unit.code,
             area=target.area,
         )
@@ -227,7 +277,7 @@ def _leaf_reply(
 
 
 def _leaf_write(
-    request: HttpRequest,
+    request: AuthedRequest,
     target: access.LeafTarget,
     data: dict[str, Any],
     write: Callable[..., object],
@@ -270,7 +320,7 @@ def _new_figure(choice: dict[str, object]) -> bool:
 
 @require_POST
 def leaf_decide(
-    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+    request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str
 ) -> HttpResponse:
     """Accept, adjust (with a reason) or flag (with a comment) one leaf."""
     target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
@@ -296,7 +346,7 @@ def leaf_decide(
 
 @require_POST
 def leaf_settle(
-    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+    request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str
 ) -> HttpResponse:
     """Settle one leaf after the unit's reply (or set a new figure during the council)."""
     target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)

@@ -1,11 +1,16 @@
 """What the appraisal's pages share: the language, the HTTP status of a refused write, the
-form's problems in one line, a safe ``next`` target, and the link to a unit's page."""
+form's problems in one line, a safe ``next`` target, the token of a confirmation page, and the
+link to a unit's page."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from parindex.appraisals import services
 from parindex.assessments.models import Assessment
@@ -30,6 +35,25 @@ def next_or(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def confirmation_token(*shown: object) -> str:
+    """The token a confirmation page's form posts back: a digest of what the page showed (the
+    units, leaves and counts the person confirmed). Irreversible and bulk actions act only on
+    a POST carrying it; one without it (a stray click, an old form) or with a token computed
+    from other counts (something changed since) is sent back to the confirmation page."""
+    return hashlib.sha256("|".join(str(part) for part in shown).encode()).hexdigest()[:20]
+
+
+def unconfirmed(request: HttpRequest, token: str) -> bool:
+    """True, with a message saying nothing was done, when the POST does not carry ``token``."""
+    if request.POST.get("confirm") == token:
+        return False
+    messages.warning(
+        request,
+        _("Nothing was done: check what this page says will happen, then confirm."),
+    )
+    return True
 
 
 def unit_url(assessment: Assessment, anchor: str = "") -> str:

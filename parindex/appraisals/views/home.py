@@ -24,7 +24,7 @@ def index(request: HttpRequest) -> HttpResponse:
     open_cycles = Cycle.objects.exclude(state=Cycle.State.PREPARING).select_related(
         "framework_version"
     )
-    appraiser_cycles = list(selectors.appraiser_cycles(user)) if uses["appraiser"] else []  # type: ignore[arg-type]
+    appraiser_cycles = list(selectors.appraiser_cycles(user)) if uses["appraiser"] else []
     managed = list(open_cycles.order_by("-year")) if uses["admin"] or uses["council"] else []
     own = list(
         Assessment.objects.filter(unit_id__in=own_unit_ids(user))

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +24,7 @@ from parindex.core.workflow import State
 from parindex.evidence import services as evidence_services
 from parindex.evidence.models import Evidence
 from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
+from parindex.shared.http import AuthedRequest
 from parindex.shared.language import lang
 
 from .common import form_problems, refusal_status, unit_url
@@ -33,7 +34,7 @@ def _library(assessment: Assessment) -> list[Evidence]:
     return list(unit_library(assessment)[:200])
 
 
-def _unit_context(request: HttpRequest, assessment: Assessment, **extra: Any) -> dict[str, Any]:
+def _unit_context(request: AuthedRequest, assessment: Assessment, **extra: Any) -> dict[str, Any]:
     user = request.user
     shown = access.sees_appraisal(user, assessment)
     page = selectors.unit_appraisal(assessment, show_appraisal=shown)
@@ -50,9 +51,11 @@ def _unit_context(request: HttpRequest, assessment: Assessment, **extra: Any) ->
         "replying": replying,
         "library": [(e.pk, e.display_title) for e in library],
         "reply_form": ReplyForm(library=[(e.pk, e.display_title) for e in library]),
-        "my_areas": areas if assessment.unit_id not in own_unit_ids(user) else set(),
+        "my_areas": areas
+        if assessment.unit_id not in services.conflict_unit_ids(user, assessment.cycle_id)
+        else set(),
         "can_close": assessment.state == State.REPLIED
-        and services.may_close_round(user, assessment),  # type: ignore[arg-type]
+        and services.may_close_round(user, assessment),
         "is_admin": is_par_admin(user),
         "return_form": ReasonForm(),
         "lang": lang(),
@@ -64,13 +67,13 @@ def _unit_context(request: HttpRequest, assessment: Assessment, **extra: Any) ->
 
 
 @require_GET
-def unit(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+def unit(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     assessment = access.get_unit_for_user(request, cycle_id, unit_code)
     return render(request, "appraisals/unit.html", _unit_context(request, assessment))
 
 
 def _unit_refusal(
-    request: HttpRequest, assessment: Assessment, error: str, status: int, leaf_code: str = ""
+    request: AuthedRequest, assessment: Assessment, error: str, status: int, leaf_code: str = ""
 ) -> HttpResponse:
     """The unit's page again, with what was refused (next to the leaf, when there is one)."""
     context = _unit_context(request, assessment, error=error, error_leaf=leaf_code)
@@ -80,7 +83,7 @@ def _unit_refusal(
 @upload_view(evidence_services.max_bytes)
 @require_POST
 def reply(
-    request: HttpRequest,
+    request: AuthedRequest,
     cycle_id: int,
     unit_code: str,
     leaf_code: str,
@@ -110,7 +113,7 @@ def reply(
                     evidence_services.evidence_upload(
                         file=data["file"],
                         unit=assessment.unit,
-                        user=request.user,  # type: ignore[arg-type]
+                        user=request.user,
                         title=data["title"],
                     )
                 )
@@ -120,7 +123,7 @@ def reply(
                 agrees=data["agrees"],
                 reason=data["reason"],
                 evidence=chosen,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
             )
     except evidence_services.EvidenceRejected as refusal:
         return refuse(refusal.message)
@@ -132,7 +135,7 @@ def reply(
 
 @require_POST
 def reply_evidence_unlink(
-    request: HttpRequest, cycle_id: int, unit_code: str, link_id: int
+    request: AuthedRequest, cycle_id: int, unit_code: str, link_id: int
 ) -> HttpResponse:
     assessment = access.get_unit_for_user(request, cycle_id, unit_code, write=True)
     link = (
@@ -143,7 +146,7 @@ def reply_evidence_unlink(
     if link is None:
         raise Http404
     try:
-        services.reply_evidence_unlink(link=link, actor=request.user)  # type: ignore[arg-type]
+        services.reply_evidence_unlink(link=link, actor=request.user)
     except services.AppraisalError as exc:
         return _unit_refusal(request, assessment, exc.message, refusal_status(exc))
     messages.success(request, _("Document removed from the reply."))
@@ -152,11 +155,11 @@ def reply_evidence_unlink(
 
 
 @require_POST
-def send(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+def send(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     """The unit sends its replies (the explanation round's formal act)."""
     assessment = access.get_unit_for_user(request, cycle_id, unit_code, write=True)
     try:
-        services.replies_send(assessment=assessment, actor=request.user)  # type: ignore[arg-type]
+        services.replies_send(assessment=assessment, actor=request.user)
     except services.AppraisalError as exc:
         return _unit_refusal(request, assessment, exc.message, refusal_status(exc))
     messages.success(request, _("Your replies were sent to the appraisers."))
@@ -164,13 +167,13 @@ def send(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
 
 
 @require_POST
-def close(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+def close(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     """Close the explanation round once every leaf is settled."""
     assessment = access.get_unit_for_user(request, cycle_id, unit_code)
-    if not services.may_close_round(request.user, assessment):  # type: ignore[arg-type]
+    if not services.may_close_round(request.user, assessment):
         raise PermissionDenied
     try:
-        services.round_close(assessment=assessment, actor=request.user)  # type: ignore[arg-type]
+        services.round_close(assessment=assessment, actor=request.user)
     except services.AppraisalError as exc:
         return _unit_refusal(request, assessment, exc.message, refusal_status(exc))
     messages.success(request, _("The explanation round is closed."))
