@@ -242,7 +242,9 @@ def test_upload_and_reference_are_audited(world, editor_a) -> None:
         issuer="UBND",
         title="Kế hoạch",
     )
-    upload_event, reference_event = AuditEvent.objects.order_by("sequence")
+    upload_event, reference_event = AuditEvent.objects.filter(action__startswith="evidence.").order_by(
+        "sequence"
+    )
     assert (upload_event.action, upload_event.target_id) == ("evidence.upload", str(evidence.pk))
     assert upload_event.actor == editor_a and upload_event.unit_id == world.unit_a.pk
     assert upload_event.after["sha256"] == hashlib.sha256(data).hexdigest()
@@ -258,4 +260,4 @@ def test_refusal_writes_no_audit_event(world, editor_a) -> None:
 
     with pytest.raises(EvidenceRejected):
         evidence_upload(file=upload(samples.exe(), "a.pdf"), unit=world.unit_a, user=editor_a)
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="evidence.").exists()

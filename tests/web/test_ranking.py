@@ -18,8 +18,9 @@ from .factories import COMMUNES, DEPARTMENTS, WARDS, World, browse, communes_add
 # scope (one query) for the filter, and the layout's unread-notification count.
 RANKING_QUERIES_SIGNED_IN = 9
 # Anonymous, published 2023: the cycle, the lookup of a previous cycle (none), the results, the
-# unit types in scope; no session, roles or notifications.
-RANKING_QUERIES_ANONYMOUS = 4
+# unit types in scope, the audit head recorded at publication; no session, roles or
+# notifications.
+RANKING_QUERIES_ANONYMOUS = 5
 
 
 def url(cycle: Cycle, query: str = "") -> str:

@@ -59,7 +59,11 @@ def test_without_database_url_sqlite_under_var() -> None:
     found = database(dev_env())
     assert found["ENGINE"] == "django.db.backends.sqlite3"
     assert Path(found["NAME"]) == Path(settings.BASE_DIR) / "var" / "parindex.sqlite3"
-    assert found["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    assert found["OPTIONS"] == {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL",  # readers never wait for a writer
+    }
 
 
 def test_var_dir_moves_the_sqlite_file(tmp_path: Path) -> None:
