@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from parindex.evidence.forms import EvidenceFileForm, EvidenceReferenceForm
 from parindex.evidence.models import Evidence
 from parindex.evidence.uploads import SizeLimitUploadHandler, upload_view
 from parindex.frameworks.selectors import core_framework
+from parindex.shared.http import AuthedRequest
 from parindex.shared.language import lang
 from parindex.shared.login import LoginRequired
 
@@ -56,7 +57,7 @@ def _page_url(assessment: Assessment, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _editable(request: HttpRequest, assessment: Assessment, dl: stages.Deadline) -> bool:
+def _editable(request: AuthedRequest, assessment: Assessment, dl: stages.Deadline) -> bool:
     return (
         access.can_write(request.user, assessment)
         and assessment.state in EDITABLE_BY_UNIT
@@ -70,7 +71,7 @@ def _decorate(rows: list[selectors.LeafRow]) -> None:
 
 
 def _context(
-    request: HttpRequest, assessment: Assessment, page: selectors.AssessmentPage | None = None
+    request: AuthedRequest, assessment: Assessment, page: selectors.AssessmentPage | None = None
 ) -> dict[str, Any]:
     page = page or selectors.assessment_page(assessment, lang())
     _decorate(page.rows)
@@ -95,7 +96,7 @@ def _context(
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """The assessments the person may open, newest cycle first; the calendar for admins."""
     if not request.user.is_authenticated:
         raise LoginRequired
@@ -117,7 +118,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def page(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+def page(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
     context = _context(request, assessment)
     if request.htmx and request.GET.get("fragment") == "summary":
@@ -138,7 +139,7 @@ def _leaf_or_404(assessment: Assessment, leaf_code: str) -> Node:
 
 
 def _leaf_response(
-    request: HttpRequest,
+    request: AuthedRequest,
     assessment: Assessment,
     leaf: Node,
     *,
@@ -181,7 +182,7 @@ def _refusal_status(exc: services.AssessmentError) -> int:
 
 
 @require_http_methods(["GET", "POST"])
-def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) -> HttpResponse:
+def leaf(request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str) -> HttpResponse:
     """GET: the leaf's fragment. POST: save the leaf's value (one leaf, on its own)."""
     if request.method == "GET":
         assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
@@ -206,7 +207,7 @@ def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) ->
             leaf_code=node.code,
             value=value,
             version=parse_version(request.POST),
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except ValueInputError as exc:
         return _leaf_response(request, assessment, node, status=422, error=str(exc))
@@ -227,7 +228,7 @@ def leaf(request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str) ->
     return _leaf_response(request, assessment, node, message=_("Saved."))
 
 
-def _library_part(request: HttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
+def _library_part(request: AuthedRequest, assessment: Assessment, node: Node) -> HttpResponse:
     """The unit's library to attach a document from, read when the person opens the form (so
     a file uploaded on another leaf a moment ago is there); without htmx, the leaf's page."""
     context = _context(request, assessment)
@@ -241,7 +242,7 @@ def _library_part(request: HttpRequest, assessment: Assessment, node: Node) -> H
 
 @require_POST
 def leaf_preview(
-    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+    request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str
 ) -> HttpResponse:
     """The points and explanation the value being typed would earn, scored by the core; nothing
     is saved."""
@@ -263,14 +264,14 @@ def leaf_preview(
 
 
 def _link_evidence(
-    request: HttpRequest, assessment: Assessment, node: Node, evidence: Evidence
+    request: AuthedRequest, assessment: Assessment, node: Node, evidence: Evidence
 ) -> HttpResponse:
     try:
         services.answer_evidence_link(
             assessment=assessment,
             leaf_code=node.code,
             evidence=evidence,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except services.AssessmentError as exc:
         return _leaf_response(
@@ -285,7 +286,7 @@ def _link_evidence(
 
 
 def _store_and_link(
-    request: HttpRequest, assessment: Assessment, node: Node, store: Callable[[], Evidence]
+    request: AuthedRequest, assessment: Assessment, node: Node, store: Callable[[], Evidence]
 ) -> HttpResponse:
     """Put a new document in the unit's library (``store`` calls the evidence store) and link it
     to the leaf, in one transaction. Refused before anything is stored when the unit may not
@@ -304,7 +305,7 @@ def _store_and_link(
 
 @require_POST
 def evidence_attach(
-    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+    request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str
 ) -> HttpResponse:
     """Link a document of the unit's library to the leaf."""
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
@@ -324,7 +325,7 @@ def evidence_attach(
 @upload_view(evidence_services.max_bytes)
 @require_POST
 def evidence_upload(
-    request: HttpRequest,
+    request: AuthedRequest,
     cycle_id: int,
     unit_code: str,
     leaf_code: str,
@@ -353,7 +354,7 @@ def evidence_upload(
         lambda: evidence_services.evidence_upload(
             file=form.cleaned_data["file"],
             unit=assessment.unit,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             title=form.cleaned_data["title"],
         ),
     )
@@ -361,7 +362,7 @@ def evidence_upload(
 
 @require_POST
 def evidence_reference(
-    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+    request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str
 ) -> HttpResponse:
     """Record a reference to a document (number, date, issuer) and link it to the leaf."""
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
@@ -376,7 +377,7 @@ def evidence_reference(
         node,
         lambda: evidence_services.evidence_reference(
             unit=assessment.unit,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             **form.cleaned_data,
         ),
     )
@@ -384,7 +385,7 @@ def evidence_reference(
 
 @require_POST
 def evidence_unlink(
-    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str, link_id: int
+    request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str, link_id: int
 ) -> HttpResponse:
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
     node = _leaf_or_404(assessment, leaf_code)
@@ -396,7 +397,7 @@ def evidence_unlink(
     if link is None:
         raise Http404
     try:
-        services.answer_evidence_unlink(link=link, actor=request.user)  # type: ignore[arg-type]
+        services.answer_evidence_unlink(link=link, actor=request.user)
     except services.AssessmentError as exc:
         return _leaf_response(
             request, assessment, node, status=_refusal_status(exc), error=exc.message
@@ -415,7 +416,7 @@ def evidence_unlink(
 @upload_view(evidence_services.max_bytes)
 @require_http_methods(["GET", "POST"])
 def submit(
-    request: HttpRequest, cycle_id: int, unit_code: str, limiter: SizeLimitUploadHandler
+    request: AuthedRequest, cycle_id: int, unit_code: str, limiter: SizeLimitUploadHandler
 ) -> HttpResponse:
     """The unit head's formal submission (*chốt*), with an optional signed cover document."""
     assessment = access.get_assessment_for_user(
@@ -446,7 +447,7 @@ def submit(
             cover = _cover_document(request, assessment)
             services.assessment_submit(
                 assessment=assessment,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 cover_evidence=cover,
             )
     except services.AlreadySubmitted as exc:
@@ -483,7 +484,7 @@ def _submit_confirmation(assessment: Assessment, page: selectors.AssessmentPage)
     )
 
 
-def _withdraw_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+def _withdraw_context(request: AuthedRequest, assessment: Assessment) -> dict[str, Any]:
     left = max(assessment.withdrawals_allowed - assessment.withdrawals, 0)
     return {
         "assessment": assessment,
@@ -497,7 +498,7 @@ def _withdraw_context(request: HttpRequest, assessment: Assessment) -> dict[str,
 
 
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+def withdraw(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     """The unit head withdraws (*rút lại*) the submitted self-assessment to correct it, before
     its appraisal starts: the GET says what will happen, the POST from that page does it."""
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
@@ -514,7 +515,7 @@ def withdraw(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpRespons
     try:
         services.assessment_withdraw(
             assessment=assessment,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except services.AssessmentError as exc:
         assessment.refresh_from_db()
@@ -528,7 +529,7 @@ def withdraw(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpRespons
 
 
 @require_POST
-def allow_withdrawal(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def allow_withdrawal(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """The administrator allows a unit head one more withdrawal this cycle."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
     form = ReopenForm(request.POST)
@@ -539,7 +540,7 @@ def allow_withdrawal(request: HttpRequest, cycle_id: int) -> HttpResponse:
     try:
         services.assessment_withdrawal_allow(
             assessment=assessment,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             reason=form.cleaned_data["reason"],
         )
     except services.AssessmentError as exc:
@@ -552,14 +553,14 @@ def allow_withdrawal(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return redirect("assessments:calendar", cycle_id=cycle.pk)
 
 
-def _cover_document(request: HttpRequest, assessment: Assessment) -> Evidence | None:
+def _cover_document(request: AuthedRequest, assessment: Assessment) -> Evidence | None:
     upload = request.FILES.get("file")
     if upload is not None:
         services.ensure_editable(assessment, timezone.now())
         return evidence_services.evidence_upload(
             file=upload,
             unit=assessment.unit,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             title=request.POST.get("title", "") or _("Signed cover document"),
         )
     chosen = request.POST.get("cover", "")
@@ -578,7 +579,7 @@ def _cover_document(request: HttpRequest, assessment: Assessment) -> Evidence | 
 
 
 @require_GET
-def excel_download(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpResponse:
+def excel_download(request: AuthedRequest, cycle_id: int, unit_code: str) -> HttpResponse:
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code)
     page_data = selectors.assessment_page(assessment, lang())
     content = excel.workbook_bytes(assessment, page_data, lang())
@@ -594,7 +595,7 @@ def excel_download(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
 @upload_view(lambda: EXCEL_MAX_BYTES)
 @require_http_methods(["GET", "POST"])
 def excel_upload(
-    request: HttpRequest, cycle_id: int, unit_code: str, limiter: SizeLimitUploadHandler
+    request: AuthedRequest, cycle_id: int, unit_code: str, limiter: SizeLimitUploadHandler
 ) -> HttpResponse:
     """Upload a filled workbook: every bad cell listed, nothing applied unless all are valid."""
     assessment = access.get_assessment_for_user(request, cycle_id, unit_code, write=True)
@@ -622,7 +623,7 @@ def excel_upload(
             imported = services.workbook_import(
                 assessment=assessment,
                 upload=form.cleaned_data["file"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 lang=lang(),
             )
         except services.WorkbookRefused as refused:
@@ -642,7 +643,7 @@ def excel_upload(
 # -- the administrator's calendar --------------------------------------------------------------
 
 
-def _calendar_context(request: HttpRequest, cycle: Cycle, form: CalendarForm) -> dict[str, Any]:
+def _calendar_context(request: AuthedRequest, cycle: Cycle, form: CalendarForm) -> dict[str, Any]:
     rows = selectors.calendar_rows(cycle)
     return {
         "cycle": cycle,
@@ -656,7 +657,7 @@ def _calendar_context(request: HttpRequest, cycle: Cycle, form: CalendarForm) ->
 
 
 @require_http_methods(["GET", "POST"])
-def calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def calendar(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """Set the cycle's calendar; open the cycle (one assessment per unit in scope)."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
     windows = selectors.cycle_windows(cycle)
@@ -671,7 +672,7 @@ def calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 created = services.cycle_open(
                     cycle=cycle,
                     windows=form.windows(),
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                 )
                 messages.success(
                     request,
@@ -681,7 +682,7 @@ def calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 services.cycle_calendar_set(
                     cycle=cycle,
                     windows=form.windows(),
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                 )
                 messages.success(request, _("Calendar saved."))
         except ParindexError as exc:
@@ -695,14 +696,14 @@ def calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 def _posted_assessment(
-    request: HttpRequest, cycle: Cycle, form: ExtensionForm | ReopenForm
+    request: AuthedRequest, cycle: Cycle, form: ExtensionForm | ReopenForm
 ) -> Assessment | None:
     """The assessment of the unit a calendar form names (404 if the cycle has none), or None
     once the form's errors are in the messages."""
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for error in errors:  # an ErrorList yields its messages as text
+                messages.error(request, str(error))
         return None
     try:
         return Assessment.objects.select_related("cycle", "unit").get(
@@ -713,7 +714,7 @@ def _posted_assessment(
 
 
 @require_POST
-def extend(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def extend(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """Extend (or reopen) one unit's stage with a reason; the other units keep the calendar."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
     form = ExtensionForm(request.POST)
@@ -726,7 +727,7 @@ def extend(request: HttpRequest, cycle_id: int) -> HttpResponse:
             stage=form.cleaned_data["stage"],
             closes_at=form.cleaned_data["closes_at"],
             reason=form.cleaned_data["reason"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except services.AssessmentError as exc:
         messages.error(request, exc.message)
@@ -746,7 +747,7 @@ def extend(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @require_POST
-def reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def reopen(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """Reopen one unit's submitted self-assessment, with a reason."""
     cycle = access.get_cycle_for_admin(request, cycle_id)
     form = ReopenForm(request.POST)
@@ -756,7 +757,7 @@ def reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
     try:
         services.assessment_reopen(
             assessment=assessment,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             reason=form.cleaned_data["reason"],
             closes_at=form.cleaned_data["closes_at"],
         )
