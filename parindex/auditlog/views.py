@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -16,6 +17,8 @@ from parindex.audit.selectors import events_for_leaf
 from parindex.core import Node
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
+from parindex.shared.fields import form_field
+from parindex.shared.http import AuthedRequest
 from parindex.shared.language import lang
 from parindex.units.models import Unit
 
@@ -26,7 +29,7 @@ PAGE_SIZE = 50
 
 @require_GET
 def leaf_history(
-    request: HttpRequest, cycle_id: int, unit_code: str, leaf_code: str
+    request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str
 ) -> HttpResponse:
     cycle, unit = access.get_leaf_scope_for_user(request, cycle_id, unit_code)
     node = core_framework(cycle.framework_version).by_code.get(leaf_code)
@@ -77,18 +80,18 @@ class LogFilter(forms.Form):
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     after = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, actions: list[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["action"].choices = [  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "action", forms.ChoiceField).choices = [
             ("", _("All actions")),
             *((a, presentation.action_label(a)) for a in actions),
         ]
         for name in ("cycle", "unit", "actor"):
-            self.fields[name].empty_label = _("All")  # type: ignore[attr-defined]
+            form_field(self, name, forms.ModelChoiceField).empty_label = _("All")
 
 
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     access.require_par_admin(request)
     form = LogFilter(request.GET or None, actions=selectors.actions_recorded())
     events: list[AuditEvent] = []
