@@ -13,6 +13,7 @@ urlpatterns = [
     path(leaf, views.leaf, name="leaf"),
     path(leaf + "decide/", views.leaf_decide, name="decide"),
     path(leaf + "settle/", views.leaf_settle, name="settle"),
+    path(leaf + "preview/", views.leaf_preview, name="preview"),
     path(unit, views.unit, name="unit"),
     path(unit + "leaves/<str:leaf_code>/reply/", views.reply, name="reply"),
     path(

@@ -436,3 +436,24 @@ def test_a_settled_new_figure_is_shown_by_its_title(appraisal: Appraisal) -> Non
     unit_page = browse(ap.admin).get(ap.unit_url()).content.decode()
     assert "(Không ban hành)" in visible_text(unit_page)
     assert not any(key in unit_page for key in KEYS)
+
+
+def test_the_adjust_form_previews_the_interpreted_rate_and_points_before_saving(
+    appraisal: Appraisal,
+) -> None:
+    """As on the self-assessment page: 950 / 1000 reads 950/1.000 = 95% with its points, and
+    950 / 1.000 says what it could mean; nothing is saved either way."""
+    client = browse(appraisal.appraiser)
+    page = client.get(appraisal.leaf_url("leaf", RATIO_LEAF)).content.decode()
+    assert 'class="score figure-preview"' in page
+    preview_url = appraisal.leaf_url("preview", RATIO_LEAF)
+    assert f'hx-post="{preview_url}"' in page
+    shown = client.post(preview_url, {"numerator": "950", "denominator": "1000"}).content
+    assert "950/1.000 = 95%" in shown.decode()
+    refused = client.post(preview_url, {"numerator": "950", "denominator": "1.000"}).content
+    assert "«1.000» có hai cách hiểu" in refused.decode()
+    assert not LeafAppraisal.objects.filter(leaf_code=RATIO_LEAF, decision="adjusted").exists()
+    outsider = browse(appraisal.appraiser_2).post(
+        preview_url, {"numerator": "1", "denominator": "2"}
+    )
+    assert outsider.status_code == 403  # an appraiser of area 2 does not preview area 1

@@ -211,6 +211,7 @@ ACCESS: dict[str, Access] = {
     "appraisals:leaf": Access(get=AREA_1, args=lambda o: o.leaf()),
     "appraisals:decide": Access(get=None, post=AREA_1, args=lambda o: o.leaf()),
     "appraisals:settle": Access(get=None, post=AREA_1, args=lambda o: o.leaf()),
+    "appraisals:preview": Access(get=None, post=AREA_1, args=lambda o: o.leaf()),
     "appraisals:unit": Access(get=READERS_OF_A, args=lambda o: o.unit()),
     "appraisals:reply": Access(get=None, post=UNIT_A, args=lambda o: o.leaf(RATIO_LEAF)),
     "appraisals:reply_evidence_unlink": Access(

@@ -26,7 +26,7 @@ from .administrator import (
     tracking,
     unassign,
 )
-from .appraiser import accept_untouched, leaf, leaf_decide, leaf_settle, queue
+from .appraiser import accept_untouched, leaf, leaf_decide, leaf_preview, leaf_settle, queue
 from .council_page import (
     approve,
     council,
@@ -51,6 +51,7 @@ __all__ = [
     "index",
     "leaf",
     "leaf_decide",
+    "leaf_preview",
     "leaf_settle",
     "publish",
     "queue",

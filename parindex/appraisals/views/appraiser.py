@@ -28,11 +28,13 @@ from parindex.appraisals.forms import (
     typed_figure,
 )
 from parindex.appraisals.models import Decision, LeafAppraisal, Outcome
-from parindex.assessments.forms import ValueInputError
+from parindex.assessments.forms import ValueInputError, compose_value
 from parindex.assessments.templatetags.assessments import typed
+from parindex.core import ValueRuleError, score_leaf
 from parindex.core.numbers import format_decimal
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
+from parindex.frameworks.selectors import core_framework
 from parindex.shared.http import AuthedRequest
 from parindex.shared.language import lang
 
@@ -230,6 +232,25 @@ def leaf(request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str) 
     context = _leaf_context(request, target)
     template = "appraisals/_leaf.html" if request.htmx else "appraisals/leaf.html"
     return render(request, template, context)
+
+
+@require_POST
+def leaf_preview(
+    request: AuthedRequest, cycle_id: int, unit_code: str, leaf_code: str
+) -> HttpResponse:
+    """The points a new figure would earn, scored by the core as it is typed, as on the
+    self-assessment page: the interpreted rate (950/1.000 = 95%) before anything is saved."""
+    target = access.get_leaf_for_appraiser(request, cycle_id, unit_code, leaf_code)
+    fw = core_framework(target.assessment.cycle.framework_version)
+    context: dict[str, Any] = {"leaf": target.leaf, "lang": lang(), "preview": True}
+    try:
+        value = compose_value(target.leaf, request.POST, lang())
+        context["score"] = score_leaf(fw, target.leaf, value or None)
+    except ValueInputError as exc:
+        context["error"] = str(exc)
+    except ValueRuleError as exc:
+        context["error"] = _("Value not accepted: %(reason)s") % {"reason": exc.text(lang())}
+    return render(request, "assessments/_score.html", context)
 
 
 def _leaf_reply(
