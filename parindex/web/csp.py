@@ -36,7 +36,7 @@ DIRECTIVES = {
     "form-action": "'self'",
 }
 HEADER = "Content-Security-Policy"
-STANDALONE_TEMPLATES = ("500.html", "403_csrf.html")
+STANDALONE_TEMPLATES = ("standalone.html",)  # the layout of 500.html and 403_csrf.html
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

@@ -37,8 +37,9 @@ PDF_TEMPLATES = {"plans/appendix_pdf.html"}
 OWN_POLICY = {"evidence:download": "default-src 'none'; sandbox"}
 # Static files as `make run` serves them (WhiteNoise reads the apps' static folders).
 STATIC_FROM_APPS = override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
-# Standalone by design (no static file, nothing that can fail): their <style> is hashed.
-STANDALONE = {"500.html", "403_csrf.html"}
+# Standalone by design (no static file, nothing that can fail): the <style> of their layout
+# is hashed.
+STANDALONE = {"standalone.html"}
 
 
 def crash(request):  # type: ignore[no-untyped-def]
