@@ -8,7 +8,10 @@ language, whoever types it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,7 @@ from parindex.assessments.templatetags.assessments import typed
 from parindex.core import Node
 from parindex.core.rules import NO_WORDS, YES_WORDS, RuleValueError
 from parindex.core.typed import typed_number
+from parindex.shared.fields import form_field
 from parindex.units.models import Unit
 
 from .models import CouncilRole, CouncilRule, Decision, Outcome, Vote
@@ -127,10 +131,10 @@ class ReplyForm(forms.Form):
     title = forms.CharField(label=_("Title of the new document"), max_length=300, required=False)
 
     def __init__(
-        self, *args: object, library: list[tuple[int, str]] | None = None, **kwargs: object
+        self, *args: Any, library: list[tuple[int, str]] | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["evidence"].choices = library or []  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        form_field(self, "evidence", forms.TypedMultipleChoiceField).choices = library or []
 
 
 class AssignmentForm(forms.Form):
@@ -146,17 +150,17 @@ class AssignmentForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
-        users: object,
+        *args: Any,
+        users: QuerySet[User],
         areas: list[tuple[str, str]],
-        agencies: object | None = None,
-        **kwargs: object,
+        agencies: QuerySet[Unit] | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["user"].queryset = users  # type: ignore[attr-defined]
-        self.fields["area"].choices = areas  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        form_field(self, "user", forms.ModelChoiceField).queryset = users
+        form_field(self, "area", forms.ChoiceField).choices = areas
         if agencies is not None:
-            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+            form_field(self, "agency", forms.ModelChoiceField).queryset = agencies
 
 
 class ReasonForm(forms.Form):
@@ -171,9 +175,12 @@ class ReopenForm(forms.Form):
     )
     unit = forms.ChoiceField(label=_("Units to reopen"), required=False, choices=[])
 
-    def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["unit"].choices = [("", _("Every approved unit")), *units]  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "unit", forms.ChoiceField).choices = [
+            ("", _("Every approved unit")),
+            *units,
+        ]
 
 
 class PublishForm(forms.Form):
@@ -208,9 +215,9 @@ class CouncilMemberForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("Role in the council"), choices=CouncilRole.choices)
 
-    def __init__(self, *args: object, users: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "user", forms.ModelChoiceField).queryset = users
 
 
 class CouncilSettingsForm(forms.Form):
@@ -221,9 +228,9 @@ class CouncilSettingsForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, units: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["secretariat"].queryset = units  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "secretariat", forms.ModelChoiceField).queryset = units
 
 
 class CouncilDocumentForm(forms.Form):
