@@ -95,7 +95,7 @@ class _Loader(yaml.SafeLoader):
     nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _AnchorFound(event.start_mark.line + 1)
         self.nodes += 1
@@ -103,7 +103,7 @@ class _Loader(yaml.SafeLoader):
             raise _TooMuch("yaml.too_many_values", event.start_mark.line + 1)
         return super().compose_node(parent, index)
 
-    def fetch_flow_collection_start(self, TokenClass: type) -> None:  # noqa: N803 - PyYAML's name
+    def fetch_flow_collection_start(self, TokenClass: type) -> None:  # PyYAML's parameter name
         # The scanner's cost grows with the square of the flow nesting: stop it early.
         if self.flow_level >= MAX_YAML_DEPTH:
             raise _TooMuch("yaml.too_deep", self.get_mark().line + 1)
