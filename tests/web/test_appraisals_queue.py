@@ -116,6 +116,24 @@ def test_the_first_action_starts_the_appraisal(appraisal: Appraisal) -> None:
     ).exists()
 
 
+def test_a_decision_from_the_queue_on_a_unit_no_longer_in_it_is_refused_in_the_leaf(
+    appraisal: Appraisal,
+) -> None:
+    """A queue row left open in a tab after the round was released: its decision (htmx, from
+    the queue) found no queue row to send back and failed with a server error."""
+    ap = appraisal
+    fx.released(ap, ap.a)
+    response = browse(ap.appraiser).post(
+        ap.leaf_url("decide", CHOICE_LEAF),
+        {"decision": "accepted", "version": 1, "from": "queue"},
+        **HX,
+    )
+    assert response.status_code == 422
+    assert 'role="alert"' in response.content.decode()
+    ap.a.refresh_from_db()
+    assert ap.a.state == State.RETURNED
+
+
 def test_adjust_needs_a_reason(appraisal: Appraisal) -> None:
     ap = appraisal
     client = browse(ap.appraiser)

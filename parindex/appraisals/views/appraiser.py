@@ -272,13 +272,14 @@ def _leaf_reply(
             unit_code=target.assessment.unit.code,
             area=target.area,
         )
-        row = next(r for r in found.rows if r.leaf.code == target.leaf.code)
-        return render(
-            request,
-            "appraisals/_queue_row.html",
-            {"row": row, "cycle": target.assessment.cycle, "error": error, "lang": lang()},
-            status=status,
-        )
+        row = next((r for r in found.rows if r.leaf.code == target.leaf.code), None)
+        if row is not None:  # a unit out of the queue (released, closed) gets the leaf fragment
+            return render(
+                request,
+                "appraisals/_queue_row.html",
+                {"row": row, "cycle": target.assessment.cycle, "error": error, "lang": lang()},
+                status=status,
+            )
     context = _leaf_context(request, target, posted=posted, error=error, message=message)
     if request.htmx:
         return render(request, "appraisals/_leaf.html", context, status=status)
