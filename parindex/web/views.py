@@ -29,6 +29,8 @@ from parindex.shared.http import AnyRequest
 from parindex.shared.language import lang
 from parindex.units.models import UnitType
 
+from .todo import home_todo
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,7 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-year")
     )
     frameworks = FrameworkVersion.objects.order_by("code", "-version")
-    return render(request, "web/home.html", {"cycles": cycles, "frameworks": frameworks})
+    context = {"cycles": cycles, "frameworks": frameworks, "todo": home_todo(request.user)}
+    return render(request, "web/home.html", context)
 
 
 @require_GET
