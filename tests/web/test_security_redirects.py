@@ -88,6 +88,15 @@ def test_appraisal_pages_next(world: World, admin: User) -> None:
         )
         assert response.status_code == 302 and stays_here(response), response["Location"]
     assert LeafAppraisal.objects.get(assessment=ap.a, leaf_code=CHOICE_LEAF).version == 8
+    # Not a path: a word or a number was read as the name of a view (a server error), or
+    # named one (``home``).
+    for version, target in enumerate(["1e10000000", "home", "logout", "x.y"], start=8):
+        response = browse(ap.appraiser).post(
+            ap.leaf_url("decide", CHOICE_LEAF),
+            {"decision": "accepted", "version": version, "next": target},
+        )
+        assert response.status_code == 302, target
+        assert response["Location"] == ap.leaf_url("leaf", CHOICE_LEAF), target
     ap_fx.accept_all(ap, ap.a)
     response = confirmed_post(
         browse(admin), ap.unit_url("release"), {"next": "https://evil.example/"}

@@ -29,8 +29,11 @@ def form_problems(form: forms.Form) -> str:
 
 
 def next_or(request: HttpRequest, fallback: str) -> str:
+    """``next`` if it is a path of this site, else ``fallback``. Only a path: ``redirect`` reads
+    a bare word as the name of a view, and one that names none (``next=1e5``) is a server
+    error."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
