@@ -432,9 +432,9 @@ def _changed_rows(assessment: Assessment, fw: Framework, book: Any, lang: str) -
         by_column = {cell.column: cell for cell in cells if hasattr(cell, "column")}
         leaf_cell = by_column.get(COL_LEAF)
         code = cell_text(leaf_cell.value) if leaf_cell is not None else ""
-        if not code:
+        if leaf_cell is None or not code:
             continue
-        row = leaf_cell.row  # type: ignore[union-attr]
+        row = leaf_cell.row
         if code in seen:
             problems.append(
                 CellProblem(
@@ -454,7 +454,7 @@ def _changed_rows(assessment: Assessment, fw: Framework, book: Any, lang: str) -
             continue
         version_value = by_column.get(COL_VERSION)
         try:
-            version = int(version_value.value if version_value is not None else 0)  # type: ignore[arg-type]
+            version = int(version_value.value if version_value is not None else 0)
         except (TypeError, ValueError):
             problems.append(
                 CellProblem(

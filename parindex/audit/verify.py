@@ -60,6 +60,10 @@ class ChainReport:
 
 class _Row:
     __slots__ = (*HASHED_FIELDS, "hash", "prev_hash")
+    # The slots the verification reads by name (the other hashed fields go to event_fields).
+    sequence: int
+    hash: str
+    prev_hash: str
 
     def __init__(self, values: dict[str, Any]) -> None:
         for name in self.__slots__:
