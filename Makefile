@@ -64,7 +64,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check parindex tests bench
 	$(BIN)/ruff format --check parindex tests bench
-	$(BIN)/mypy parindex/core parindex/cli.py
+	$(BIN)/mypy parindex
 	$(BIN)/lint-imports
 
 # pyarrow (the baseline of bench_survey.py) is installed here only: 170 MB nothing else needs.
