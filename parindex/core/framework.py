@@ -8,7 +8,7 @@ the file, line, node code and key.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -27,16 +27,8 @@ from .numbers import (
 from .rules import (
     RULES,
     Bracket,
-    ChoiceRule,
-    CountRule,
-    DeductionRule,
     Option,
-    PointsRule,
-    ProportionalRule,
-    RatioRule,
     Rule,
-    SurveyRule,
-    YesNoRule,
     is_na_word,
     match_key,
 )
@@ -480,9 +472,36 @@ class _Reader:
         rounding: Decimal,
         unit_types: tuple[str, ...],
     ) -> Node | None:
+        """A node of the tree: what every node has, then a leaf's rule or a branch's
+        children (exactly one of them)."""
         if not isinstance(value, y.Mapping):
             self.error(msg("fw.node_form"), y.line_of(value), parent)
             return None
+        code = self.node_code(value, parent)
+        label = code or parent
+        self.check_keys(value, _NODE_KEYS, label)
+        head = _Head(
+            code=code,
+            label=label,
+            title=self.title(value, label),
+            attributes=self.attributes(value, depth, label, inherited, unit_types),
+            cap=self.node_max(value, label, rounding),
+            depth=depth,
+            parent=parent,
+            line=value.line,
+            rounding=rounding,
+        )
+        has_children, has_rule = "children" in value, "rule" in value
+        if has_children == has_rule:
+            self.error(msg("fw.children_or_rule"), value.line, label)
+            return None
+        allow_na = self.boolean(value, "allow_na", label) or False
+        if has_rule:
+            return self.leaf(value, head, allow_na)
+        return self.branch(value, head, unit_types)
+
+    def node_code(self, value: y.Mapping, parent: str | None) -> str | None:
+        """A node's code, which no other node of the file may have."""
         code = self.code_text(value, "code", parent, required=True)
         if code is not None:
             if code in self.seen_codes:
@@ -493,10 +512,18 @@ class _Reader:
                 )
             else:
                 self.seen_codes[code] = value.key_lines["code"]
-        label = code or parent
-        self.check_keys(value, _NODE_KEYS, label)
-        title = self.title(value, label)
+        return code
 
+    def attributes(
+        self,
+        value: y.Mapping,
+        depth: int,
+        label: str | None,
+        inherited: _Inherited,
+        unit_types: tuple[str, ...],
+    ) -> _Inherited:
+        """The attributes in force for a node: its own where it gives them, else its parent's;
+        ``kind`` only on a top-level node; ``applies_to`` narrows the parent's."""
         kind = inherited.kind
         if "kind" in value:
             if depth > 0:
@@ -517,6 +544,10 @@ class _Reader:
                     )
             own = frozenset(own_types)
             applies_to = own if applies_to is None else applies_to & own
+        return _Inherited(kind, lead, evidence, applies_to, source)
+
+    def node_max(self, value: y.Mapping, label: str | None, rounding: Decimal) -> Decimal | None:
+        """A node's ``max``: positive and a multiple of the framework's rounding."""
         cap = self.decimal(value, "max", label)
         if cap is not None:
             if cap <= 0:
@@ -527,60 +558,43 @@ class _Reader:
                     value.key_lines["max"],
                     label,
                 )
-        has_children, has_rule = "children" in value, "rule" in value
-        if has_children == has_rule:
-            self.error(msg("fw.children_or_rule"), value.line, label)
+        return cap
+
+    def leaf(self, value: y.Mapping, head: _Head, allow_na: bool) -> Node | None:
+        """A leaf: a max and a rule; ``allow_na`` only on a normal leaf."""
+        label, cap = head.label, head.cap
+        if cap is None and "max" not in value:
+            self.error(msg("fw.leaf_needs_max"), head.line, label)
+        if allow_na and head.attributes.kind != "normal":
+            self.error(msg("fw.allow_na_normal"), value.key_lines["allow_na"], label)
+        rule = self.rule(value["rule"], cap, head.rounding, label)
+        if head.code is None or head.title is None or cap is None or rule is None or cap <= 0:
             return None
-        allow_na = self.boolean(value, "allow_na", label) or False
-        line = value.line
+        return head.build(rule=rule, children=(), allow_na=allow_na, full_max=cap)
 
-        if has_rule:
-            if cap is None and "max" not in value:
-                self.error(msg("fw.leaf_needs_max"), line, label)
-            if allow_na and kind != "normal":
-                self.error(msg("fw.allow_na_normal"), value.key_lines["allow_na"], label)
-            rule = self.rule(value["rule"], cap, rounding, label)
-            if code is None or title is None or cap is None or rule is None or cap <= 0:
-                return None
-            return Node(
-                code=code,
-                title=title,
-                max=cap,
-                rule=rule,
-                children=(),
-                kind=kind,
-                lead=lead,
-                evidence=evidence,
-                allow_na=allow_na,
-                applies_to=applies_to,
-                source=source,
-                depth=depth,
-                parent=parent,
-                line=line,
-                framework_rounding=rounding,
-                full_max=cap,
-            )
-
+    def branch(self, value: y.Mapping, head: _Head, unit_types: tuple[str, ...]) -> Node | None:
+        """A branch: its children, which inherit its attributes; its max, if given, caps their
+        sum and may not exceed it."""
+        label, cap = head.label, head.cap
         if "allow_na" in value:
             self.error(msg("fw.allow_na_leaf"), value.key_lines["allow_na"], label)
         children_value = value["children"]
         if not isinstance(children_value, y.Sequence) or not children_value:
             self.error(msg("fw.non_empty_list", key="children"), y.line_of(children_value), label)
             return None
-        child_inherited = _Inherited(kind, lead, evidence, applies_to, source)
         built = [
             self.node(
                 c,
-                depth=depth + 1,
-                parent=code,
-                inherited=child_inherited,
-                rounding=rounding,
+                depth=head.depth + 1,
+                parent=head.code,
+                inherited=head.attributes,
+                rounding=head.rounding,
                 unit_types=unit_types,
             )
             for c in children_value
         ]
         children = tuple(c for c in built if c is not None)
-        if code is None or title is None or len(children) != len(built):
+        if head.code is None or head.title is None or len(children) != len(built):
             return None
         children_sum = sum((c.full_max for c in children), Decimal(0))
         if cap is not None and cap > children_sum:
@@ -590,28 +604,13 @@ class _Reader:
                 label,
             )
         full_max = children_sum if cap is None else min(cap, children_sum)
-        return Node(
-            code=code,
-            title=title,
-            max=cap,
-            rule=None,
-            children=children,
-            kind=kind,
-            lead=lead,
-            evidence=evidence,
-            allow_na=False,
-            applies_to=applies_to,
-            source=source,
-            depth=depth,
-            parent=parent,
-            line=line,
-            framework_rounding=rounding,
-            full_max=full_max,
-        )
+        return head.build(rule=None, children=children, allow_na=False, full_max=full_max)
 
     def rule(
         self, value: y.Value, cap: Decimal | None, rounding: Decimal, node: str | None
     ) -> Rule | None:
+        """A leaf's rule: its type, then its parameters, read by the registered type's own
+        reader (``RULES``)."""
         if not isinstance(value, y.Mapping):
             self.error(msg("fw.rule_form"), y.line_of(value), node)
             return None
@@ -628,141 +627,109 @@ class _Reader:
             )
             return None
         self.check_keys(value, {"type"} | RULES[kind].params, node)
-        top = cap if cap is not None and cap > 0 else None
+        return RULES[kind].cls.read(_RuleParams(self, value, kind, cap, rounding, node))
 
-        def points_ok(points: Decimal | None, line: int, what: str) -> bool:
-            if points is None:
-                return False
-            if top is not None and points > top:
-                self.error(msg("fw.points_above_max", key=what, found=points, max=top), line, node)
-                return False
-            if not is_multiple(points, rounding):
-                self.error(
-                    msg("fw.multiple_of_rounding", key=what, found=points, rounding=rounding),
-                    line,
-                    node,
-                )
-                return False
-            return True
 
-        def positive(key: str, required: bool) -> Decimal | None:
-            if key not in value:
-                if required:
-                    self.error(msg("fw.rule_needs", rule=kind, key=key), value.line, node)
-                return None
-            amount = self.decimal(value, key, node)
-            if amount is None:
-                return None
-            if amount <= 0:
-                self.error(msg("fw.positive", key=key, found=amount), value.key_lines[key], node)
-                return None
-            if not is_multiple(amount, rounding):
-                self.error(
-                    msg("fw.multiple_of_rounding", key=key, found=amount, rounding=rounding),
-                    value.key_lines[key],
-                    node,
-                )
-                return None
-            return amount
+class _RuleParams:
+    """The parameters of one rule of a framework file (``rules.RuleParams``): each read, checked
+    and reported by the reader, with the leaf's max and the framework's rounding at hand."""
 
-        def positive_limit(key: str) -> Decimal | None:
-            # A percentage limit, not points: no multiple of rounding is asked of it.
-            if key not in value:
-                return None
-            amount = self.decimal(value, key, node)
-            if amount is not None and amount <= 0:
-                self.error(msg("fw.positive", key=key, found=amount), value.key_lines[key], node)
-                return None
-            return amount
-
-        if kind == "points":
-            return PointsRule(step=positive("step", required=False))
-        if kind == "yes_no":
-            return YesNoRule()
-        if kind == "proportional":
-            return ProportionalRule(max_percent=positive_limit("max_percent"))
-        if kind == "survey":
-            return SurveyRule()
-        if kind in ("count", "deduction"):
-            per_item = positive("per_item", required=True)
-            if per_item is None:
-                return None
-            return CountRule(per_item) if kind == "count" else DeductionRule(per_item)
-        if kind == "choice":
-            options = value.get("options")
-            if not isinstance(options, y.Mapping) or not options:
-                self.error(msg("fw.choice_options"), value.line, node)
-                return None
-            parsed = [
-                self.option(key, item, options.key_lines[key], node, points_ok)
-                for key, item in options.items()
-            ]
-            chosen = tuple(o for o in parsed if o is not None)
-            if len(chosen) != len(parsed) or not self.options_distinct(chosen, value.line, node):
-                return None
-            return ChoiceRule(chosen)
-        # ratio
-        brackets_value = value.get("brackets")
-        if not isinstance(brackets_value, y.Sequence) or not brackets_value:
-            self.error(msg("fw.ratio_brackets"), value.line, node)
-            return None
-        brackets: list[Bracket] = []
-        ok = True
-        for item in brackets_value:
-            if not isinstance(item, y.Mapping) or "min" not in item or "points" not in item:
-                self.error(msg("fw.bracket_form"), y.line_of(item), node)
-                ok = False
-                continue
-            self.check_keys(item, {"min", "points"}, node)
-            low = self.decimal(item, "min", node)
-            points = self.decimal(item, "points", node)
-            if low is None or not points_ok(points, item.key_lines["points"], "bracket points"):
-                ok = False
-                continue
-            assert points is not None
-            if brackets and low >= brackets[-1].min:
-                self.error(
-                    msg("fw.bracket_order", found=low, previous=brackets[-1].min),
-                    item.key_lines["min"],
-                    node,
-                )
-                ok = False
-            brackets.append(Bracket(low, points))
-        if ok and brackets[-1].min != 0:
-            self.error(
-                msg("fw.bracket_last", found=brackets[-1].min), brackets_value[-1].line, node
-            )
-            ok = False
-        max_percent = positive_limit("max_percent")
-        return RatioRule(tuple(brackets), max_percent) if ok else None
-
-    def option(
+    def __init__(
         self,
-        key: str,
-        value: y.Value,
-        line: int,
+        reader: _Reader,
+        value: y.Mapping,
+        kind: str,
+        cap: Decimal | None,
+        rounding: Decimal,
         node: str | None,
-        points_ok: Callable[[Decimal | None, int, str], bool],
-    ) -> Option | None:
+    ) -> None:
+        self.reader = reader
+        self.value = value
+        self.kind = kind
+        self.top = cap if cap is not None and cap > 0 else None
+        self.rounding = rounding
+        self.node = node
+
+    def error(self, message: Message, line: int) -> None:
+        self.reader.error(message, line, self.node)
+
+    def points_ok(self, points: Decimal | None, line: int, what: str) -> bool:
+        """Points a rule gives: at most the leaf's max, a multiple of the rounding."""
+        if points is None:
+            return False
+        if self.top is not None and points > self.top:
+            self.error(msg("fw.points_above_max", key=what, found=points, max=self.top), line)
+            return False
+        if not is_multiple(points, self.rounding):
+            self.error(
+                msg("fw.multiple_of_rounding", key=what, found=points, rounding=self.rounding),
+                line,
+            )
+            return False
+        return True
+
+    def amount(self, key: str, *, required: bool) -> Decimal | None:
+        value = self.value
+        if key not in value:
+            if required:
+                self.error(msg("fw.rule_needs", rule=self.kind, key=key), value.line)
+            return None
+        amount = self.reader.decimal(value, key, self.node)
+        if amount is None:
+            return None
+        if amount <= 0:
+            self.error(msg("fw.positive", key=key, found=amount), value.key_lines[key])
+            return None
+        if not is_multiple(amount, self.rounding):
+            self.error(
+                msg("fw.multiple_of_rounding", key=key, found=amount, rounding=self.rounding),
+                value.key_lines[key],
+            )
+            return None
+        return amount
+
+    def limit(self, key: str) -> Decimal | None:
+        # A percentage limit, not points: no multiple of rounding is asked of it.
+        if key not in self.value:
+            return None
+        amount = self.reader.decimal(self.value, key, self.node)
+        if amount is not None and amount <= 0:
+            self.error(msg("fw.positive", key=key, found=amount), self.value.key_lines[key])
+            return None
+        return amount
+
+    def options(self) -> tuple[Option, ...] | None:
+        options = self.value.get("options")
+        if not isinstance(options, y.Mapping) or not options:
+            self.error(msg("fw.choice_options"), self.value.line)
+            return None
+        parsed = [self.option(key, item, options.key_lines[key]) for key, item in options.items()]
+        chosen = tuple(o for o in parsed if o is not None)
+        if len(chosen) != len(parsed) or not self.options_distinct(chosen, self.value.line):
+            return None
+        return chosen
+
+    def option(self, key: str, value: y.Value, line: int) -> Option | None:
         """A choice option: ``key: points`` or ``key: {points: P, title: T}``."""
+        reader, node = self.reader, self.node
         what = f"option '{key}'"
         title: Text | None = None
         if isinstance(value, y.Mapping):
-            self.check_keys(value, {"points", "title"}, node)
+            reader.check_keys(value, {"points", "title"}, node)
             if "points" not in value:
-                self.error(msg("fw.missing_key", key=f"{what}.points"), value.line, node)
+                self.error(msg("fw.missing_key", key=f"{what}.points"), value.line)
                 return None
-            title = self.title(value, node) if "title" in value else None
+            title = reader.title(value, node) if "title" in value else None
             points_value: y.Value = value["points"]
         else:
             points_value = value
-        points = self.decimal_value(points_value, what, node)
-        if not points_ok(points, line, what):
+        points = reader.decimal_value(points_value, what, node)
+        if not self.points_ok(points, line, what):
             return None
         assert points is not None
         return Option(key, points, title)
 
-    def options_distinct(self, options: tuple[Option, ...], line: int, node: str | None) -> bool:
+    def options_distinct(self, options: tuple[Option, ...], line: int) -> bool:
         """No value may name two options: a title (either language) must not match another
         option's title or key (docs/formats.md §1)."""
         owner: dict[str, str] = {match_key(o.key): o.key for o in options}
@@ -770,9 +737,7 @@ class _Reader:
         for option in options:
             for name in (option.key, *option.names()):
                 if is_na_word(match_key(name)):
-                    self.error(
-                        msg("fw.option_na_word", option=option.key, name=Quoted(name)), line, node
-                    )
+                    self.error(msg("fw.option_na_word", option=option.key, name=Quoted(name)), line)
                     ok = False
             for name in option.names():
                 wanted = match_key(name)
@@ -783,10 +748,47 @@ class _Reader:
                             "fw.option_title_clash", title=Quoted(name), one=option.key, other=other
                         ),
                         line,
-                        node,
                     )
                     ok = False
         return ok
+
+    def brackets_given(self) -> bool:
+        brackets_value = self.value.get("brackets")
+        if not isinstance(brackets_value, y.Sequence) or not brackets_value:
+            self.error(msg("fw.ratio_brackets"), self.value.line)
+            return False
+        return True
+
+    def brackets(self) -> tuple[Bracket, ...] | None:
+        brackets_value = self.value["brackets"]
+        assert isinstance(brackets_value, y.Sequence) and brackets_value
+        brackets: list[Bracket] = []
+        ok = True
+        for item in brackets_value:
+            if not isinstance(item, y.Mapping) or "min" not in item or "points" not in item:
+                self.error(msg("fw.bracket_form"), y.line_of(item))
+                ok = False
+                continue
+            self.reader.check_keys(item, {"min", "points"}, self.node)
+            low = self.reader.decimal(item, "min", self.node)
+            points = self.reader.decimal(item, "points", self.node)
+            if low is None or not self.points_ok(
+                points, item.key_lines["points"], "bracket points"
+            ):
+                ok = False
+                continue
+            assert points is not None
+            if brackets and low >= brackets[-1].min:
+                self.error(
+                    msg("fw.bracket_order", found=low, previous=brackets[-1].min),
+                    item.key_lines["min"],
+                )
+                ok = False
+            brackets.append(Bracket(low, points))
+        if ok and brackets[-1].min != 0:
+            self.error(msg("fw.bracket_last", found=brackets[-1].min), brackets_value[-1].line)
+            ok = False
+        return tuple(brackets) if ok else None
 
 
 @dataclass(frozen=True)
@@ -796,6 +798,47 @@ class _Inherited:
     evidence: str = "optional"
     applies_to: frozenset[str] | None = None
     source: str = "self"
+
+
+@dataclass(frozen=True)
+class _Head:
+    """What every node has, read before its rule or children: its code (``label`` names it in
+    messages, its parent's code where it has none), title, max, the attributes in force and
+    where it is."""
+
+    code: str | None
+    label: str | None
+    title: Text | None
+    attributes: _Inherited
+    cap: Decimal | None
+    depth: int
+    parent: str | None
+    line: int
+    rounding: Decimal
+
+    def build(
+        self, *, rule: Rule | None, children: tuple[Node, ...], allow_na: bool, full_max: Decimal
+    ) -> Node:
+        assert self.code is not None and self.title is not None
+        attributes = self.attributes
+        return Node(
+            code=self.code,
+            title=self.title,
+            max=self.cap,
+            rule=rule,
+            children=children,
+            kind=attributes.kind,
+            lead=attributes.lead,
+            evidence=attributes.evidence,
+            allow_na=allow_na,
+            applies_to=attributes.applies_to,
+            source=attributes.source,
+            depth=self.depth,
+            parent=self.parent,
+            line=self.line,
+            framework_rounding=self.rounding,
+            full_max=full_max,
+        )
 
 
 def _shown(value: y.Value | None) -> object:

@@ -3,7 +3,8 @@
 Each rule turns one answer (the text a unit gave for a leaf) into exact points and an
 explanation a person can read: which rule, which value, which bracket or option, what was capped.
 The functions here are the scalar reference; the whole-cycle path in ``compute`` calls them once
-per distinct (leaf, value) pair.
+per distinct (leaf, value) pair. Each rule class also makes itself from a framework file's
+parameters (``read``), through the checks the framework reader gives it (``RuleParams``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from .messages import Message, Quoted, localize_number, msg
 from .numbers import NumberSyntaxError, format_decimal, format_fraction, parse_decimal
@@ -111,11 +112,37 @@ class Bracket:
     points: Decimal
 
 
+class RuleParams(Protocol):
+    """The parameters of one rule as a framework file gives them, each read and checked by the
+    framework reader, which reports every problem (line, node, key) and gives None for it."""
+
+    def amount(self, key: str, *, required: bool) -> Decimal | None:
+        """Points: positive and a multiple of the framework's rounding."""
+
+    def limit(self, key: str) -> Decimal | None:
+        """A percentage limit: positive (not points, so any multiple)."""
+
+    def options(self) -> tuple[Option, ...] | None:
+        """A choice's options, each with its points (at most the leaf's max); None if any is
+        wrong or two could be named by the same value."""
+
+    def brackets_given(self) -> bool:
+        """Whether a ratio has a non-empty list of brackets (reported if not)."""
+
+    def brackets(self) -> tuple[Bracket, ...] | None:
+        """A ratio's brackets, minimums decreasing down to 0; None if any is wrong."""
+
+
 class Rule:
     """A scoring rule of a leaf (*quy tắc chấm điểm*). Each rule class names its ``type``, the
     word a framework file gives; ``RULES`` registers every class under it."""
 
     type: ClassVar[str] = ""
+
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        """The rule a framework file's parameters make, or None where one of them is wrong."""
+        raise NotImplementedError
 
     def score(self, text: str, leaf: Node) -> Outcome:
         raise NotImplementedError
@@ -129,6 +156,10 @@ class Rule:
 class PointsRule(Rule):
     step: Decimal | None = None
     type: ClassVar[str] = "points"
+
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        return PointsRule(step=params.amount("step", required=False))
 
     def score(self, text: str, leaf: Node) -> Outcome:
         value = _number(text)
@@ -176,6 +207,11 @@ class ChoiceRule(Rule):
     options: tuple[Option, ...] = ()
     type: ClassVar[str] = "choice"
 
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        options = params.options()
+        return None if options is None else ChoiceRule(options)
+
     def match(self, text: str) -> Option | None:
         """The option a value names: its key exactly, else one of its titles (docs/formats.md
         §1: NFC, trimmed, inner spaces collapsed, case ignored)."""
@@ -214,6 +250,10 @@ class ChoiceRule(Rule):
 @dataclass(frozen=True)
 class YesNoRule(Rule):
     type: ClassVar[str] = "yes_no"
+
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        return YesNoRule()
 
     def score(self, text: str, leaf: Node) -> Outcome:
         word = text.casefold()
@@ -312,6 +352,14 @@ class RatioRule(Rule):
     max_percent: Decimal | None = None
     type: ClassVar[str] = "ratio"
 
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        if not params.brackets_given():
+            return None
+        brackets = params.brackets()
+        max_percent = params.limit("max_percent")
+        return None if brackets is None else RatioRule(brackets, max_percent)
+
     def score(self, text: str, leaf: Node) -> Outcome:
         ratio = parse_ratio(text)
         _check_plausible(ratio, self.max_percent)
@@ -338,6 +386,10 @@ class RatioRule(Rule):
 class ProportionalRule(Rule):
     max_percent: Decimal | None = None
     type: ClassVar[str] = "proportional"
+
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        return ProportionalRule(max_percent=params.limit("max_percent"))
 
     def score(self, text: str, leaf: Node) -> Outcome:
         ratio = parse_ratio(text)
@@ -375,6 +427,11 @@ class CountRule(Rule):
     per_item: Decimal = Decimal(1)
     type: ClassVar[str] = "count"
 
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        per_item = params.amount("per_item", required=True)
+        return None if per_item is None else CountRule(per_item)
+
     def score(self, text: str, leaf: Node) -> Outcome:
         count = _count(text)
         raw = count * self.per_item
@@ -406,6 +463,11 @@ class DeductionRule(Rule):
     per_item: Decimal = Decimal(1)
     type: ClassVar[str] = "deduction"
 
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        per_item = params.amount("per_item", required=True)
+        return None if per_item is None else DeductionRule(per_item)
+
     def score(self, text: str, leaf: Node) -> Outcome:
         count = _count(text)
         taken = count * self.per_item
@@ -435,6 +497,10 @@ class DeductionRule(Rule):
 @dataclass(frozen=True)
 class SurveyRule(Rule):
     type: ClassVar[str] = "survey"
+
+    @classmethod
+    def read(cls, params: RuleParams) -> Rule | None:
+        return SurveyRule()
 
     def score(self, text: str, leaf: Node) -> Outcome:
         body = text[:-1].rstrip() if text.endswith("%") else text
