@@ -227,29 +227,67 @@ def check_rows(
 ) -> tuple[list[PlannedPerson], list[CellError]]:
     """Check every row against the others and the database; the people to create, and every
     problem found (the people are only meaningful when there is none)."""
-    aliases = role_aliases()
-    errors: list[CellError] = []
-    people: dict[str, PlannedPerson] = {}
-    seen_roles: dict[tuple[str, str, str, str], int] = {}
-    email_owner: dict[str, tuple[str, int]] = {}
-    # Codes are matched without regard to case ("snv" is SNV) and kept as the register has them.
-    unit_codes = {code.upper(): code for code in lookup.units}
-    area_codes = {code.upper(): code for code in lookup.areas}
-
-    def error(row: int, column: str, message: str) -> None:
-        errors.append(CellError(sheet, row, column, message))
-
+    check = _RowsCheck(sheet, lookup)
     for raw in rows:
+        check.row(raw)
+    check.errors.sort(key=lambda e: (e.row, COLUMNS.index(e.field) if e.field in COLUMNS else -1))
+    return list(check.people.values()), capped(check.errors)
+
+
+class _RowsCheck:
+    """One pass over the rows: each column checked on its own, then the row against the rows
+    before it (the same person written the same way, no role given twice). Each check reports
+    its problems and says whether its value is usable."""
+
+    def __init__(self, sheet: str, lookup: Lookup) -> None:
+        self.sheet = sheet
+        self.lookup = lookup
+        self.aliases = role_aliases()
+        self.errors: list[CellError] = []
+        self.people: dict[str, PlannedPerson] = {}
+        self.seen_roles: dict[tuple[str, str, str, str], int] = {}
+        self.email_owner: dict[str, tuple[str, int]] = {}
+        # Codes are matched without regard to case ("snv" is SNV) and kept as the register has
+        # them.
+        self.unit_codes = {code.upper(): code for code in lookup.units}
+        self.area_codes = {code.upper(): code for code in lookup.areas}
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(CellError(self.sheet, row, column, message))
+
+    def row(self, raw: dict[str, object]) -> None:
         row = int(str(raw["row"]))
         username, full_name, email, role_text, unit_code, area_code = (
             str(raw.get(column, "")) for column in COLUMNS
         )
-        row_ok = True
+        row_ok = [
+            self.username(row, username),
+            self.full_name(row, full_name),
+            self.email(row, email, username),
+        ]
+        role = self.role(row, role_text)
+        if unit_code not in self.lookup.units:
+            unit_code = self.unit_codes.get(unit_code.upper(), unit_code)
+        if area_code not in self.lookup.areas:
+            area_code = self.area_codes.get(area_code.upper(), area_code)
+        row_ok += [
+            role is not None,
+            self.unit(row, unit_code),
+            self.area(row, area_code),
+            self.scope(row, role, unit_code, area_code),
+        ]
         if not username:
-            error(row, "username", _("The username is missing."))
-            row_ok = False
-        elif len(username) > 150 or not USERNAME_RE.match(username):
-            error(
+            return
+        person, same = self.person(row, username, full_name, email)
+        if role is not None and all(row_ok) and same:
+            self.add_role(row, person, role, unit_code, area_code)
+
+    def username(self, row: int, username: str) -> bool:
+        if not username:
+            self.error(row, "username", _("The username is missing."))
+            return False
+        if len(username) > 150 or not USERNAME_RE.match(username):
+            self.error(
                 row,
                 "username",
                 _(
@@ -258,153 +296,183 @@ def check_rows(
                 )
                 % {"value": username},
             )
-            row_ok = False
-        elif username.lower() in lookup.usernames:
-            error(
+            return False
+        if username.lower() in self.lookup.usernames:
+            self.error(
                 row,
                 "username",
                 _("An account “%(value)s” already exists; add roles on its page instead.")
                 % {"value": username},
             )
-            row_ok = False
+            return False
+        return True
+
+    def full_name(self, row: int, full_name: str) -> bool:
         if not full_name:
-            error(row, "full_name", _("The full name is missing."))
-            row_ok = False
-        elif len(full_name) > 200:
-            error(row, "full_name", _("The full name is longer than 200 characters."))
-            row_ok = False
+            self.error(row, "full_name", _("The full name is missing."))
+            return False
+        if len(full_name) > 200:
+            self.error(row, "full_name", _("The full name is longer than 200 characters."))
+            return False
+        return True
+
+    def email(self, row: int, email: str, username: str) -> bool:
+        """Optional; valid, nobody's yet, and no other person's on an earlier row."""
         if len(email) > 254:
-            error(row, "email", _("The e-mail address is longer than 254 characters."))
-            row_ok = False
-        elif email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                error(
-                    row, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email}
-                )
-                row_ok = False
-            else:
-                owner = lookup.emails.get(email.lower())
-                if owner is not None:
-                    error(
-                        row,
-                        "email",
-                        _("The e-mail address %(value)s already belongs to account “%(owner)s”.")
-                        % {"value": email, "owner": owner},
+            self.error(row, "email", _("The e-mail address is longer than 254 characters."))
+            return False
+        if not email:
+            return True
+        try:
+            validate_email(email)
+        except ValidationError:
+            message = _("“%(value)s” is not a valid e-mail address.") % {"value": email}
+            self.error(row, "email", message)
+            return False
+        owner = self.lookup.emails.get(email.lower())
+        if owner is not None:
+            self.error(
+                row,
+                "email",
+                _("The e-mail address %(value)s already belongs to account “%(owner)s”.")
+                % {"value": email, "owner": owner},
+            )
+            return False
+        if username:
+            first = self.email_owner.setdefault(email.lower(), (username.lower(), row))
+            if first[0] != username.lower():
+                self.error(
+                    row,
+                    "email",
+                    _(
+                        "The e-mail address %(value)s is also given on row %(row)s "
+                        "to another person."
                     )
-                    row_ok = False
-                elif username:
-                    first = email_owner.setdefault(email.lower(), (username.lower(), row))
-                    if first[0] != username.lower():
-                        error(
-                            row,
-                            "email",
-                            _(
-                                "The e-mail address %(value)s is also given on row %(row)s "
-                                "to another person."
-                            )
-                            % {"value": email, "row": first[1]},
-                        )
-                        row_ok = False
-        role = aliases.get(role_text.lower()) if role_text else None
+                    % {"value": email, "row": first[1]},
+                )
+                return False
+        return True
+
+    def role(self, row: int, role_text: str) -> str | None:
+        """The role code a code or a role's name (either language) gives, if any."""
         if not role_text:
-            error(row, "role", _("The role is missing."))
-            row_ok = False
-        elif role is None:
-            error(
+            self.error(row, "role", _("The role is missing."))
+            return None
+        role = self.aliases.get(role_text.lower())
+        if role is None:
+            self.error(
                 row,
                 "role",
                 _("Unknown role “%(value)s”; use one of: %(roles)s.")
                 % {"value": role_text, "roles": ", ".join(r.value for r in Role)},
             )
-            row_ok = False
-        if unit_code not in lookup.units:
-            unit_code = unit_codes.get(unit_code.upper(), unit_code)
-        if area_code not in lookup.areas:
-            area_code = area_codes.get(area_code.upper(), area_code)
-        if unit_code:
-            unit = lookup.units.get(unit_code)
-            if unit is None:
-                error(row, "unit_code", _("Unknown unit code “%(value)s”.") % {"value": unit_code})
-                row_ok = False
-            elif unit.valid_to is not None and unit.valid_to < lookup.today:
-                error(
-                    row,
-                    "unit_code",
-                    _("The unit %(code)s (%(name)s) was closed on %(date)s.")
-                    % {"code": unit_code, "name": unit.name, "date": unit.valid_to.isoformat()},
-                )
-                row_ok = False
-        if area_code and area_code not in lookup.areas:
-            known = ", ".join(sorted(lookup.areas)) or _("none: import a framework first")
-            error(
+        return role
+
+    def unit(self, row: int, unit_code: str) -> bool:
+        """Optional here; a unit of the register that is not closed."""
+        if not unit_code:
+            return True
+        unit = self.lookup.units.get(unit_code)
+        if unit is None:
+            message = _("Unknown unit code “%(value)s”.") % {"value": unit_code}
+            self.error(row, "unit_code", message)
+            return False
+        if unit.valid_to is not None and unit.valid_to < self.lookup.today:
+            self.error(
+                row,
+                "unit_code",
+                _("The unit %(code)s (%(name)s) was closed on %(date)s.")
+                % {"code": unit_code, "name": unit.name, "date": unit.valid_to.isoformat()},
+            )
+            return False
+        return True
+
+    def area(self, row: int, area_code: str) -> bool:
+        """Optional here; a top-level node of an imported framework."""
+        if area_code and area_code not in self.lookup.areas:
+            known = ", ".join(sorted(self.lookup.areas)) or _("none: import a framework first")
+            self.error(
                 row,
                 "area_code",
                 _("Unknown area code “%(value)s”; known areas: %(known)s.")
                 % {"value": area_code, "known": known},
             )
-            row_ok = False
-        if role is not None:
-            problem = role_scope_problem(role, has_unit=bool(unit_code), has_area=bool(area_code))
-            if problem:
-                if role in UNIT_SCOPED_ROLES:
-                    column = "unit_code" if not unit_code else "area_code"
-                elif role in AREA_SCOPED_ROLES:
-                    column = "area_code" if not area_code else "unit_code"
-                else:
-                    column = "unit_code" if unit_code else "area_code"
-                error(row, column, problem)
-                row_ok = False
-        if not username:
-            continue
-        key = username.lower()
-        person = people.get(key)
-        if person is None:
-            person = people[key] = PlannedPerson(username, full_name, email, row)
+            return False
+        return True
+
+    def scope(self, row: int, role: str | None, unit_code: str, area_code: str) -> bool:
+        """A unit for a unit role, an area for an appraiser, neither for the others; the
+        problem is put in the column to fill or to empty."""
+        if role is None:
+            return True
+        problem = role_scope_problem(role, has_unit=bool(unit_code), has_area=bool(area_code))
+        if not problem:
+            return True
+        if role in UNIT_SCOPED_ROLES:
+            column = "unit_code" if not unit_code else "area_code"
+        elif role in AREA_SCOPED_ROLES:
+            column = "area_code" if not area_code else "unit_code"
         else:
-            if username != person.username:
-                error(
-                    row,
-                    "username",
-                    _("“%(value)s” is written differently on row %(row)s (“%(first)s”).")
-                    % {"value": username, "row": person.first_row, "first": person.username},
-                )
-                row_ok = False
-            if full_name and full_name != person.full_name:
-                error(
-                    row,
-                    "full_name",
-                    _("Username “%(username)s” has the full name “%(first)s” on row %(row)s.")
-                    % {"username": username, "first": person.full_name, "row": person.first_row},
-                )
-                row_ok = False
-            if email.lower() != person.email.lower():
-                error(
-                    row,
-                    "email",
-                    _("Username “%(username)s” has the e-mail “%(first)s” on row %(row)s.")
-                    % {
-                        "username": username,
-                        "first": person.email or _("(none)"),
-                        "row": person.first_row,
-                    },
-                )
-                row_ok = False
-        if role is not None and row_ok:
-            scope = (key, role, unit_code, area_code)
-            if scope in seen_roles:
-                error(
-                    row,
-                    "role",
-                    _("The same role and scope is already given on row %(row)s.")
-                    % {"row": seen_roles[scope]},
-                )
-                continue
-            seen_roles[scope] = row
-            person.roles.append(PlannedRole(row, role, unit_code, area_code))
-    errors.sort(key=lambda e: (e.row, COLUMNS.index(e.field) if e.field in COLUMNS else -1))
-    return list(people.values()), capped(errors)
+            column = "unit_code" if unit_code else "area_code"
+        self.error(row, column, problem)
+        return False
+
+    def person(
+        self, row: int, username: str, full_name: str, email: str
+    ) -> tuple[PlannedPerson, bool]:
+        """The person a username names (new on its first row), and whether this row writes the
+        username, full name and e-mail as their first row does."""
+        key = username.lower()
+        person = self.people.get(key)
+        if person is None:
+            person = self.people[key] = PlannedPerson(username, full_name, email, row)
+            return person, True
+        same = True
+        if username != person.username:
+            self.error(
+                row,
+                "username",
+                _("“%(value)s” is written differently on row %(row)s (“%(first)s”).")
+                % {"value": username, "row": person.first_row, "first": person.username},
+            )
+            same = False
+        if full_name and full_name != person.full_name:
+            self.error(
+                row,
+                "full_name",
+                _("Username “%(username)s” has the full name “%(first)s” on row %(row)s.")
+                % {"username": username, "first": person.full_name, "row": person.first_row},
+            )
+            same = False
+        if email.lower() != person.email.lower():
+            self.error(
+                row,
+                "email",
+                _("Username “%(username)s” has the e-mail “%(first)s” on row %(row)s.")
+                % {
+                    "username": username,
+                    "first": person.email or _("(none)"),
+                    "row": person.first_row,
+                },
+            )
+            same = False
+        return person, same
+
+    def add_role(
+        self, row: int, person: PlannedPerson, role: str, unit_code: str, area_code: str
+    ) -> None:
+        """The row's role for its person, unless an earlier row gave it the same scope."""
+        scope = (person.username.lower(), role, unit_code, area_code)
+        if scope in self.seen_roles:
+            self.error(
+                row,
+                "role",
+                _("The same role and scope is already given on row %(row)s.")
+                % {"row": self.seen_roles[scope]},
+            )
+            return
+        self.seen_roles[scope] = row
+        person.roles.append(PlannedRole(row, role, unit_code, area_code))
 
 
 def template_workbook(
