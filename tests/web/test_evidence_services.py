@@ -242,9 +242,9 @@ def test_upload_and_reference_are_audited(world, editor_a) -> None:
         issuer="UBND",
         title="Kế hoạch",
     )
-    upload_event, reference_event = AuditEvent.objects.filter(action__startswith="evidence.").order_by(
-        "sequence"
-    )
+    upload_event, reference_event = AuditEvent.objects.filter(
+        action__startswith="evidence."
+    ).order_by("sequence")
     assert (upload_event.action, upload_event.target_id) == ("evidence.upload", str(evidence.pk))
     assert upload_event.actor == editor_a and upload_event.unit_id == world.unit_a.pk
     assert upload_event.after["sha256"] == hashlib.sha256(data).hexdigest()
