@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "parindex.web.middleware.SignInRedirectMiddleware",
+    "parindex.web.path_ids.PathIdMiddleware",  # an id past a database integer: 404, not 500
 ]
 
 ROOT_URLCONF = "parindex.urls"

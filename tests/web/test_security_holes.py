@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from parindex.accounts.models import User
 from parindex.assessments import excel
@@ -190,6 +191,23 @@ def test_excel_upload_reads_no_further_than_its_row_limit(
     assert "Trang tính có quá nhiều dòng." in response.content.decode()
     assert len(parsed) <= excel.MAX_ROWS + excel.META_ROWS + 10
     assert Answer.objects.filter(cycle=opened.cycle, updated_by=editor_a).count() == 0
+
+
+def test_an_id_no_database_integer_holds_is_not_found(opened: Open, editor_a: User) -> None:
+    """``/assessments/100000000000000000000/SNV/`` looked the assessment up through its cycle's
+    foreign key, which SQLite refused with OverflowError: a server error on every page of a
+    unit's assessment and on the scorecard. Such an id is a 404 now, before any view runs."""
+    client = browse(editor_a)
+    unit = opened.a.unit.code
+    for cycle_id in (2**63, 10**20):
+        for path in (
+            reverse("assessments:page", kwargs={"cycle_id": cycle_id, "unit_code": unit}),
+            reverse("unit_scorecard", kwargs={"cycle_id": cycle_id, "unit_code": unit}),
+            reverse("evidence:detail", kwargs={"evidence_id": cycle_id}),
+        ):
+            assert client.get(path).status_code == 404, path
+    largest = reverse("assessments:page", kwargs={"cycle_id": 2**63 - 1, "unit_code": unit})
+    assert client.get(largest).status_code == 404
 
 
 class Received:
