@@ -46,7 +46,7 @@ from parindex.spreadsheets import archive_problem, put_text
 
 from .forms import NA, NO, YES, input_kind
 from .models import Assessment
-from .selectors import AssessmentPage
+from .selectors import AreaBlock, AssessmentPage, LeafRow
 from .services import ImportConflict, check_value, self_leaf
 
 FORMAT = "parindex.self-assessment/1"
@@ -140,7 +140,24 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
     sheet = book.active
     assert sheet is not None
     sheet.title = SHEET
-    bold = Font(bold=True)
+    _heading(sheet, assessment, fw, lang)
+    rows = _LeafRows(book, sheet, lang)
+    row = FIRST_ROW
+    for area in page.areas:
+        rows.area(row, area)
+        row += 1
+        for leaf_row in area.rows:
+            rows.leaf(row, leaf_row)
+            row += 1
+    _layout(sheet)
+    _meta_sheet(book, assessment, fw)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _heading(sheet: Any, assessment: Assessment, fw: Framework, lang: str) -> None:
+    """What the file is and how to fill it (rows 1-4), and the column headers."""
     sheet["A1"] = _("Self-assessment: %(title)s") % {"title": assessment.cycle.title}
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = _("Unit: %(name)s (%(code)s)") % {
@@ -175,92 +192,117 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
     }
     for column, label in headers.items():
         cell = sheet.cell(HEADER_ROW, column, label)
-        cell.font = bold
+        cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE7F0")
-    editable = PatternFill("solid", fgColor="FFF8D6")
-    validations: dict[tuple[str, ...], DataValidation] = {}
-    lists = book.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
-    lists.protection.sheet = True
-    numbers = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=_("Not a number"),
-        error=_("Write a number of 0 or more, without thousands separators."),
-    )
-    sheet.add_data_validation(numbers)
-    row = FIRST_ROW
-    for area in page.areas:
-        put_text(sheet, row, COL_CODE, area.node.code).font = bold
-        put_text(sheet, row, COL_TITLE, area.node.title.get(lang)).font = bold
-        row += 1
-        for leaf_row in area.rows:
-            leaf = leaf_row.leaf
-            put_text(sheet, row, COL_CODE, leaf.code)
-            put_text(sheet, row, COL_TITLE, leaf.title.get(lang)).alignment = Alignment(
-                wrap_text=True
-            )
-            sheet.cell(row, COL_RULE, leaf_row.rule_text).alignment = Alignment(wrap_text=True)
-            sheet.cell(row, COL_MAX, leaf.full_max)
-            shown = shown_value(leaf, leaf_row.value, lang)
-            value_cell = put_text(sheet, row, COL_VALUE, shown)
-            value_cell.number_format = "@"  # text: Excel must not turn 1/2 into a date
-            if leaf_row.from_survey:
-                value_cell.value = _("from the survey")
-            elif is_ratio(leaf):
-                value_cell.value = None
-                numerator, denominator = ratio_parts(leaf_row.value)
-                for column, part in ((COL_NUMERATOR, numerator), (COL_DENOMINATOR, denominator)):
-                    cell = sheet.cell(row, column, part)
-                    cell.protection = Protection(locked=False)
-                    cell.fill = editable
-                    cell.number_format = "General"
-                    numbers.add(cell)
-                if leaf.allow_na:
-                    value_cell.protection = Protection(locked=False)
-                    value_cell.fill = editable
-                    value_cell.value = (
-                        shown if leaf_row.value and is_na_word(leaf_row.value) else None
-                    )
-            else:
+
+
+class _LeafRows:
+    """Writes the rows of the self-assessment sheet: an area's heading, then one row per leaf
+    (what a person reads, the cells they fill, the hidden bookkeeping). The options to pick
+    from go to a hidden sheet, one list per distinct set of options."""
+
+    def __init__(self, book: Workbook, sheet: Any, lang: str) -> None:
+        self.sheet = sheet
+        self.lang = lang
+        self.bold = Font(bold=True)
+        self.editable = PatternFill("solid", fgColor="FFF8D6")
+        self.validations: dict[tuple[str, ...], DataValidation] = {}
+        self.lists = book.create_sheet(LISTS_SHEET)
+        self.lists.sheet_state = "hidden"
+        self.lists.protection.sheet = True
+        self.numbers = DataValidation(
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Not a number"),
+            error=_("Write a number of 0 or more, without thousands separators."),
+        )
+        sheet.add_data_validation(self.numbers)
+
+    def area(self, row: int, area: AreaBlock) -> None:
+        put_text(self.sheet, row, COL_CODE, area.node.code).font = self.bold
+        put_text(self.sheet, row, COL_TITLE, area.node.title.get(self.lang)).font = self.bold
+
+    def leaf(self, row: int, leaf_row: LeafRow) -> None:
+        sheet, lang, leaf = self.sheet, self.lang, leaf_row.leaf
+        put_text(sheet, row, COL_CODE, leaf.code)
+        put_text(sheet, row, COL_TITLE, leaf.title.get(lang)).alignment = Alignment(wrap_text=True)
+        sheet.cell(row, COL_RULE, leaf_row.rule_text).alignment = Alignment(wrap_text=True)
+        sheet.cell(row, COL_MAX, leaf.full_max)
+        self.value(row, leaf_row)
+        if leaf_row.score is not None and leaf_row.value:
+            sheet.cell(row, COL_POINTS, leaf_row.score.points)
+        if leaf_row.previous is not None:
+            before = shown_value(leaf, leaf_row.previous.value, lang)
+            if leaf_row.previous.points is not None:
+                points = str(leaf_row.previous.points)
+                before += f" → {localize_number(points, lang)}"
+            put_text(sheet, row, COL_PREVIOUS, before)
+        if not leaf_row.from_survey:
+            sheet.cell(row, COL_LEAF, leaf.code).number_format = "@"
+            sheet.cell(row, COL_VERSION, leaf_row.version)
+            original = original_text(leaf, leaf_row.value, lang)
+            put_text(sheet, row, COL_ORIGINAL, original).number_format = "@"
+
+    def value(self, row: int, leaf_row: LeafRow) -> None:
+        """The cells a person fills: none for a survey leaf; the numerator and denominator
+        for a ratio (and the value cell for n/a where the leaf allows it); else the value, with
+        a list to pick from for options and yes/no."""
+        leaf = leaf_row.leaf
+        shown = shown_value(leaf, leaf_row.value, self.lang)
+        value_cell = put_text(self.sheet, row, COL_VALUE, shown)
+        value_cell.number_format = "@"  # text: Excel must not turn 1/2 into a date
+        if leaf_row.from_survey:
+            value_cell.value = _("from the survey")
+            return
+        if is_ratio(leaf):
+            value_cell.value = None
+            numerator, denominator = ratio_parts(leaf_row.value)
+            for column, part in ((COL_NUMERATOR, numerator), (COL_DENOMINATOR, denominator)):
+                cell = self.sheet.cell(row, column, part)
+                cell.protection = Protection(locked=False)
+                cell.fill = self.editable
+                cell.number_format = "General"
+                self.numbers.add(cell)
+            if leaf.allow_na:
                 value_cell.protection = Protection(locked=False)
-                value_cell.fill = editable
-                choices = _choices(leaf, lang)
-                if choices:
-                    if choices not in validations:
-                        # The options live on a hidden sheet: an inline list splits on commas,
-                        # and option titles have commas ("Công bố, duy trì, …").
-                        column = get_column_letter(len(validations) + 1)
-                        for position, choice in enumerate(choices, start=1):
-                            put_text(lists, position, len(validations) + 1, choice)
-                        validation = DataValidation(
-                            type="list",
-                            formula1=f"'{LISTS_SHEET}'!${column}$1:${column}${len(choices)}",
-                            allow_blank=True,
-                            showErrorMessage=True,
-                            errorTitle=_("Not an option"),
-                            error=_("Pick one of the values in the list."),
-                        )
-                        sheet.add_data_validation(validation)
-                        validations[choices] = validation
-                    validations[choices].add(value_cell)
-            if leaf_row.score is not None and leaf_row.value:
-                sheet.cell(row, COL_POINTS, leaf_row.score.points)
-            if leaf_row.previous is not None:
-                before = shown_value(leaf, leaf_row.previous.value, lang)
-                if leaf_row.previous.points is not None:
-                    points = str(leaf_row.previous.points)
-                    before += f" → {localize_number(points, lang)}"
-                put_text(sheet, row, COL_PREVIOUS, before)
-            if not leaf_row.from_survey:
-                sheet.cell(row, COL_LEAF, leaf.code).number_format = "@"
-                sheet.cell(row, COL_VERSION, leaf_row.version)
-                original = original_text(leaf, leaf_row.value, lang)
-                put_text(sheet, row, COL_ORIGINAL, original).number_format = "@"
-            row += 1
+                value_cell.fill = self.editable
+                value_cell.value = shown if leaf_row.value and is_na_word(leaf_row.value) else None
+            return
+        value_cell.protection = Protection(locked=False)
+        value_cell.fill = self.editable
+        choices = _choices(leaf, self.lang)
+        if choices:
+            self.choice_list(choices).add(value_cell)
+
+    def choice_list(self, choices: tuple[str, ...]) -> DataValidation:
+        """The list validation of a set of options, written on the hidden sheet once: an inline
+        list splits on commas, and option titles have commas ("Công bố, duy trì, …")."""
+        found = self.validations.get(choices)
+        if found is not None:
+            return found
+        position = len(self.validations) + 1
+        column = get_column_letter(position)
+        for line, choice in enumerate(choices, start=1):
+            put_text(self.lists, line, position, choice)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{LISTS_SHEET}'!${column}$1:${column}${len(choices)}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Not an option"),
+            error=_("Pick one of the values in the list."),
+        )
+        self.sheet.add_data_validation(validation)
+        self.validations[choices] = validation
+        return validation
+
+
+def _layout(sheet: Any) -> None:
+    """Column widths, the bookkeeping columns hidden, the headers frozen, the sheet protected
+    (only the cells to fill are unlocked)."""
     widths = {COL_CODE: 9, COL_TITLE: 60, COL_RULE: 44, COL_MAX: 8, COL_VALUE: 26}
     widths.update({COL_NUMERATOR: 12, COL_DENOMINATOR: 12})
     widths.update({COL_POINTS: 12, COL_PREVIOUS: 16})
@@ -273,6 +315,9 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
 
+
+def _meta_sheet(book: Workbook, assessment: Assessment, fw: Framework) -> None:
+    """The hidden sheet an upload is checked against: format, cycle, unit, framework."""
     meta = book.create_sheet(META_SHEET)
     for key, value in (
         ("format", FORMAT),
@@ -283,10 +328,6 @@ def workbook_bytes(assessment: Assessment, page: AssessmentPage, lang: str) -> b
         meta.append([key, value])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
-
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def na_word(lang: str) -> str:
@@ -381,7 +422,33 @@ def workbook_read(
 
 
 def _changed_rows(assessment: Assessment, fw: Framework, book: Any, lang: str) -> list[ChangedRow]:
+    _check_origin(assessment, book)
+    sheet = book[SHEET]
+    too_many_rows = WorkbookRejected(
+        [CellProblem(SHEET, None, None, _("The sheet has too many rows."))]
+    )
+    if (sheet.max_row or 0) > MAX_ROWS:
+        raise too_many_rows
     problems: list[CellProblem] = []
+    changed: list[ChangedRow] = []
+    seen: dict[str, int] = {}
+    rows = sheet.iter_rows(min_row=FIRST_ROW, max_row=MAX_ROWS + 1, max_col=COL_ORIGINAL)
+    for number, cells in enumerate(rows, start=FIRST_ROW):
+        if number > MAX_ROWS:  # the sheet declared fewer rows than it holds
+            raise too_many_rows
+        by_column = {cell.column: cell for cell in cells if hasattr(cell, "column")}
+        found = _changed_row(assessment, fw, by_column, seen, lang)
+        if isinstance(found, CellProblem):
+            problems.append(found)
+        elif found is not None:
+            changed.append(found)
+    if problems:
+        raise WorkbookRejected(problems, changed)
+    return changed
+
+
+def _check_origin(assessment: Assessment, book: Any) -> None:
+    """Refuse a workbook that was not downloaded from this unit's page for this cycle."""
     if SHEET not in book.sheetnames or META_SHEET not in book.sheetnames:
         raise WorkbookRejected(
             [
@@ -416,82 +483,60 @@ def _changed_rows(assessment: Assessment, fw: Framework, book: Any, lang: str) -
                 )
             ]
         )
-    sheet = book[SHEET]
-    too_many_rows = WorkbookRejected(
-        [CellProblem(SHEET, None, None, _("The sheet has too many rows."))]
-    )
-    if (sheet.max_row or 0) > MAX_ROWS:
-        raise too_many_rows
-    changed: list[ChangedRow] = []
-    seen: dict[str, int] = {}
-    letter = get_column_letter
-    rows = sheet.iter_rows(min_row=FIRST_ROW, max_row=MAX_ROWS + 1, max_col=COL_ORIGINAL)
-    for number, cells in enumerate(rows, start=FIRST_ROW):
-        if number > MAX_ROWS:  # the sheet declared fewer rows than it holds
-            raise too_many_rows
-        by_column = {cell.column: cell for cell in cells if hasattr(cell, "column")}
-        leaf_cell = by_column.get(COL_LEAF)
-        code = cell_text(leaf_cell.value) if leaf_cell is not None else ""
-        if leaf_cell is None or not code:
-            continue
-        row = leaf_cell.row
-        if code in seen:
-            problems.append(
-                CellProblem(
-                    SHEET,
-                    row,
-                    letter(COL_LEAF),
-                    _("Leaf %(code)s appears twice (first in row %(first)d).")
-                    % {"code": code, "first": seen[code]},
-                )
-            )
-            continue
-        seen[code] = row
+
+
+def _changed_row(
+    assessment: Assessment,
+    fw: Framework,
+    by_column: dict[int, Any],
+    seen: dict[str, int],
+    lang: str,
+) -> ChangedRow | CellProblem | None:
+    """One row of the sheet: its change, its first problem, or None (no leaf, or unchanged).
+
+    Its leaf must be listed once (``seen``: leaf code → first row) and be one the unit
+    declares; the hidden version must be intact; the value, if it differs from the value at
+    download, must be one the leaf's rule takes."""
+    leaf_cell = by_column.get(COL_LEAF)
+    code = cell_text(leaf_cell.value) if leaf_cell is not None else ""
+    if leaf_cell is None or not code:
+        return None
+    row = leaf_cell.row
+    if code in seen:
+        return CellProblem(
+            SHEET,
+            row,
+            get_column_letter(COL_LEAF),
+            _("Leaf %(code)s appears twice (first in row %(first)d).")
+            % {"code": code, "first": seen[code]},
+        )
+    seen[code] = row
+    try:
+        leaf = self_leaf(fw, assessment.unit.type, code)
+    except ParindexError as exc:
+        return CellProblem(SHEET, row, get_column_letter(COL_LEAF), exc.text(lang))
+    version_value = by_column.get(COL_VERSION)
+    try:
+        version = int(version_value.value if version_value is not None else 0)
+    except (TypeError, ValueError):
+        message = _("This hidden cell was changed; download again.")
+        return CellProblem(SHEET, row, get_column_letter(COL_VERSION), message)
+    original_cell = by_column.get(COL_ORIGINAL)
+    original = cell_text(original_cell.value) if original_cell is not None else ""
+    try:
+        text, column = _row_value(leaf, by_column, lang)
+    except CellRefused as refused:
+        return CellProblem(SHEET, row, refused.column, refused.reason)
+    if text == original:
+        return None
+    if text:
         try:
-            leaf = self_leaf(fw, assessment.unit.type, code)
-        except ParindexError as exc:
-            problems.append(CellProblem(SHEET, row, letter(COL_LEAF), exc.text(lang)))
-            continue
-        version_value = by_column.get(COL_VERSION)
-        try:
-            version = int(version_value.value if version_value is not None else 0)
-        except (TypeError, ValueError):
-            problems.append(
-                CellProblem(
-                    SHEET,
-                    row,
-                    letter(COL_VERSION),
-                    _("This hidden cell was changed; download again."),
-                )
-            )
-            continue
-        original_cell = by_column.get(COL_ORIGINAL)
-        original = cell_text(original_cell.value) if original_cell is not None else ""
-        try:
-            text, column = _row_value(leaf, by_column, lang)
-        except CellRefused as refused:
-            problems.append(CellProblem(SHEET, row, refused.column, refused.reason))
-            continue
-        if text == original:
-            continue
-        if text:
-            try:
-                text = check_value(fw, leaf, text)
-            except ValueRuleError as exc:
-                reason = exc.text(lang)
-                problems.append(
-                    CellProblem(
-                        SHEET,
-                        row,
-                        column,
-                        _("Leaf %(code)s: %(reason)s") % {"code": code, "reason": reason},
-                    )
-                )
-                continue
-        changed.append(ChangedRow(code, text, version, row))
-    if problems:
-        raise WorkbookRejected(problems, changed)
-    return changed
+            text = check_value(fw, leaf, text)
+        except ValueRuleError as exc:
+            reason = exc.text(lang)
+            message = _("Leaf %(code)s: %(reason)s") % {"code": code, "reason": reason}
+            return CellProblem(SHEET, row, column, message)
+    return ChangedRow(code, text, version, row)
 
 
 class CellRefused(Exception):
