@@ -97,139 +97,165 @@ def verify_chain(
     force by default), the head row pointing at the last event, every head recorded at a
     publication still in the chain with its hash, and, if given, the expected head
     ``(event number, hash)`` too. Stops at the first problem, in sequence order."""
-    key = key or audit_key()
-    secret = key.secret
-    published = _published_heads()
-    checked_heads = 0
+    walk = _Walk(key or audit_key(), _published_heads(), expect)
+    for row in _rows():
+        error = walk.event(row)
+        if error is not None:
+            return walk.report(error)
+    head = AuditHead.objects.filter(pk=1).first()
+    recorded = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
+    return walk.report(walk.end(*recorded), head=recorded)
 
-    def report(
-        count: int,
-        error: ChainBreak | None,
-        matched: bool | None = None,
-        head: tuple[int, str] = (0, ""),
-    ) -> ChainReport:
+
+class _Walk:
+    """The chain as checked so far, event by event in sequence order: how many events are
+    verified, the hash it ends at, how many heads recorded at publications were found intact
+    and whether the expected head matched (None until it is known)."""
+
+    def __init__(
+        self,
+        key: AuditKey,
+        published: dict[int, list[tuple[str, int]]],
+        expect: tuple[int, str] | None,
+    ) -> None:
+        self.key = key
+        self.published = published
+        self.expect = expect
+        self.count = 0  # the events verified, numbered 1 to count
+        self.running_hash = GENESIS_HASH
+        self.checked_heads = 0
+        self.matched: bool | None = None
+
+    def report(self, error: ChainBreak | None, head: tuple[int, str] = (0, "")) -> ChainReport:
         return ChainReport(
-            count,
+            self.count,
             head[0],
             head[1],
             error,
-            key_source=key.source,
-            expected=expect,
-            expected_matched=matched if expect is not None else None,
-            published_heads_checked=checked_heads,
+            key_source=self.key.source,
+            expected=self.expect,
+            expected_matched=self.matched if self.expect is not None else None,
+            published_heads_checked=self.checked_heads,
         )
 
-    expected_sequence = 1
-    running_hash = GENESIS_HASH
-    count = 0
-    for row in _rows():
+    def event(self, row: _Row) -> ChainBreak | None:
+        """Check the next event; if it holds, the chain now ends at it."""
         sequence = int(row.sequence)
-        if sequence != expected_sequence:
-            missing = (
-                f"#{expected_sequence}"
-                if sequence == expected_sequence + 1
-                else f"#{expected_sequence}–#{sequence - 1}"
-            )
-            problem = (
-                _(
-                    "gap in sequence: expected #%(expected)s, found #%(found)s "
-                    "(event %(missing)s removed)"
-                )
-                % {"expected": expected_sequence, "found": sequence, "missing": missing}
-                if sequence > expected_sequence
-                else _("sequence out of order: expected #%(expected)s, found #%(found)s")
-                % {"expected": expected_sequence, "found": sequence}
-            )
-            return report(count, ChainBreak(sequence, problem))
-        if row.prev_hash != running_hash:
-            return report(
-                count,
-                ChainBreak(
-                    sequence,
-                    _("previous-hash mismatch: the link to the event before was altered"),
-                ),
-            )
-        recomputed = chain_hash(running_hash, event_fields(row), secret)
-        if recomputed != row.hash:
-            return report(
-                count,
-                ChainBreak(
-                    sequence,
-                    _(
-                        "hash mismatch: the event's recorded fields were altered, or its hash "
-                        "was computed without the audit key (stored %(stored)s…, recomputed "
-                        "%(recomputed)s…)"
-                    )
-                    % {"stored": row.hash[:12], "recomputed": recomputed[:12]},
-                ),
-            )
-        for recorded_hash, cycle_id in published.get(sequence, ()):
-            if recorded_hash != row.hash:
-                return report(
-                    count,
-                    ChainBreak(
-                        sequence,
-                        _(
-                            "the hash differs from the head recorded at a publication of cycle "
-                            "%(cycle)s (%(recorded)s…): the chain up to it was rewritten"
-                        )
-                        % {"cycle": cycle_id, "recorded": recorded_hash[:12]},
-                    ),
-                )
-            checked_heads += 1
-        if expect is not None and sequence == expect[0] and row.hash != expect[1]:
-            return report(
-                count,
-                ChainBreak(
-                    sequence,
-                    _(
-                        "the hash %(found)s… does not match the expected head %(expected)s…: "
-                        "the chain up to it was rewritten (or the head is from another "
-                        "database or key)"
-                    )
-                    % {"found": row.hash[:12], "expected": expect[1][:12]},
-                ),
-                matched=False,
-            )
-        running_hash = row.hash
-        expected_sequence += 1
-        count += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    head_sequence = head.sequence if head else 0
-    head_hash = head.hash if head else GENESIS_HASH
-    last = expected_sequence - 1
-    if head_sequence != last or head_hash != running_hash:
-        if head_sequence > last:
-            problem = _(
-                "head mismatch: the head records #%(head)s but the last event is #%(last)s "
-                "(events removed at the end)"
-            ) % {"head": head_sequence, "last": last}
-        else:
-            problem = _(
-                "head mismatch: the head records #%(head)s (%(head_hash)s…) but the last event "
-                "is #%(last)s (%(last_hash)s…)"
-            ) % {
-                "head": head_sequence,
-                "head_hash": head_hash[:12],
-                "last": last,
-                "last_hash": running_hash[:12],
-            }
-        first_bad = last + 1 if head_sequence > last else head_sequence + 1
-        return report(count, ChainBreak(first_bad, problem), head=(head_sequence, head_hash))
-    beyond = [sequence for sequence in published if sequence > last]
-    if beyond:
-        sequence = beyond[0]
-        problem = _(
-            "the head recorded at a publication of cycle %(cycle)s is not in the chain: it "
-            "ends at #%(last)s (events removed at the end)"
-        ) % {"cycle": published[sequence][0][1], "last": last}
-        return report(count, ChainBreak(sequence, problem), head=(head_sequence, head_hash))
-    if expect is not None and expect[0] > last:
-        problem = _(
-            "the expected head #%(expected)s is not in the chain: it ends at #%(last)s (events "
-            "removed at the end, or the head is from another database)"
-        ) % {"expected": expect[0], "last": last}
-        return report(
-            count, ChainBreak(expect[0], problem), matched=False, head=(head_sequence, head_hash)
+        error = (
+            self.sequence_break(sequence)
+            or self.hash_break(row, sequence)
+            or self.published_break(row, sequence)
+            or self.expected_break(row, sequence)
         )
-    return report(count, None, matched=True, head=(head_sequence, head_hash))
+        if error is None:
+            self.running_hash = row.hash
+            self.count += 1
+        return error
+
+    def sequence_break(self, sequence: int) -> ChainBreak | None:
+        """The event's number follows the last one's."""
+        expected = self.count + 1
+        if sequence == expected:
+            return None
+        if sequence > expected:
+            missing = f"#{expected}" if sequence == expected + 1 else f"#{expected}–#{sequence - 1}"
+            problem = _(
+                "gap in sequence: expected #%(expected)s, found #%(found)s "
+                "(event %(missing)s removed)"
+            ) % {"expected": expected, "found": sequence, "missing": missing}
+        else:
+            problem = _("sequence out of order: expected #%(expected)s, found #%(found)s") % {
+                "expected": expected,
+                "found": sequence,
+            }
+        return ChainBreak(sequence, problem)
+
+    def hash_break(self, row: _Row, sequence: int) -> ChainBreak | None:
+        """The event links to the one before, and its hash is the HMAC of its fields."""
+        if row.prev_hash != self.running_hash:
+            return ChainBreak(
+                sequence, _("previous-hash mismatch: the link to the event before was altered")
+            )
+        recomputed = chain_hash(self.running_hash, event_fields(row), self.key.secret)
+        if recomputed != row.hash:
+            return ChainBreak(
+                sequence,
+                _(
+                    "hash mismatch: the event's recorded fields were altered, or its hash "
+                    "was computed without the audit key (stored %(stored)s…, recomputed "
+                    "%(recomputed)s…)"
+                )
+                % {"stored": row.hash[:12], "recomputed": recomputed[:12]},
+            )
+        return None
+
+    def published_break(self, row: _Row, sequence: int) -> ChainBreak | None:
+        """Every head recorded at a publication at this event has its hash."""
+        for recorded_hash, cycle_id in self.published.get(sequence, ()):
+            if recorded_hash != row.hash:
+                return ChainBreak(
+                    sequence,
+                    _(
+                        "the hash differs from the head recorded at a publication of cycle "
+                        "%(cycle)s (%(recorded)s…): the chain up to it was rewritten"
+                    )
+                    % {"cycle": cycle_id, "recorded": recorded_hash[:12]},
+                )
+            self.checked_heads += 1
+        return None
+
+    def expected_break(self, row: _Row, sequence: int) -> ChainBreak | None:
+        """The expected head, if it is this event, has its hash."""
+        expect = self.expect
+        if expect is None or sequence != expect[0] or row.hash == expect[1]:
+            return None
+        self.matched = False
+        return ChainBreak(
+            sequence,
+            _(
+                "the hash %(found)s… does not match the expected head %(expected)s…: "
+                "the chain up to it was rewritten (or the head is from another "
+                "database or key)"
+            )
+            % {"found": row.hash[:12], "expected": expect[1][:12]},
+        )
+
+    def end(self, head_sequence: int, head_hash: str) -> ChainBreak | None:
+        """After the last event: the head row points at it, and no head recorded at a
+        publication nor the expected head lies beyond it (events removed at the end)."""
+        last = self.count
+        if head_sequence != last or head_hash != self.running_hash:
+            if head_sequence > last:
+                problem = _(
+                    "head mismatch: the head records #%(head)s but the last event is #%(last)s "
+                    "(events removed at the end)"
+                ) % {"head": head_sequence, "last": last}
+            else:
+                problem = _(
+                    "head mismatch: the head records #%(head)s (%(head_hash)s…) but the last "
+                    "event is #%(last)s (%(last_hash)s…)"
+                ) % {
+                    "head": head_sequence,
+                    "head_hash": head_hash[:12],
+                    "last": last,
+                    "last_hash": self.running_hash[:12],
+                }
+            first_bad = last + 1 if head_sequence > last else head_sequence + 1
+            return ChainBreak(first_bad, problem)
+        beyond = [sequence for sequence in self.published if sequence > last]
+        if beyond:
+            sequence = beyond[0]
+            problem = _(
+                "the head recorded at a publication of cycle %(cycle)s is not in the chain: it "
+                "ends at #%(last)s (events removed at the end)"
+            ) % {"cycle": self.published[sequence][0][1], "last": last}
+            return ChainBreak(sequence, problem)
+        if self.expect is not None and self.expect[0] > last:
+            self.matched = False
+            problem = _(
+                "the expected head #%(expected)s is not in the chain: it ends at #%(last)s "
+                "(events removed at the end, or the head is from another database)"
+            ) % {"expected": self.expect[0], "last": last}
+            return ChainBreak(self.expect[0], problem)
+        self.matched = True
+        return None
