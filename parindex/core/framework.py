@@ -231,38 +231,10 @@ class _Reader:
         title = self.title(root, None)
         legal_basis = self.plain_text(root, "legal_basis", None)
         unit_types, unit_type_titles = self.unit_types(root)
-        rounding = Decimal("0.01")
-        if "rounding" in root:
-            value = self.decimal(root, "rounding", None)
-            if value is not None:
-                if is_power_of_ten_at_most_one(value):
-                    rounding = value
-                else:
-                    self.error(
-                        msg("fw.rounding", found=Quoted(format_decimal(value))),
-                        root.key_lines["rounding"],
-                    )
+        rounding = self.rounding(root)
         na_policy = self.choice(root, "not_applicable", NA_POLICIES, None) or "rescale"
         bands = self.bands(root.get("bands"))
-        nodes_value = root.get("nodes")
-        nodes: tuple[Node, ...] = ()
-        if nodes_value is None:
-            self.error(msg("fw.missing_key", key="nodes"), root.line)
-        elif not isinstance(nodes_value, y.Sequence) or not nodes_value:
-            self.error(msg("fw.non_empty_list", key="nodes"), y.line_of(nodes_value))
-        else:
-            built = [
-                self.node(
-                    item,
-                    depth=0,
-                    parent=None,
-                    inherited=_Inherited(),
-                    rounding=rounding,
-                    unit_types=unit_types,
-                )
-                for item in nodes_value
-            ]
-            nodes = tuple(n for n in built if n is not None)
+        nodes = self.top_nodes(root, rounding, unit_types)
         self.problems.raise_if_any()
         assert code is not None and version is not None and title is not None
         return Framework(
@@ -278,6 +250,43 @@ class _Reader:
             source=self.source,
             unit_type_titles=unit_type_titles,
         )
+
+    def rounding(self, root: y.Mapping) -> Decimal:
+        """``rounding``: a power of ten at most 1; 0.01 where the file gives none."""
+        if "rounding" in root:
+            value = self.decimal(root, "rounding", None)
+            if value is not None:
+                if is_power_of_ten_at_most_one(value):
+                    return value
+                self.error(
+                    msg("fw.rounding", found=Quoted(format_decimal(value))),
+                    root.key_lines["rounding"],
+                )
+        return Decimal("0.01")
+
+    def top_nodes(
+        self, root: y.Mapping, rounding: Decimal, unit_types: tuple[str, ...]
+    ) -> tuple[Node, ...]:
+        """``nodes``: the top-level nodes (areas), each read with its subtree."""
+        nodes_value = root.get("nodes")
+        if nodes_value is None:
+            self.error(msg("fw.missing_key", key="nodes"), root.line)
+            return ()
+        if not isinstance(nodes_value, y.Sequence) or not nodes_value:
+            self.error(msg("fw.non_empty_list", key="nodes"), y.line_of(nodes_value))
+            return ()
+        built = [
+            self.node(
+                item,
+                depth=0,
+                parent=None,
+                inherited=_Inherited(),
+                rounding=rounding,
+                unit_types=unit_types,
+            )
+            for item in nodes_value
+        ]
+        return tuple(n for n in built if n is not None)
 
     # -- small readers ------------------------------------------------------------------------
 
