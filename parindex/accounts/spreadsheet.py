@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -143,11 +144,8 @@ def _read_rows(data: bytes) -> tuple[str, list[dict[str, object]], list[CellErro
     try:
         sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
         name = sheet.title
-        too_many = _("The file has more than %(max)s rows; split it into several files.") % {
-            "max": MAX_ROWS
-        }
         if (sheet.max_row or 0) > MAX_SHEET_ROWS:  # as the sheet declares: nothing is read
-            return name, [], [CellError(name, sheet.max_row, "", too_many)]
+            return name, [], [CellError(name, sheet.max_row, "", _too_many_rows())]
         width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
         lines = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=width, values_only=True)
         header = next(lines, None)
@@ -156,37 +154,46 @@ def _read_rows(data: bytes) -> tuple[str, list[dict[str, object]], list[CellErro
         columns = {_text(cell).lower(): index for index, cell in enumerate(header) if cell}
         missing = [c for c in COLUMNS if c not in columns]
         if missing:
-            return (
-                name,
-                [],
-                [
-                    CellError(
-                        name, 1, column, _("Column “%(column)s” is missing.") % {"column": column}
-                    )
-                    for column in missing
-                ],
-            )
-        rows: list[dict[str, object]] = []
-        problems: list[CellError] = []
-        for number, line in enumerate(lines, start=2):
-            raw = {
-                column: line[columns[column]] if columns[column] < len(line) else None
-                for column in COLUMNS
-            }
-            values = {column: _text(value) for column, value in raw.items()}
-            if not any(values.values()):
-                continue
-            if len(rows) == MAX_ROWS or number > MAX_SHEET_ROWS:
-                return name, [], [CellError(name, number, "", too_many)]
-            problems += _cell_problems(name, number, raw)
-            rows.append({"row": number, **values})
+            message = _("Column “%(column)s” is missing.")
+            return name, [], [CellError(name, 1, c, message % {"column": c}) for c in missing]
+        rows, problems = _account_rows(name, lines, columns)
     finally:
         workbook.close()
     if problems:
-        return name, [], capped(problems)
+        return name, [], problems
     if not rows:
         return name, [], [CellError(name, 2, "", _("The sheet has no account rows."))]
     return name, rows, []
+
+
+def _account_rows(
+    name: str, lines: Iterable[tuple[object, ...]], columns: dict[str, int]
+) -> tuple[list[dict[str, object]], list[CellError]]:
+    """The non-empty rows below the header (numbered from 2) as dicts of the six columns'
+    text, or no rows and the problems: too many rows, or bad cells."""
+    rows: list[dict[str, object]] = []
+    problems: list[CellError] = []
+    for number, line in enumerate(lines, start=2):
+        raw = {
+            column: line[columns[column]] if columns[column] < len(line) else None
+            for column in COLUMNS
+        }
+        values = {column: _text(value) for column, value in raw.items()}
+        if not any(values.values()):
+            continue
+        if len(rows) == MAX_ROWS or number > MAX_SHEET_ROWS:
+            return [], [CellError(name, number, "", _too_many_rows())]
+        problems += _cell_problems(name, number, raw)
+        rows.append({"row": number, **values})
+    if problems:
+        return [], capped(problems)
+    return rows, []
+
+
+def _too_many_rows() -> str:
+    return _("The file has more than %(max)s rows; split it into several files.") % {
+        "max": MAX_ROWS
+    }
 
 
 def _cell_problems(sheet: str, row: int, raw: dict[str, object]) -> list[CellError]:
@@ -481,14 +488,34 @@ def template_workbook(
     """The .xlsx to fill: the ``accounts`` sheet with the six columns (text cells, a list of
     roles to pick from), and a ``codes`` sheet listing roles, units and areas."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET
+    _accounts_sheet(sheet)
+    role_count = _codes_sheet(workbook, units, areas)
+    roles = DataValidation(
+        type="list",
+        formula1=f"{CODES_SHEET}!$A$2:$A${role_count + 1}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Unknown role"),
+        error=_("Pick a role from the list."),
+    )
+    sheet.add_data_validation(roles)
+    roles.add("D2:D5001")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _accounts_sheet(sheet: Any) -> None:
+    """The header, each column with a note saying what to write, and 500 rows of text cells."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
     notes = {
         "username": _("Login name: letters, digits and @ . + - _, no spaces. Required."),
         "full_name": _("Full name as it should appear. Required."),
@@ -511,10 +538,18 @@ def template_workbook(
             sheet.cell(row=row, column=index).number_format = "@"
     sheet.freeze_panes = "A2"
 
+
+def _codes_sheet(
+    workbook: Any, units: Iterable[tuple[str, str]], areas: Iterable[tuple[str, str]]
+) -> int:
+    """The ``codes`` sheet: roles, units and areas side by side, each code with its name; the
+    number of roles listed."""
+    from openpyxl.styles import Font
+
     codes = workbook.create_sheet(CODES_SHEET)
     codes.append(["role", _("Role"), "", "unit_code", _("Unit"), "", "area_code", _("Area")])
     for cell in codes[1]:
-        cell.font = bold
+        cell.font = Font(bold=True)
     role_rows = [(code, str(label)) for code, label in ROLE_CHOICES]
     unit_rows = list(units)
     area_rows = list(areas)
@@ -526,17 +561,4 @@ def template_workbook(
         make_inert(codes[codes.max_row])  # unit names and area titles are text, never formulas
     for letter, width in zip("ABCDEFGH", (14, 24, 2, 12, 40, 2, 10, 50), strict=True):
         codes.column_dimensions[letter].width = width
-
-    roles = DataValidation(
-        type="list",
-        formula1=f"{CODES_SHEET}!$A$2:$A${len(role_rows) + 1}",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=_("Unknown role"),
-        error=_("Pick a role from the list."),
-    )
-    sheet.add_data_validation(roles)
-    roles.add("D2:D5001")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return len(role_rows)
