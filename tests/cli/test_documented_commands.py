@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import re
 import shlex
 import subprocess
@@ -134,11 +135,60 @@ def test_the_documentation_shows_commands() -> None:
     assert ("demo",) in shown and ("audit", "verify") in shown
 
 
+def _database_order(command: str) -> int:
+    argv = _argv(command)[0]
+    return next(i for i, names in enumerate(NEEDS_DATABASE) if tuple(argv[: len(names)]) == names)
+
+
+DATABASE_COMMANDS = sorted(
+    {c for c in README_COMMANDS + HELP_COMMANDS if _needs_database(_argv(c)[0])},
+    key=_database_order,
+)
+
+
+def test_database_commands_run_in_order_on_a_fresh_database(tmp_path: Path) -> None:
+    """The commands that need the web app's database, in the order a newcomer runs them, on a
+    database of their own (a fresh SQLite file under a temporary PARINDEX_VAR_DIR): build the
+    demo, verify its audit trail, back it up, check it. An archive path is moved into the
+    temporary folder; every other word runs as shown."""
+    assert [tuple(_argv(c)[0][:1]) for c in DATABASE_COMMANDS][:1] == [("demo",)]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(PARINDEX_DEBUG="1", PARINDEX_VAR_DIR=str(tmp_path / "var"))
+    head = ""  # the audit head the last verify printed, for an example that shows a placeholder
+    for command in DATABASE_COMMANDS:
+        argv, _ = _argv(command)
+        argv = [str(tmp_path / Path(w).name) if w.endswith(".tar.gz") else w for w in argv]
+        if argv[0] == "backup":  # the README and the help may name one archive: a new one each
+            Path(argv[-1]).unlink(missing_ok=True)
+        if argv[0] == "restore" and not {"--check-only", "--force"} & set(argv):
+            # A plain restore refuses a database that holds data: it is for a new machine.
+            env["PARINDEX_VAR_DIR"] = str(tmp_path / f"restored-{len(list(tmp_path.iterdir()))}")
+        if any(w.startswith("<") or w.endswith(">") for w in argv):
+            assert head, f"{command}: no head printed before it to put in its placeholder"
+            argv = [*argv[: argv.index("--expect") + 1], head]
+        done = subprocess.run(
+            [sys.executable, "-m", "parindex.cli", *argv],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=900,
+            check=False,
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        assert (done.stdout + done.stderr).strip(), f"{command}: printed nothing"
+        printed = re.search(r"\b\d+:[0-9a-f]{64}\b", done.stdout)
+        head = printed.group(0) if printed else head
+
+
 @pytest.mark.parametrize("command", sorted(set(README_COMMANDS + HELP_COMMANDS)), ids=str)
 def test_documented_command_runs(command: str) -> None:
     argv, _ = _argv(command)
     if _needs_database(argv):
-        pytest.skip("needs the web app's database (see NEEDS_DATABASE)")
+        assert command in DATABASE_COMMANDS  # run, in order, by the test above
+        return
     for word in argv:
         if not word.startswith("-") and ("/" in word or re.search(r"\.(csv|ya?ml)$", word)):
             assert (ROOT / word).is_file(), f"{command}: {word} is not in the repository"
