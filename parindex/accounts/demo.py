@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.utils import timezone
 
 from parindex.units.models import Unit
@@ -12,7 +13,6 @@ from parindex.units.models import Unit
 from . import services, tokens
 from .models import Role, User
 
-DEMO_SITE = "http://127.0.0.1:8000"
 PENDING_USERNAME = "can.bo.xa"
 
 
@@ -32,9 +32,11 @@ def demo_person(username: str, full_name: str, passwords: dict[str, str] | None)
     return user
 
 
-def build(*, log: Callable[[str], None], site_url: str = DEMO_SITE) -> User:
+def build(*, log: Callable[[str], None], site_url: str | None = None) -> User:
     """One account waiting for activation (a commune's editor, no e-mail address); the link
-    it needs is printed, as the administrator would hand it over."""
+    it needs is printed, as the administrator would hand it over, on the address the site is
+    served at (``SITE_URL``: `make run PORT=8080` prints links on :8080)."""
+    site_url = (site_url or settings.SITE_URL).rstrip("/")
     admin = User.objects.get(username="admin")
     unit = Unit.objects.filter(code="X01").first() or Unit.objects.order_by("code").first()
     user = services.account_create(

@@ -229,15 +229,17 @@ def test_administrator_never_sees_a_password(pending: User, admin_client) -> Non
         assert pending.password not in html, url
 
 
-def test_demo_prints_an_activation_link_that_works(province) -> None:
-    """The demo's step (``build_demo`` calls it last): one pending account and its link."""
+def test_demo_prints_an_activation_link_that_works(province, settings) -> None:
+    """The demo's step (``build_demo`` calls it last): one pending account and its link, on
+    the address the site is served at (`make run PORT=8765` sets SITE_URL)."""
     from parindex.accounts import demo
 
+    settings.SITE_URL = "http://127.0.0.1:8765"
     person("admin", Role.PAR_ADMIN, is_superuser=True)
     lines: list[str] = []
     demo.build(log=lines.append)
     (line,) = lines
-    (link,) = re.findall(r"open http://127\.0\.0\.1:8000(/accounts/activate/\S+/) and choose", line)
+    (link,) = re.findall(r"open http://127\.0\.0\.1:8765(/accounts/activate/\S+/) and choose", line)
     user = User.objects.get(username="can.bo.xa")
     assert user.is_pending_activation
     assert user.roles.get().role == Role.UNIT_EDITOR
