@@ -569,6 +569,30 @@ CATALOG: dict[str, tuple[str, str]] = {
         "khóa '{key}' bị trùng (lần đầu ở dòng {first})",
         "duplicate key '{key}' (first at line {first})",
     ),
+    # -- the node mapping between two framework versions (docs/formats.md §5) ---------------
+    "map.other_family": (
+        "hai phiên bản không thuộc cùng một bộ chỉ số ({old} và {new}): chỉ ánh xạ được các "
+        "phiên bản của cùng một mã bộ chỉ số",
+        "the two versions belong to different frameworks ({old} and {new}): a mapping links "
+        "versions of one framework code",
+    ),
+    "map.same_version": (
+        "chọn hai phiên bản khác nhau: một phiên bản không cần ánh xạ với chính nó",
+        "choose two different versions: a version needs no mapping to itself",
+    ),
+    "map.from_empty": ("mã mục ở cột 'from' để trống", "the 'from' code is empty"),
+    "map.not_in_version": (
+        "mục {code} không có trong phiên bản {version}",
+        "node {code} is not in version {version}",
+    ),
+    "map.duplicate_row": (
+        "dòng trùng lặp (lần đầu ở dòng {first})",
+        "duplicate row (first at line {first})",
+    ),
+    "map.dropped_and_mapped": (
+        "mục {code} vừa được ghi là bỏ (cột 'to' trống) vừa được ánh xạ sang mục khác",
+        "node {code} is both dropped (an empty 'to') and mapped to a node",
+    ),
     # -- any text read from a file or a form ----------------------------------------------
     "text.control_character": (
         "có ký tự điều khiển {char} (ký tự ẩn, thường do sao chép từ phần mềm khác): hãy xóa nó",
