@@ -53,6 +53,21 @@ def people(
     return _with_roles(users.order_by("username"))
 
 
+def roles_described(users: list[User]) -> dict[int, str]:
+    """Each person's roles as "Unit editor — Sở Nội vụ; Appraiser — 2", by id, in one query
+    (what a report of reminders not received says about each person)."""
+    texts: dict[int, list[str]] = {user.pk: [] for user in users}
+    for role in (
+        RoleAssignment.objects.filter(user__in=list(texts))
+        .select_related("unit")
+        .order_by("role", "unit__code", "area")
+    ):
+        scope = role.unit.name if role.unit is not None else role.area
+        label = role.get_role_display()
+        texts[role.user_id].append(f"{label} — {scope}" if scope else str(label))
+    return {pk: "; ".join(parts) for pk, parts in texts.items()}
+
+
 def account_roles(user: User) -> list[RoleAssignment]:
     return list(
         RoleAssignment.objects.filter(user=user)

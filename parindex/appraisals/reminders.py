@@ -5,6 +5,9 @@
   own, extensions included) and on the last day, with how many leaves still need a reply.
 - Appraisers hear the same days before the appraisal stage closes, while leaves of their areas
   in submitted units are still untouched.
+
+A cancelled cycle reminds nobody. The recipients are every holder of the roles, deactivated
+ones included: ``send_reminders`` reaches those it can and names the others.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from parindex.assessments.models import Assessment, Stage, StageExtension, Stage
 from parindex.assessments.services import unit_people
 from parindex.assessments.stages import effective_close
 from parindex.core.workflow import State
+from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.notifications.reminders import Reminder
 
@@ -38,7 +42,11 @@ def _days_left(closes: datetime.datetime, today: datetime.date) -> int:
 
 def explanation_due(today: datetime.date) -> Iterator[Reminder]:
     """One reminder per unit returned for explanation whose round closes in 3, 1 or 0 days."""
-    returned = Assessment.objects.filter(state=State.RETURNED).select_related("cycle", "unit")
+    returned = (
+        Assessment.objects.filter(state=State.RETURNED)
+        .exclude(cycle__state=Cycle.State.CANCELLED)
+        .select_related("cycle", "unit")
+    )
     windows = {
         w.cycle_id: w
         for w in StageWindow.objects.filter(
@@ -58,7 +66,7 @@ def explanation_due(today: datetime.date) -> Iterator[Reminder]:
         closes = effective_close(windows.get(assessment.cycle_id), extensions[assessment.pk])
         if closes is None or _days_left(closes, today) not in DAYS_BEFORE:
             continue
-        people = unit_people(assessment)
+        people = unit_people(assessment, active_only=False)
         if not people:
             continue
         message = _(
@@ -76,9 +84,10 @@ def explanation_due(today: datetime.date) -> Iterator[Reminder]:
 def appraisal_due(today: datetime.date) -> Iterator[Reminder]:
     """One reminder per appraiser whose areas still have untouched leaves in submitted units,
     3, 1 or 0 days before the cycle's appraisal stage closes."""
-    for window in StageWindow.objects.filter(stage=Stage.APPRAISAL).select_related(
-        "cycle", "cycle__framework_version"
-    ):
+    windows = StageWindow.objects.filter(stage=Stage.APPRAISAL).exclude(
+        cycle__state=Cycle.State.CANCELLED
+    )
+    for window in windows.select_related("cycle", "cycle__framework_version"):
         if window.opens_at.date() > today or _days_left(window.closes_at, today) not in DAYS_BEFORE:
             continue
         cycle = window.cycle
@@ -100,9 +109,7 @@ def appraisal_due(today: datetime.date) -> Iterator[Reminder]:
                 if (assessment.pk, leaf.code) not in done:
                     untouched[areas[leaf.code]] += 1
         per_person: dict[int, tuple[User, int]] = {}
-        for assignment in AppraiserAssignment.objects.filter(
-            cycle=cycle, user__is_active=True
-        ).select_related("user"):
+        for assignment in AppraiserAssignment.objects.filter(cycle=cycle).select_related("user"):
             count = untouched.get(assignment.area_code, 0)
             if count:
                 user, total = per_person.get(assignment.user_id, (assignment.user, 0))

@@ -56,7 +56,7 @@ def self_assessment_due(today: datetime.date) -> Iterator[Reminder]:
         days = (local.date() - today).days
         if days not in DAYS_BEFORE:
             continue
-        people = unit_people(assessment)
+        people = unit_people(assessment, active_only=False)
         if not people:
             continue
         fw = core_framework(assessment.cycle.framework_version)

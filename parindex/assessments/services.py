@@ -939,13 +939,13 @@ def assessment_withdrawal_allow(
     return locked
 
 
-def unit_people(assessment: Assessment) -> list[User]:
-    return list(
-        User.objects.filter(
-            roles__unit_id=assessment.unit_id,
-            roles__role__in=UNIT_SCOPED_ROLES,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
+def unit_people(assessment: Assessment, *, active_only: bool = True) -> list[User]:
+    """The unit's editors and heads; reminders ask for the deactivated ones too
+    (``active_only=False``), so that their report names who holds a role but cannot be
+    reached."""
+    people = User.objects.filter(
+        roles__unit_id=assessment.unit_id, roles__role__in=UNIT_SCOPED_ROLES
     )
+    if active_only:
+        people = people.filter(is_active=True)
+    return list(people.distinct().order_by("pk"))

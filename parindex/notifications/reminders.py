@@ -10,8 +10,11 @@ A feature app registers a function in its ``AppConfig.ready()``::
             reminders.register(self_assessment_due)
 
 The function takes today's date and yields ``(recipients, verb, message, url)`` tuples, one per
-reminder (``recipients`` an iterable of users). It only reads: ``send_reminders`` creates the
-notifications and e-mails, and sends each reminder to each recipient at most once a day.
+reminder (``recipients`` an iterable of users: every holder of the roles concerned, active or
+not). It only reads: ``send_reminders`` creates the notifications and e-mails, sends each
+reminder to each recipient at most once a day, and only to the recipients a reminder can reach
+(``notifications.reach``); it names the others, with what they do (``describe_people_with``)
+and why they were not reached.
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ if TYPE_CHECKING:
 
 Reminder: TypeAlias = "tuple[Iterable[User], str, str, str]"
 ReminderSource: TypeAlias = "Callable[[datetime.date], Iterable[Reminder]]"
+# People → what each does, by id ("Unit editor — Sở Nội vụ"), for the reports of reminders.
+PeopleDescriber: TypeAlias = "Callable[[list[User]], dict[int, str]]"
 
 _sources: list[ReminderSource] = []
+_describers: list[PeopleDescriber] = []
 
 
 def register(fn: ReminderSource) -> ReminderSource:
@@ -48,3 +54,21 @@ def registered() -> list[ReminderSource]:
 
 def source_name(fn: ReminderSource) -> str:
     return f"{fn.__module__}.{getattr(fn, '__qualname__', repr(fn))}"
+
+
+def describe_people_with(fn: PeopleDescriber) -> PeopleDescriber:
+    """Add a function naming what people do (their roles and units); the app that knows roles
+    registers it, so a report of people not reached says whose unit waits."""
+    if fn not in _describers:
+        _describers.append(fn)
+    return fn
+
+
+def people_described(users: list[User]) -> dict[int, str]:
+    """What each of ``users`` does, by id, from every registered describer ("" if nothing)."""
+    texts: dict[int, list[str]] = {user.pk: [] for user in users}
+    for describe in _describers:
+        for pk, text in describe(users).items():
+            if text and pk in texts:
+                texts[pk].append(text)
+    return {pk: "; ".join(parts) for pk, parts in texts.items()}

@@ -24,8 +24,9 @@ OVERDUE_EVERY = 7
 
 def _lead_people(unit_ids: set[int]) -> dict[int, list[User]]:
     people: dict[int, list[User]] = {u: [] for u in unit_ids}
+    # Deactivated holders too: send_reminders reaches only those it can and names the others.
     for role in RoleAssignment.objects.filter(
-        unit_id__in=unit_ids, role__in=UNIT_SCOPED_ROLES, user__is_active=True
+        unit_id__in=unit_ids, role__in=UNIT_SCOPED_ROLES
     ).select_related("user"):
         if role.unit_id is not None:  # always: unit-scoped roles have a unit
             people[role.unit_id].append(role.user)

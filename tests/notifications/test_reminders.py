@@ -21,9 +21,10 @@ DAY = datetime.date(2025, 1, 13)
 
 @pytest.fixture
 def people() -> list[User]:
+    """Two people a reminder reaches: active, with a password and an address."""
     return [
-        User.objects.create_user(username="lan", email="lan@example.org"),
-        User.objects.create_user(username="minh", email="minh@example.org"),
+        User.objects.create_user(username="lan", email="lan@example.org", password="x"),
+        User.objects.create_user(username="minh", email="minh@example.org", password="x"),
     ]
 
 
@@ -70,7 +71,7 @@ def test_sends_once_per_day(
 
 def test_a_recipient_added_later_that_day_still_gets_it(due: list[User]) -> None:
     run("--date", DAY.isoformat())
-    due.append(User.objects.create_user(username="hoa"))
+    due.append(User.objects.create_user(username="hoa", password="x"))
     run("--date", DAY.isoformat())
     assert Notification.objects.count() == 3
     assert Notification.objects.filter(recipient__username="hoa").count() == 1

@@ -12,6 +12,11 @@ Apps register their sources in ``AppConfig.ready()``::
         from .reminders import self_assessment_due
         reminders.register(self_assessment_due)
 
+A reminder goes only to the recipients it can reach (``notifications.reach``): an active
+account that can log in gets the in-app notice, and the e-mail if it has an address. The run
+ends with who was not reached and why (a deactivated account, one never activated), who got the
+in-app notice only (no e-mail address), and the reminders nobody could receive.
+
 ``--date YYYY-MM-DD`` runs for another day (e.g. to catch up after an outage); ``--dry-run``
 lists what would be sent without sending.
 
@@ -32,6 +37,7 @@ from django.utils import timezone, translation
 
 from parindex.notifications import reminders
 from parindex.notifications.models import ReminderSent
+from parindex.notifications.reach import UNREACHABLE, Reach, reach_of
 from parindex.notifications.services import email_retry, email_retry_due, notify
 
 
@@ -69,6 +75,8 @@ class Command(BaseCommand):
                 )
         sent = skipped = 0
         failures: list[str] = []
+        not_reached: list[tuple[Any, Reach, str, str]] = []  # (person, why, verb, url)
+        nobody: list[tuple[str, str, str]] = []  # (verb, url, message) of reminders nobody got
         for source in reminders.registered():
             name = reminders.source_name(source)
             try:
@@ -80,7 +88,17 @@ class Command(BaseCommand):
                 continue
             for recipients, verb, message, url in items:
                 unique = list({user.pk: user for user in recipients}.values())
-                new, old = self._send(name, today, unique, verb, message, url, dry_run)
+                reach = {user.pk: reach_of(user) for user in unique}
+                due = [user for user in unique if reach[user.pk] not in UNREACHABLE]
+                not_reached += [
+                    (user, reach[user.pk], verb, url)
+                    for user in unique
+                    if reach[user.pk] != Reach.EMAIL
+                ]
+                if not due:
+                    nobody.append((verb, url, message))
+                    continue
+                new, old = self._send(name, today, due, verb, message, url, dry_run)
                 sent += new
                 skipped += old
         verb_sent = "would send" if dry_run else "sent"
@@ -88,8 +106,35 @@ class Command(BaseCommand):
             f"{today.isoformat()}: {verb_sent} {sent} reminder(s), "
             f"{skipped} already sent today, {len(reminders.registered())} source(s)"
         )
+        self._report(not_reached, nobody)
         if failures:
             raise CommandError("reminder sources failed: " + "; ".join(failures))
+
+    def _report(
+        self, not_reached: list[tuple[Any, Reach, str, str]], nobody: list[tuple[str, str, str]]
+    ) -> None:
+        """Who was not reached or got the in-app notice only, with what they do and why; then
+        the reminders that reached nobody (no role holder, or none reachable)."""
+        unreached = [item for item in not_reached if item[1] in UNREACHABLE]
+        in_app = [item for item in not_reached if item[1] not in UNREACHABLE]
+        work = reminders.people_described(
+            list({item[0].pk: item[0] for item in not_reached}.values())
+        )
+        for title, items in (
+            (f"not reached ({len(unreached)}):", unreached),
+            (f"in the app only, no e-mail address ({len(in_app)}):", in_app),
+        ):
+            if not items:
+                continue
+            self.stdout.write(title)
+            for user, why, verb, url in items:
+                doing = f", {work[user.pk]}" if work.get(user.pk) else ""
+                self.stdout.write(f"  {user} ({user.username}{doing}): {why.label} — {verb} {url}")
+        if nobody:
+            self.stdout.write(f"reached nobody ({len(nobody)}):")
+            for verb, url, message in nobody:
+                first = message.strip().splitlines()[0] if message.strip() else ""
+                self.stdout.write(f"  {verb} {url}: {first}")
 
     def _send(
         self,
