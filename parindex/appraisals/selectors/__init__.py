@@ -2,7 +2,8 @@
 
 - ``queue``: the appraiser's queue;
 - ``unit``: a unit's appraisal page, and the appraisers' points on its scorecard;
-- ``tracking_board``: the administrator's tracking board and the people who never logged in;
+- ``tracking_board``: the administrator's tracking board, the people who never logged in and
+  whom a reminder cannot reach;
 - ``council_page``: the council's page;
 - ``assignment``: who appraises what;
 - ``figures``: one leaf of one unit as every page shows it;
@@ -28,10 +29,12 @@ from .queue import QUEUE_STATES, Queue, appraiser_queue
 from .tracking_board import (
     TRACKING_FILTERS,
     AreaProgress,
+    CyclePeople,
+    CyclePerson,
     Tracking,
     TrackingRow,
+    cycle_people,
     cycle_person,
-    never_logged_in,
     tracking,
 )
 from .unit import RoundComments, UnitAppraisal, UnitRow, appraised_points, unit_appraisal
@@ -44,6 +47,8 @@ __all__ = [
     "AreaProgress",
     "Council",
     "CouncilRow",
+    "CyclePeople",
+    "CyclePerson",
     "LeafFigures",
     "OpenLeaf",
     "Queue",
@@ -61,10 +66,10 @@ __all__ = [
     "appraisers",
     "assignments",
     "council",
+    "cycle_people",
     "cycle_person",
     "leaf_dom_id",
     "leaf_status",
-    "never_logged_in",
     "release_all_preview",
     "release_row",
     "tracking",

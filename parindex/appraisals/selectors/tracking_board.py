@@ -1,6 +1,8 @@
 """The administrator's tracking board: per unit, how far the self-assessment got, where the
-appraisal and the explanation stand; and the cycle's people who never logged in. A fixed
-number of queries, whatever the number of units."""
+appraisal and the explanation stand; the cycle's people who never logged in; and whom a
+reminder cannot reach (a deactivated account, one never activated, no e-mail address), with the
+units none of whose people it reaches. A fixed number of queries, whatever the number of
+units."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from parindex.assessments.models import Assessment
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
+from parindex.notifications.reach import UNREACHABLE, Reach, reach_of
 from parindex.results.models import Answer
+from parindex.units.models import Unit
 
 from .figures import leaf_status, sent_replies
 
@@ -46,10 +50,44 @@ class TrackingRow:
 
 
 @dataclass
+class CyclePerson:
+    """Somebody with work in the cycle: what they do ("Unit editor — SNV") and whether a
+    reminder reaches them."""
+
+    user: User
+    work: list[str]
+    reach: Reach
+
+    @property
+    def reachable(self) -> bool:
+        return self.reach not in UNREACHABLE
+
+
+@dataclass
+class CyclePeople:
+    people: list[CyclePerson]
+    units_unreached: list[Unit]  # units in scope whose editors and heads no reminder reaches
+
+    @property
+    def never_logged_in(self) -> list[CyclePerson]:
+        """Active people who never logged in (the reminder button's people)."""
+        return [p for p in self.people if p.user.is_active and p.user.last_login is None]
+
+    @property
+    def not_reached(self) -> list[CyclePerson]:
+        """People a reminder cannot reach, or reaches in the app only (no e-mail address)."""
+        return [p for p in self.people if p.reach != Reach.EMAIL]
+
+
+@dataclass
 class Tracking:
     area_codes: list[str]
     rows: list[TrackingRow]
-    never_logged_in: list[tuple[User, list[str]]]
+    people: CyclePeople
+
+    @property
+    def never_logged_in(self) -> list[CyclePerson]:
+        return self.people.never_logged_in
 
 
 TRACKING_FILTERS = ("started", "submitted", "closed", "disputes", "complete")
@@ -108,7 +146,7 @@ def tracking(cycle: Cycle, filters: dict[str, str] | None = None) -> Tracking:
         )
     rows = [row for row in rows if _keep(row, filters)]
     shown_codes = [c for c in area_codes if any(a.code == c for r in rows for a in r.areas)]
-    return Tracking(shown_codes, rows, never_logged_in(cycle))
+    return Tracking(shown_codes, rows, cycle_people(cycle))
 
 
 def _keep(row: TrackingRow, filters: dict[str, str]) -> bool:
@@ -129,32 +167,37 @@ def _keep(row: TrackingRow, filters: dict[str, str]) -> bool:
     return not state or row.assessment.state == state
 
 
-def never_logged_in(cycle: Cycle) -> list[tuple[User, list[str]]]:
-    """Active people with work in the cycle (a role in a unit in scope, or an appraiser's
-    assignment) who have never logged in, with what they do."""
+def cycle_people(cycle: Cycle) -> CyclePeople:
+    """Everybody with work in the cycle (a role in a unit in scope, or an appraiser's
+    assignment), active or not, with what they do and whether a reminder reaches them; and the
+    units in scope none of whose editors and heads a reminder reaches (nobody holds the role,
+    or every holder is unreachable). Three queries."""
     what: dict[int, list[str]] = defaultdict(list)
     people: dict[int, User] = {}
+    reached_units: set[int] = set()
+    units = list(cycle.units.order_by("code"))
     unit_roles = RoleAssignment.objects.filter(
-        unit__in=cycle.units.all(),
-        role__in=UNIT_SCOPED_ROLES,
-        user__last_login__isnull=True,
-        user__is_active=True,
+        unit__in=units, role__in=UNIT_SCOPED_ROLES
     ).select_related("user", "unit")
     for role in unit_roles.order_by("user__username", "unit__code"):
         if role.unit is None:  # never: unit-scoped roles have a unit
             continue
         people[role.user_id] = role.user
         what[role.user_id].append(f"{role.get_role_display()} — {role.unit.code}")
+        if reach_of(role.user) not in UNREACHABLE:
+            reached_units.add(role.unit.pk)
     for assignment in (
-        AppraiserAssignment.objects.filter(
-            cycle=cycle, user__last_login__isnull=True, user__is_active=True
-        )
+        AppraiserAssignment.objects.filter(cycle=cycle)
         .select_related("user")
         .order_by("user__username", "area_code")
     ):
         people[assignment.user_id] = assignment.user
         what[assignment.user_id].append(f"{ROLE_LABELS[Role.APPRAISER]} — {assignment.area_code}")
-    return [(people[pk], what[pk]) for pk in sorted(people, key=lambda pk: people[pk].username)]
+    ordered = sorted(people.values(), key=lambda user: user.username)
+    return CyclePeople(
+        [CyclePerson(user, what[user.pk], reach_of(user)) for user in ordered],
+        [unit for unit in units if unit.pk not in reached_units],
+    )
 
 
 def cycle_person(cycle: Cycle, user_id: int) -> User | None:

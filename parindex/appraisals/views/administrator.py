@@ -22,6 +22,7 @@ from parindex.assessments.models import Assessment
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
+from parindex.notifications.reach import Reach
 from parindex.shared.http import AuthedRequest
 from parindex.shared.language import lang
 from parindex.units.models import Unit
@@ -350,7 +351,7 @@ def remind(request: AuthedRequest, cycle_id: int, user_id: int) -> HttpResponse:
     if person is None:
         raise Http404
     try:
-        services.account_remind(
+        reach = services.account_remind(
             user=person,
             cycle=cycle,
             actor=request.user,
@@ -359,5 +360,15 @@ def remind(request: AuthedRequest, cycle_id: int, user_id: int) -> HttpResponse:
     except services.AppraisalError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Reminder sent to %(name)s.") % {"name": person})
+        if reach == Reach.EMAIL:
+            messages.success(request, _("Reminder sent to %(name)s.") % {"name": person})
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Reminder left in the app for %(name)s, with no e-mail: the account has no "
+                    "e-mail address."
+                )
+                % {"name": person},
+            )
     return redirect("appraisals:tracking", cycle_id=cycle.pk)
