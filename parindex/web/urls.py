@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("cycles/<int:cycle_id>/", views.cycle_ranking, name="cycle_ranking"),
     path(
         "cycles/<int:cycle_id>/units/<str:unit_code>/", views.unit_scorecard, name="unit_scorecard"

@@ -8,8 +8,9 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -209,3 +210,13 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("framework_detail", version_id=version.pk)
     return render(request, "web/framework_import.html", {"form": form, "errors": errors})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for where no ``<link rel="icon">`` names one: Django's
+    admin, the standalone error pages, a PDF opened in a tab. Redirected (not permanently: the
+    static file's name changes with its content) to the icon among the static files."""
+    response = HttpResponseRedirect(static("web/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

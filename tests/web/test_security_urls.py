@@ -157,6 +157,7 @@ def token_of(o: Objects) -> dict[str, Any]:
 ACCESS: dict[str, Access] = {
     # -- public pages: published results and the frameworks ----------------------------------
     "home": Access(get=EVERYONE),
+    "favicon": Access(get=EVERYONE),
     "cycle_ranking": Access(get=PROVINCE_WIDE, args=lambda o: {"cycle_id": o.world.current.pk}),
     "unit_scorecard": Access(
         get=READERS_OF_A,
