@@ -31,7 +31,8 @@ def get_leaf_scope_for_user(
     if not user.is_authenticated:
         raise LoginRequired
     try:
-        cycle = Cycle.objects.select_related("framework_version").get(pk=cycle_id)
+        # a cancelled cycle's history stays readable: the log links to it
+        cycle = Cycle.all_objects.select_related("framework_version").get(pk=cycle_id)
         unit = Unit.objects.get(code=unit_code)
     except (Cycle.DoesNotExist, Unit.DoesNotExist):
         raise Http404 from None

@@ -47,11 +47,14 @@ def event_log(
 
 
 def cycles_and_units(events: list[AuditEvent]) -> tuple[dict[int, Cycle], dict[int, Unit]]:
-    """The cycles and units a page of events mentions, in two queries (missing ones: absent)."""
+    """The cycles and units a page of events mentions, in two queries (missing ones: absent).
+    Cancelled cycles too: the log names the cycle whose cancelling it records."""
     cycle_ids = {e.cycle_id for e in events if e.cycle_id is not None}
     unit_ids = {e.unit_id for e in events if e.unit_id is not None}
     cycles = (
-        Cycle.objects.select_related("framework_version").in_bulk(cycle_ids) if cycle_ids else {}
+        Cycle.all_objects.select_related("framework_version").in_bulk(cycle_ids)
+        if cycle_ids
+        else {}
     )
     units = Unit.objects.in_bulk(unit_ids) if unit_ids else {}
     return cycles, units

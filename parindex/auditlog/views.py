@@ -66,9 +66,18 @@ def leaves_of(cycles: dict[int, Cycle]) -> Callable[[AuditEvent], Node | None]:
     return leaf_of
 
 
+class CycleChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Every cycle, the cancelled ones named as such: their events stay in the log."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.state == Cycle.State.CANCELLED:
+            return f"{obj} — {obj.get_state_display()}"
+        return str(obj)
+
+
 class LogFilter(forms.Form):
-    cycle = forms.ModelChoiceField(
-        Cycle.objects.order_by("-year", "title"), required=False, label=_("Cycle")
+    cycle = CycleChoice(
+        Cycle.all_objects.order_by("-year", "title"), required=False, label=_("Cycle")
     )
     unit = forms.ModelChoiceField(
         Unit.objects.order_by("code"), required=False, to_field_name="code", label=_("Unit")
