@@ -464,6 +464,16 @@ def _aggregate(
     return node_points, node_max, node_applies
 
 
+def leaf_totals(
+    fw: Framework, leaf_points: Matrix, leaf_max: Matrix, leaf_applies: Mask
+) -> tuple[Matrix, Matrix, Matrix]:
+    """Per row of the leaf matrices (quanta): the total, the maximum and the index, aggregated
+    exactly as :func:`compute` aggregates a cycle. A row need not be a distinct unit: a Monte
+    Carlo stacks many draws of the same units (``parindex.core.rank_uncertainty``)."""
+    node_points, node_max, _ = _aggregate(fw, leaf_points, leaf_max, leaf_applies)
+    return _totals(fw, node_points, node_max)
+
+
 def _totals(fw: Framework, node_points: Matrix, node_max: Matrix) -> tuple[Matrix, Matrix, Matrix]:
     """Per unit: the total (normal + bonus - penalty top-level points, never below 0), the
     maximum (the normal top-level nodes') and the index in quanta (-1 where there is none)."""
@@ -529,5 +539,6 @@ __all__ = [
     "UnitRecompute",
     "UnitResult",
     "compute",
+    "leaf_totals",
     "recompute_unit",
 ]

@@ -150,7 +150,7 @@ class Framework:
         title = self.unit_type_titles.get(code)
         return title.get(lang) if title is not None else code
 
-    @property
+    @cached_property
     def places(self) -> int:
         return places_of(self.rounding)
 
