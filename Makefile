@@ -72,6 +72,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/bench_compute.py
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_live_totals.py
+	$(BIN)/python bench/bench_uncertainty.py
 
 # Recompile the translations after editing a catalogue, parindex/locale/vi/LC_MESSAGES/django.po
 # or parindex/<app>/locale/vi/LC_MESSAGES/django.po (every one under parindex/).
