@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from parindex.accounts.apitokens import CHANNEL as API_TOKEN_CHANNEL
 from parindex.accounts.models import ROLE_CHOICES
 from parindex.appraisals.models import Decision, Outcome
 from parindex.assessments.models import Stage
@@ -103,6 +105,7 @@ ACTION_LABELS = {
     "results.snapshot_superseded": _("Results snapshot superseded"),
     "survey.job_retry": _("Survey job run again"),
     "framework.import": _("Framework imported"),
+    "framework.mapping_import": _("Node mapping between framework versions imported"),
     "plan.create": _("Plan created"),
     "plan.update": _("Plan updated"),
     "plan.area_add": _("Plan content area added"),
@@ -129,6 +132,8 @@ ACTION_LABELS = {
     "unit.update": _("Unit changed"),
     "succession.create": _("Unit succession recorded"),
     "succession.update": _("Unit succession changed"),
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
 }
 
 # An admin save of a model with no label above: ``<model>.create`` / ``<model>.update``.
@@ -163,6 +168,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "inputs_sha256": _("SHA-256 of the inputs"),
     "issued_at": _("activation link issued at"),
     "nodes": _("number of framework nodes"),
+    "owner": _("owner"),
     "note": _("note"),
     "own_units_left_out": _("own units left out"),
     "points": _("points"),
@@ -291,8 +297,27 @@ def _value_labels(name: str, target_type: str) -> Mapping[str, Any] | None:
     return VALUE_LABELS.get(name)
 
 
+# A change sent through an API token: the service's reason, then the token
+# (``audit.services.recorded_through``).
+_THROUGH_TOKEN = re.compile(
+    r"(?:(?P<reason>.*) · )?"
+    + re.escape(API_TOKEN_CHANNEL)
+    .replace(re.escape("{name}"), "(?P<name>.*)")
+    .replace(re.escape("{prefix}"), "(?P<prefix>[^()]*)"),
+    re.DOTALL,
+)
+
+
 def reason_label(reason: str) -> str:
-    return str(REASON_LABELS.get(reason, reason))
+    through = _THROUGH_TOKEN.fullmatch(reason)
+    if through is None:
+        return str(REASON_LABELS.get(reason, reason))
+    token = _("Sent through the API token “%(name)s” (%(prefix)s)") % {
+        "name": through["name"],
+        "prefix": through["prefix"],
+    }
+    own = through["reason"]
+    return f"{REASON_LABELS.get(own, own)} · {token}" if own else str(token)
 
 
 # Fields holding a date whose name does not end in ``_on`` or ``_date``.

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from parindex.audit.admin_base import ReadOnlyAdmin
 
-from .models import FrameworkNode, FrameworkVersion
+from .models import FrameworkNode, FrameworkVersion, NodeMapping
 
 
 @admin.register(FrameworkVersion)
@@ -16,3 +16,8 @@ class FrameworkNodeAdmin(ReadOnlyAdmin):
     list_display = ("version", "code", "title_vi", "max", "rule_type", "lead")
     list_filter = ("version", "kind", "rule_type")
     search_fields = ("code", "title_vi")
+
+
+@admin.register(NodeMapping)
+class NodeMappingAdmin(ReadOnlyAdmin):
+    list_display = ("from_version", "to_version", "source_name", "imported_at", "imported_by")

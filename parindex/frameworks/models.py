@@ -74,3 +74,45 @@ class FrameworkNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title_vi}"
+
+
+class NodeMapping(models.Model):
+    """Which nodes of an earlier version of a framework each node of a later version continues
+    (*bảng đối chiếu mục*): a mapping file (docs/formats.md §5) kept verbatim, one per pair of
+    versions of the same framework code. Without one, nodes continue the nodes of the same
+    code. Year-over-year comparisons read it through ``selectors.node_map_between``."""
+
+    from_version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        related_name="mappings_out",
+        verbose_name=_("earlier version"),
+    )
+    to_version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        related_name="mappings_in",
+        verbose_name=_("later version"),
+    )
+    source_name = models.CharField(_("file name"), max_length=300)
+    source_text = models.TextField(_("file text"))
+    sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("node mapping")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_version", "to_version"], name="unique_node_mapping"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_version=models.F("to_version")),
+                name="node_mapping_two_versions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_version} → {self.to_version}"

@@ -9,9 +9,12 @@ from django.db import transaction
 
 from parindex.audit.services import audit_record
 from parindex.core import load_framework
-from parindex.core.errors import FrameworkError
+from parindex.core.errors import FrameworkError, InputError
+from parindex.core.messages import msg
+from parindex.core.nodemap import read_node_map
 
-from .models import FrameworkNode, FrameworkVersion
+from .models import FrameworkNode, FrameworkVersion, NodeMapping
+from .selectors import core_framework
 
 if TYPE_CHECKING:
     # the user model (AUTH_USER_MODEL) as django-stubs types it, without importing accounts
@@ -87,3 +90,52 @@ def framework_import(
         },
     )
     return version
+
+
+@transaction.atomic
+def node_mapping_import(
+    *,
+    text: str,
+    source_name: str,
+    earlier: FrameworkVersion,
+    later: FrameworkVersion,
+    user: object | None = None,
+) -> NodeMapping:
+    """Check a node mapping file (docs/formats.md §5) from ``earlier`` to ``later`` with the
+    core and store it verbatim for that pair, replacing the pair's earlier file. Raises
+    ``InputError``(s) naming file, line, column and code. A change writes one audit event
+    (``framework.mapping_import``, the hashes before and after); the same file again changes
+    nothing."""
+    if earlier.pk == later.pk:
+        raise InputError(msg("map.same_version"), source=source_name)
+    read_node_map(text, core_framework(earlier), core_framework(later), source=source_name)
+    actor = cast("User | None", user if getattr(user, "pk", None) else None)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    mapping = (
+        NodeMapping.objects.select_for_update()
+        .filter(from_version=earlier, to_version=later)
+        .first()
+    )
+    before = None if mapping is None else {"sha256": mapping.sha256}
+    if mapping is not None and mapping.sha256 == digest:
+        return mapping
+    if mapping is None:
+        mapping = NodeMapping(from_version=earlier, to_version=later)
+    mapping.source_name = source_name
+    mapping.source_text = text
+    mapping.sha256 = digest
+    mapping.imported_by = actor
+    mapping.save()
+    audit_record(
+        actor=actor,
+        action="framework.mapping_import",
+        target=mapping,
+        before=before,
+        after={
+            "from": f"{earlier.code} {earlier.version}",
+            "to": f"{later.code} {later.version}",
+            "source_name": source_name,
+            "sha256": digest,
+        },
+    )
+    return mapping

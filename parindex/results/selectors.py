@@ -1,11 +1,10 @@
-"""Reads for results: rankings, scorecards, comparisons with the previous cycle."""
+"""Reads for results: rankings and scorecards (the change since the previous cycle: ``change``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from parindex.core import Framework, Node
@@ -13,6 +12,7 @@ from parindex.core.display import value_label
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 
+from .change import Change, Comparison
 from .models import Basis, UnitResult
 
 
@@ -20,36 +20,17 @@ from .models import Basis, UnitResult
 class RankingRow:
     result: UnitResult
     area_indices: list[Decimal | None]
-    previous_index: Decimal | None = None
-    previous_rank: int | None = None
+    change: Change | None = None  # since the baseline cycle, when there is one
 
     @property
     def index_change(self) -> Decimal | None:
-        if self.result.index is None or self.previous_index is None:
-            return None
-        return self.result.index - self.previous_index
-
-    @property
-    def rank_change(self) -> int | None:
-        """Positive when the unit moved up (its rank number fell)."""
-        if self.result.rank is None or self.previous_rank is None:
-            return None
-        return self.previous_rank - self.result.rank
+        return None if self.change is None else self.change.index_change
 
 
 @dataclass
 class RankingGroup:
     name: str
     rows: list[RankingRow] = field(default_factory=list)
-
-
-def previous_cycle(cycle: Cycle, visible: QuerySet[Cycle]) -> Cycle | None:
-    """The latest earlier cycle of the same framework that the reader may see."""
-    return (
-        visible.filter(framework_version__code=cycle.framework_version.code, year__lt=cycle.year)
-        .order_by("-year")
-        .first()
-    )
 
 
 def areas(fw: Framework) -> list[Node]:
@@ -88,7 +69,8 @@ def cycle_ranking(
     basis: str | None = None,
 ) -> list[RankingGroup]:
     """The cycle's results on ``basis`` (by default final when stored, else self) grouped as
-    ranked, in listing order, with area indices and the change since ``previous``."""
+    ranked, in listing order, with area indices and the change since ``previous`` (the
+    baseline cycle, ``change.baseline_cycle``)."""
     return ranking_on_basis(cycle, unit_type=unit_type, previous=previous, basis=basis)[0]
 
 
@@ -101,7 +83,7 @@ def ranking_on_basis(
 ) -> tuple[list[RankingGroup], list[str], str]:
     """The ranking on ``basis`` (as ``cycle_ranking``), the bases stored (final first) and the
     basis shown. Both bases are read in the same query, so offering the switch costs none; the
-    previous cycle is compared on its final basis where it has one."""
+    previous cycle is compared on its final basis where it has one (``change.Comparison``)."""
     fw = core_framework(cycle.framework_version)
     area_codes = [a.code for a in areas(fw)]
     rows = UnitResult.objects.filter(cycle=cycle).select_related("unit").order_by("position")
@@ -115,13 +97,9 @@ def ranking_on_basis(
         stored = bases_of(cycle)
     basis = _choose(stored, basis)
     results = by_basis.get(basis, [])
-    before: dict[int, tuple[Decimal | None, int | None]] = {}
-    if previous is not None:
-        for unit_id, row_basis, index, rank in UnitResult.objects.filter(
-            cycle=previous
-        ).values_list("unit_id", "basis", "index", "rank"):
-            if row_basis == Basis.FINAL or unit_id not in before:
-                before[unit_id] = (index, rank)
+    comparison = None
+    if previous is not None and results:
+        comparison = Comparison(cycle, previous, basis=basis)
     groups: dict[str, RankingGroup] = {}
     for result in results:
         group = groups.setdefault(result.group, RankingGroup(result.group))
@@ -129,8 +107,8 @@ def ranking_on_basis(
             result,
             [_decimal(result.nodes.get(code, {}).get("index")) for code in area_codes],
         )
-        if result.unit_id in before:
-            row.previous_index, row.previous_rank = before[result.unit_id]
+        if comparison is not None:
+            row.change = comparison.change(result)
         group.rows.append(row)
     return list(groups.values()), stored, basis
 

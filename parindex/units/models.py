@@ -88,6 +88,20 @@ class Succession(models.Model):
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MERGER)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    # The predecessor's share in its successor's year-over-year baseline (population, staff…):
+    # when every unit of a baseline has one, the baseline is their weighted mean, else their
+    # plain mean (docs/methodology.md Y3).
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: the predecessor's weight in its successor's baseline for the change "
+            "since the previous cycle (e.g. population). Empty: equal weights."
+        ),
+    )
 
     class Meta:
         verbose_name = _("succession")
@@ -95,6 +109,10 @@ class Succession(models.Model):
             models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_succession"),
             models.CheckConstraint(
                 condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gt=0),
+                name="succession_weight_positive",
             ),
         ]
 

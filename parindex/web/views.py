@@ -23,6 +23,7 @@ from parindex.evidence.uploads import TextFileForm
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
 from parindex.frameworks.services import framework_import
+from parindex.results import change
 from parindex.results import selectors as results
 from parindex.results.models import Basis
 from parindex.shared import charts
@@ -52,7 +53,7 @@ def cycle_ranking(request: AnyRequest, cycle_id: int) -> HttpResponse:
     unit_type = request.GET.get("type") or None
     if unit_type not in UnitType.values:
         unit_type = None
-    previous = results.previous_cycle(cycle, visibility.visible_cycles(request.user))
+    previous = change.baseline_cycle(cycle)  # published: whoever reads the cycle may read it
     allowed = visibility.ranking_bases_for(request.user, cycle)
     requested = request.GET.get("basis") if Basis.FINAL in allowed else Basis.SELF
     groups, bases, basis = results.ranking_on_basis(
@@ -139,6 +140,17 @@ def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
     )
     band = next((b for b in fw.bands if b.code == result.band), None)
     compare = results.self_result_of(result)
+    previous = change.baseline_cycle(cycle)
+    since, area_changes = None, []
+    if previous is not None:
+        comparison = change.Comparison(cycle, previous, basis=result.basis)
+        since = comparison.change(result)
+        if since is not None:
+            before = comparison.area_baselines(result, [a.code for a in area_nodes])
+            area_changes = [
+                change.AreaChange(area, before.get(area.code), result.nodes[area.code]["index"])
+                for area in area_nodes
+            ]
     context = {
         "result": result,
         "cycle": cycle,
@@ -147,6 +159,9 @@ def unit_scorecard(request: HttpRequest, cycle_id: int, unit_code: str) -> HttpR
             result, compare=compare, appraised=appraised_points(result) if compare else None
         ),
         "compare": compare,
+        "previous": previous,
+        "since": since,
+        "area_changes": area_changes,
         "basis_label": Basis(result.basis).label,
         "band": band.label(lang()) if band else None,
         "areas": area_nodes,

@@ -36,7 +36,7 @@ from parindex.audit import services as audit_services
 from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
 from parindex.evidence import services as evidence_services
-from parindex.frameworks.services import framework_import
+from parindex.frameworks.services import framework_import, node_mapping_import
 from parindex.national import services as national_services
 from parindex.plans import services as plan_services
 from parindex.plans.models import PlanTarget, Task
@@ -392,6 +392,25 @@ def framework_new_version(ctx: Ctx) -> None:
     framework_import(text=text, source_name="province-internal-2026.yaml", user=ctx.admin)
 
 
+def node_mapping(ctx: Ctx) -> None:
+    later = ctx.once(
+        "version_2026",
+        lambda: framework_import(
+            text=framework_text().replace('version: "2024"', 'version: "2026"', 1),
+            source_name="province-internal-2026.yaml",
+        ),
+    )
+    if ctx.preparing:
+        return
+    node_mapping_import(
+        text="from,to\n1.1,1.1\n",
+        source_name="2024-2026.csv",
+        earlier=ctx.world.version,
+        later=later,
+        user=ctx.admin,
+    )
+
+
 def questionnaire_import(ctx: Ctx) -> None:
     if ctx.preparing:
         return
@@ -570,6 +589,9 @@ WRITES: dict[str, Write] = {
     # Nodes are written only with their (immutable) version.
     "frameworks.frameworknode": Write(
         framework_new_version, "framework.import", "frameworks.frameworkversion"
+    ),
+    "frameworks.nodemapping": Write(
+        node_mapping, "framework.mapping_import", "frameworks.nodemapping"
     ),
     "cycles.cycle": Write(cycle_add_in_admin, "cycle.create", "cycles.cycle"),
     "results.answer": Write(ward_answer, "answer.value", "results.answer"),

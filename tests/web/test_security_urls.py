@@ -159,6 +159,10 @@ ACCESS: dict[str, Access] = {
     "home": Access(get=EVERYONE),
     "favicon": Access(get=EVERYONE),
     "cycle_ranking": Access(get=PROVINCE_WIDE, args=lambda o: {"cycle_id": o.world.current.pk}),
+    "cycle_statistics": Access(get=PROVINCE_WIDE, args=lambda o: {"cycle_id": o.world.current.pk}),
+    "cycle_statistics_xlsx": Access(
+        get=PROVINCE_WIDE, args=lambda o: {"cycle_id": o.world.current.pk}
+    ),
     "unit_scorecard": Access(
         get=READERS_OF_A,
         args=lambda o: {"cycle_id": o.world.current.pk, "unit_code": o.world.unit_a.code},
@@ -166,6 +170,7 @@ ACCESS: dict[str, Access] = {
     "framework_list": Access(get=EVERYONE),
     "framework_import": Access(get=ONLY_ADMIN, post=ONLY_ADMIN),
     "framework_detail": Access(get=EVERYONE, args=lambda o: {"version_id": o.world.version.pk}),
+    "node_mapping_import": Access(get=ONLY_ADMIN, post=ONLY_ADMIN),
     # -- audit ---------------------------------------------------------------------------------
     "audit:log": Access(get=ONLY_ADMIN),
     "audit:leaf_history": Access(get=READERS_OF_A, args=lambda o: o.leaf()),
