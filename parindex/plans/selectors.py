@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from parindex.core import NodeResult, UnitInfo
 from parindex.core.analysis import UnitNodes
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.frameworks.selectors import core_framework
-from parindex.results.models import Basis, UnitResult
+from parindex.results.models import Basis
+from parindex.results.statistics import stored_unit_nodes
 from parindex.shared.language import lang
 from parindex.units.models import Unit
 
@@ -149,29 +148,7 @@ def plan_cycles(plan: Plan, visible: QuerySet[Cycle]) -> QuerySet[Cycle]:
 def cycle_unit_nodes(cycle: Cycle, basis: str = Basis.FINAL) -> tuple[UnitNodes, ...]:
     """The stored per-node figures of a cycle's results on ``basis`` (final: after
     appraisal), as core values."""
-
-    def decimal(text: str | None) -> Decimal | None:
-        return None if text is None else Decimal(text)
-
-    rows = (
-        UnitResult.objects.filter(cycle=cycle, basis=basis)
-        .select_related("unit")
-        .order_by("position")
-    )
-    units = []
-    for row in rows:
-        nodes = {
-            code: NodeResult(
-                code,
-                Decimal(figures["points"]),
-                Decimal(figures["max"]),
-                decimal(figures.get("index")),
-            )
-            for code, figures in row.nodes.items()
-        }
-        info = UnitInfo(row.unit.code, row.unit.name, row.unit.type, row.group or None)
-        units.append(UnitNodes(info, nodes))
-    return tuple(units)
+    return stored_unit_nodes(cycle, basis)
 
 
 def cycle_units(cycle: Cycle) -> list[Unit]:

@@ -140,3 +140,73 @@ def render_svg(spec: dict[str, Any], lang: str | None = None) -> str:
         svg = vl_convert.vegalite_to_svg(spec, format_locale=d3_locale(lang))
         cache.set(key, svg, 3600)
     return svg
+
+
+def area_statistics_spec(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    index_label: str,
+    area_label: str,
+    mean_label: str,
+    low_label: str,
+    high_label: str,
+    scopes: list[str],
+) -> dict[str, Any]:
+    """Per area, side by side for each scope (a ranking group, every unit): the mean index as a
+    dot on a line from the lowest index to the highest.
+
+    ``rows``: dicts with ``area`` (code), ``scope`` (label), ``mean``, ``low``, ``high``
+    (floats for display; the figures shown in tables stay Decimal).
+    """
+    tooltip = [
+        {"field": "scope", "title": None},
+        {"field": "area", "title": area_label},
+        {"field": "mean", "title": mean_label},
+        {"field": "low", "title": low_label},
+        {"field": "high", "title": high_label},
+    ]
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": 640,
+        "height": 260,
+        "data": {"values": rows},
+        "encoding": {
+            "x": {
+                "field": "area",
+                "type": "nominal",
+                "title": area_label,
+                "sort": None,
+                "axis": {"labelAngle": 0},
+            },
+            "xOffset": {"field": "scope", "type": "nominal", "sort": scopes},
+            "color": {
+                "field": "scope",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": scopes},
+                "legend": {"orient": "bottom", "labelLimit": 260},
+            },
+            "tooltip": tooltip,
+        },
+        "layer": [
+            {
+                "mark": {"type": "rule", "strokeWidth": 2},
+                "encoding": {
+                    "y": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "title": index_label,
+                        "scale": {"domain": [0, 100]},
+                    },
+                    "y2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 50, "opacity": 1},
+                "encoding": {"y": {"field": "mean", "type": "quantitative"}},
+            },
+        ],
+        "config": _config(),
+    }

@@ -110,6 +110,8 @@ def extra_pages(o: Objects) -> Iterator[tuple[str, frozenset[str]]]:
     w, ap = o.world, o.ap
     readers = ACCESS["cycle_ranking"].get or frozenset()
     yield f"/cycles/{w.published.pk}/", readers | {"anonymous"}
+    yield f"/cycles/{w.published.pk}/statistics/", readers | {"anonymous"}
+    yield f"/cycles/{ap.cycle.pk}/statistics/", readers
     yield f"/cycles/{ap.cycle.pk}/", readers
     for unit in w.units:
         yield f"/cycles/{w.published.pk}/units/{unit.code}/", readers | {"anonymous"}
@@ -168,6 +170,7 @@ FILES = {
     "evidence:download",
     "plans:export_xlsx",
     "plans:export_pdf",
+    "cycle_statistics_xlsx",
     "accounts:import_template",
 }
 # Views whose content is an htmx fragment (a full GET leads to the page that holds it).
