@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import Promise
@@ -116,3 +118,48 @@ class AccountImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ApiToken(models.Model):
+    """A personal API token (*mã truy cập API*): lets a system act for its owner through the
+    HTTP API, within a scope (read only, or read and write; one unit or every unit the owner
+    may act for) until it expires or is revoked.
+
+    Only a keyed hash of the secret is stored (``accounts.apitokens``); the token is shown once,
+    when it is created. ``prefix`` is the public part of the token, used to find the row."""
+
+    class Access(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("token id"), max_length=20, unique=True)
+    digest = models.CharField(max_length=64)
+    access = models.CharField(_("access"), max_length=5, choices=Access.choices)
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+        help_text=_("Empty: every unit the owner may act for."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    def is_usable(self, now: datetime.datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
@@ -19,6 +22,31 @@ if TYPE_CHECKING:
 class AuditOutsideTransaction(RuntimeError):
     """``audit_record`` was called outside ``transaction.atomic``: the event could outlive a
     change that was rolled back, or record one that never happened."""
+
+
+# The channel a change came through when it is not a person on a page (an API token), named
+# in the reason of every event recorded meanwhile: the services need no parameter for it.
+_channel: ContextVar[str] = ContextVar("audit_channel", default="")
+
+
+@contextmanager
+def recorded_through(channel: str) -> Iterator[None]:
+    """Every event recorded inside this block names ``channel`` (e.g. ``API token “Cổng DVC”
+    (pxi_ab12cd34)``) after its reason, so the trail tells a change sent by a system from one a
+    person made on a page, whichever service recorded it."""
+    token = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
+
+
+def with_channel(reason: str) -> str:
+    """The reason as recorded: the service's reason, then the channel if one is set."""
+    channel = _channel.get()
+    if not channel:
+        return reason
+    return f"{reason} · {channel}" if reason else channel
 
 
 def _locked_head() -> AuditHead:
@@ -75,7 +103,7 @@ def audit_record(
         leaf_code=leaf_code,
         before=to_json_value(before),
         after=to_json_value(after),
-        reason=reason,
+        reason=with_channel(reason),
         prev_hash=head.hash,
     )
     event.hash = chain_hash(head.hash, event_fields(event), audit_key().secret)
