@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from .cells import inert
 from .compute import CycleResult, UnitResult
+from .framework import Framework
 from .messages import is_english, localize_number
 from .numbers import format_decimal
+
+CSV_COLUMNS = ("unit", "name", "type", "group", "points", "max", "index", "rank", "band", "missing")
+"""The first columns of the CSV of docs/formats.md §3; a ``points_<code>`` per node follows."""
 
 
 def _fixed(value: Decimal | None, places: int) -> str | None:
@@ -40,50 +45,82 @@ def unit_json(result: UnitResult, places: int) -> dict[str, Any]:
     }
 
 
-def to_json(result: CycleResult) -> dict[str, Any]:
-    fw = result.framework
+def unit_record(
+    fw: Framework,
+    *,
+    unit: str,
+    name: str | None,
+    type: str | None,
+    group: str | None,
+    points: Decimal,
+    max: Decimal,
+    index: Decimal | None,
+    rank: int | None,
+    band: str | None,
+    nodes: Mapping[str, Mapping[str, str | None]],
+    missing: Sequence[str],
+) -> dict[str, Any]:
+    """A unit of docs/formats.md §3 from figures computed earlier and kept (a stored result):
+    what ``unit_json`` gives for the computation that produced them. ``nodes`` holds each
+    node's figures as §3 writes them, in any order; they come out in framework order."""
+    places = fw.places
     return {
-        "framework": {"code": fw.code, "version": fw.version},
-        "units": [unit_json(u, fw.places) for u in result.units],
+        "unit": unit,
+        "name": name,
+        "type": type,
+        "group": group,
+        "points": _fixed(points, places),
+        "max": _fixed(max, places),
+        "index": _fixed(index, places),
+        "rank": rank,
+        "band": band,
+        "nodes": {
+            n.code: {key: nodes[n.code][key] for key in ("points", "max", "index")}
+            for n in fw.all_nodes
+            if n.code in nodes
+        },
+        "missing": list(missing),
     }
 
 
-def to_csv(result: CycleResult) -> str:
-    """The CSV of docs/formats.md §3; text cells a spreadsheet would evaluate are made inert."""
+def to_json(result: CycleResult) -> dict[str, Any]:
     fw = result.framework
-    places = fw.places
+    return json_document(fw, [unit_json(u, fw.places) for u in result.units])
+
+
+def json_document(fw: Framework, units: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON of docs/formats.md §3 for ``units`` (each as ``unit_json`` or ``unit_record``
+    gives it), in the order given."""
+    return {"framework": {"code": fw.code, "version": fw.version}, "units": list(units)}
+
+
+def to_csv(result: CycleResult) -> str:
+    fw = result.framework
+    return records_csv(fw, (unit_json(u, fw.places) for u in result.units))
+
+
+def records_csv(fw: Framework, units: Iterable[dict[str, Any]]) -> str:
+    """The CSV of docs/formats.md §3 for ``units`` (each as ``unit_json`` or ``unit_record``
+    gives it); text cells a spreadsheet would evaluate are made inert."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     codes = [n.code for n in fw.all_nodes]
-    writer.writerow(
-        [
-            "unit",
-            "name",
-            "type",
-            "group",
-            "points",
-            "max",
-            "index",
-            "rank",
-            "band",
-            "missing",
-            *(f"points_{c}" for c in codes),
-        ]
-    )
-    for u in result.units:
+    writer.writerow([*CSV_COLUMNS, *(f"points_{c}" for c in codes)])
+    for u in units:
+        nodes = u["nodes"]
         writer.writerow(
             [
-                inert(u.unit.code),
-                inert(u.unit.name or ""),
-                inert(u.unit.type or ""),
-                inert(u.unit.group or ""),
-                _fixed(u.points, places),
-                _fixed(u.max, places),
-                _fixed(u.index, places) or "",
-                u.rank if u.rank is not None else "",
-                u.band.code if u.band else "",
-                ";".join(u.missing),
-                *((_fixed(u.nodes[c].points, places) if c in u.nodes else "") for c in codes),
+                inert(u["unit"]),
+                inert(u["name"] or ""),
+                inert(u["type"] or ""),
+                inert(u["group"] or ""),
+                u["points"],
+                u["max"],
+                u["index"] or "",
+                u["rank"] if u["rank"] is not None else "",
+                u["band"] or "",
+                ";".join(u["missing"]),
+                *((nodes[c]["points"] if c in nodes else "") for c in codes),
             ]
         )
     return out.getvalue()
