@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "parindex.surveys",
     "parindex.plans",
     "parindex.national",
+    "parindex.documents",  # the scoring table and the ranking annex as Word, Excel and PDF files
     "parindex.auditlog",  # the audit pages: label every app's events
     "parindex.web",
     "parindex.demo",  # the demo province and `manage.py demo`: imports every app, none imports it

@@ -12,6 +12,7 @@ urlpatterns = [
     path("surveys/", include("parindex.surveys.urls")),
     path("plans/", include("parindex.plans.urls")),
     path("national/", include("parindex.national.urls")),
+    path("documents/", include("parindex.documents.urls")),
     path("cycles/", include("parindex.office.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

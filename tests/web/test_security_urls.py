@@ -167,6 +167,18 @@ ACCESS: dict[str, Access] = {
         get=READERS_OF_A,
         args=lambda o: {"cycle_id": o.world.current.pk, "unit_code": o.world.unit_a.code},
     ),
+    # -- documents: who may read the scorecard or the ranking they come from -------------------
+    "documents:scoring_table": Access(
+        get=READERS_OF_A,
+        args=lambda o: {
+            "cycle_id": o.world.current.pk,
+            "unit_code": o.world.unit_a.code,
+            "extension": "docx",
+        },
+    ),
+    "documents:ranking_annex": Access(
+        get=PROVINCE_WIDE, args=lambda o: {"cycle_id": o.world.current.pk, "extension": "xlsx"}
+    ),
     "framework_list": Access(get=EVERYONE),
     "framework_import": Access(get=ONLY_ADMIN, post=ONLY_ADMIN),
     "framework_detail": Access(get=EVERYONE, args=lambda o: {"version_id": o.world.version.pk}),

@@ -37,7 +37,15 @@ from .tracking_board import (
     cycle_person,
     tracking,
 )
-from .unit import RoundComments, UnitAppraisal, UnitRow, appraised_points, unit_appraisal
+from .unit import (
+    LeafNotes,
+    RoundComments,
+    UnitAppraisal,
+    UnitRow,
+    appraised_points,
+    leaf_notes,
+    unit_appraisal,
+)
 
 __all__ = [
     "QUEUE_STATES",
@@ -50,6 +58,7 @@ __all__ = [
     "CyclePeople",
     "CyclePerson",
     "LeafFigures",
+    "LeafNotes",
     "OpenLeaf",
     "Queue",
     "ReleaseAllPreview",
@@ -69,6 +78,7 @@ __all__ = [
     "cycle_people",
     "cycle_person",
     "leaf_dom_id",
+    "leaf_notes",
     "leaf_status",
     "release_all_preview",
     "release_row",

@@ -1,5 +1,6 @@
 """One unit's appraisal: its page (every leaf's figures side by side, the comments of each
-round, the unit's draft replies, its totals) and the appraisers' points on its scorecard."""
+round, the unit's draft replies, its totals); the appraisers' points on its scorecard and what
+was said about each leaf, for its scoring table."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from parindex.appraisals.leaves import Points, appraisable, appraised_figure, ar
 from parindex.appraisals.models import (
     AppraisalComment,
     AppraisalRound,
+    CommentKind,
     LeafAppraisal,
     LeafReply,
     ReplyEvidence,
@@ -171,3 +173,31 @@ def appraised_points(result: UnitResult) -> dict[str, str]:
             leaf, *appraised_figure(la, declared.get(la.leaf_code, ""))
         )
     return found
+
+
+@dataclass(frozen=True)
+class LeafNotes:
+    """What was said about one leaf in the explanation rounds, oldest first: the unit's replies
+    (*giải trình của đơn vị*) and the appraisers' remarks (*ý kiến thẩm định*: the appraisal,
+    a return for another round, the settlement)."""
+
+    unit: tuple[str, ...] = ()
+    appraisers: tuple[str, ...] = ()
+
+
+def leaf_notes(result: UnitResult) -> dict[str, LeafNotes]:
+    """Leaf code → what was said about it for a unit's scoring table. Comments are written when
+    a round is released to the unit, so they hold nothing the unit has not been shown."""
+    said: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for leaf_code, kind, text in (
+        AppraisalComment.objects.filter(
+            assessment__cycle_id=result.cycle_id, assessment__unit_id=result.unit_id
+        )
+        .order_by("round", "created_at", "id")
+        .values_list("leaf_code", "kind", "text")
+    ):
+        unit, appraisers = said[leaf_code]
+        (unit if kind == CommentKind.REPLY else appraisers).append(text)
+    return {
+        code: LeafNotes(tuple(unit), tuple(appraisers)) for code, (unit, appraisers) in said.items()
+    }
