@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from parindex.accounts.roles import is_par_admin, own_unit_ids
+from parindex.accounts.roles import is_par_admin, own_unit_ids, sees_all_results
 from parindex.appraisals import access, selectors, services
 from parindex.appraisals.forms import ReasonForm, ReplyForm
 from parindex.appraisals.models import ReplyEvidence
@@ -57,6 +57,7 @@ def _unit_context(request: AuthedRequest, assessment: Assessment, **extra: Any) 
         "can_close": assessment.state == State.REPLIED
         and services.may_close_round(user, assessment),
         "is_admin": is_par_admin(user),
+        "staff": sees_all_results(user),  # offered the unit's scoring table as a file
         "return_form": ReasonForm(),
         "lang": lang(),
         "error": "",
