@@ -20,6 +20,7 @@ from django.db import transaction
 from parindex.accounts import demo as accounts_demo
 from parindex.accounts.models import Role, RoleAssignment, User
 from parindex.appraisals import demo as appraisals_demo
+from parindex.appraisals.models import Council
 from parindex.assessments import demo as assessments_demo
 from parindex.assessments.demo import answer_for, unit_quality
 from parindex.audit import demo as audit_demo
@@ -31,7 +32,7 @@ from parindex.frameworks.selectors import core_framework
 from parindex.frameworks.services import framework_import
 from parindex.national import demo as national_demo
 from parindex.plans import demo as plans_demo
-from parindex.results.models import Answer
+from parindex.results.models import Answer, Basis
 from parindex.results.services import cycle_compute
 from parindex.surveys import demo as surveys_demo
 from parindex.units.models import Succession, Unit, UnitType
@@ -202,6 +203,44 @@ def build_answers(cycle: Cycle, fw: Framework, units: list[Unit]) -> int:
     return len(rows)
 
 
+def build_cycle(
+    year: int,
+    state: str,
+    version: FrameworkVersion,
+    units: list[Unit],
+    *,
+    log: Callable[[str], None] = print,
+) -> Cycle:
+    """A cycle of the demo's units with their answers and results. A published one has the
+    self-assessed results beside the final ones (nothing was appraised: they are the same) and
+    the number and date of the decision that published it, as the council's publication
+    records them."""
+    published = state == Cycle.State.PUBLISHED
+    decided = datetime.date(year + 1, 3, 15)
+    cycle = Cycle.objects.create(
+        year=year,
+        title=f"Chỉ số CCHC các sở, ngành và UBND cấp xã năm {year}",
+        framework_version=version,
+        state=state,
+        publication_decision=f"Quyết định số {100 + year - 2000}/QĐ-UBND" if published else "",
+        published_at=datetime.datetime.combine(decided, datetime.time(9), datetime.UTC)
+        if published
+        else None,
+    )
+    cycle.units.set(units)
+    count = build_answers(cycle, fw=core_framework(version), units=units)
+
+    def progress(done: int, total: int) -> None:
+        log(f"  {year}: computed {done}/{total} units")
+
+    if published:
+        cycle_compute(cycle=cycle, basis=Basis.SELF)
+        Council.objects.create(cycle=cycle, decision_date=decided)
+    cycle_compute(cycle=cycle, progress=progress)
+    log(f"cycle {year}: {count} answers, results computed, state {state}")
+    return cycle
+
+
 def build_accounts(units: list[Unit]) -> DemoAccounts:
     """One account per role; passwords are random and shown once, never a printed default."""
     passwords: dict[str, str] = {}
@@ -236,27 +275,10 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
         framework_import(text=path.read_text(encoding="utf-8"), source_name=path.name)
         log(f"framework {path.name} imported")
     version = FrameworkVersion.objects.get(source_name=DEMO_FRAMEWORK)
-    fw = core_framework(version)
     units = build_units()
     log(f"{Unit.objects.count()} units registered ({len(units)} in scope of the cycles)")
     for year, state in CYCLES:
-        cycle = Cycle.objects.create(
-            year=year,
-            title=f"Chỉ số CCHC các sở, ngành và UBND cấp xã năm {year}",
-            framework_version=version,
-            state=state,
-            publication_decision=f"Quyết định số {100 + year - 2000}/QĐ-UBND"
-            if state == Cycle.State.PUBLISHED
-            else "",
-        )
-        cycle.units.set(units)
-        count = build_answers(cycle, fw, units)
-
-        def progress(done: int, total: int, y: int = year) -> None:
-            log(f"  {y}: computed {done}/{total} units")
-
-        cycle_compute(cycle=cycle, progress=progress)
-        log(f"cycle {year}: {count} answers, results computed, state {state}")
+        build_cycle(year, state, version, units, log=log)
     accounts = build_accounts(units)
     # Each feature app adds its demo step on its own line below.
     accounts_demo.build(log=log)
