@@ -6,11 +6,13 @@ points within range, stale edits refused, and results hidden from the unit until
 from __future__ import annotations
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
 from parindex.appraisals import services
 from parindex.appraisals.models import Decision, LeafAppraisal
+from parindex.appraisals.services import decisions
 from parindex.audit.models import AuditEvent
 from parindex.core.workflow import State
 from parindex.results.models import AppraisedValue
@@ -88,6 +90,27 @@ def test_bulk_accept_of_the_untouched_leaves(appraisal: Appraisal) -> None:
     assert after - before == len(accepted)
     # The adjusted and flagged leaves were left as they were.
     assert LeafAppraisal.objects.get(assessment=ap.a, leaf_code=CHOICE_LEAF).decision == "adjusted"
+
+
+def test_bulk_accept_checks_the_appraiser_once_per_unit_and_area(appraisal: Appraisal) -> None:
+    """Accepting a queue of many leaves asks who may appraise them once for each unit and area,
+    not once per leaf (each check reads the person's roles, teams and assignments)."""
+    ap = appraisal
+    areas = services.area_of(ap.world.fw)
+    targets = [
+        services.Target(assessment, leaf.code)
+        for assessment in (ap.a, ap.b)
+        for leaf in services.untouched_leaves(assessment)
+        if areas[leaf.code] == "1"
+    ]
+    assert len(targets) > 4
+    with mock.patch.object(decisions, "check_appraiser", wraps=decisions.check_appraiser) as seen:
+        accepted = services.leaves_accept_untouched(targets=targets, actor=ap.appraiser)
+    assert accepted == len(targets)
+    assert sorted((call.args[1].unit.code, call.args[2]) for call in seen.call_args_list) == [
+        ("SNV", "1"),
+        ("STP", "1"),
+    ]
 
 
 def test_bulk_accept_is_all_or_nothing(appraisal: Appraisal) -> None:

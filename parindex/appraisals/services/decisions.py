@@ -162,11 +162,14 @@ def leaves_accept_untouched(
             ).values_list("leaf_code", flat=True)
         )
         fresh = []
+        checked: set[str] = set()  # the actor is checked once per area of the unit
         for code in by_assessment[pk]:
             if code in done:
                 continue
             leaf = leaf_for(locked, fw, code)
-            check_appraiser(actor, locked, areas[leaf.code])
+            if areas[leaf.code] not in checked:
+                check_appraiser(actor, locked, areas[leaf.code])
+                checked.add(areas[leaf.code])
             fresh.append(
                 LeafAppraisal(
                     assessment=locked,
