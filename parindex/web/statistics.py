@@ -27,6 +27,11 @@ from .statistics_workbook import statistics_xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def index_label() -> str:
+    """Given to the template as text: ``{% translate %}`` would look a literal "%" up as "%%"."""
+    return _("Index (% of the maximum)")
+
+
 @dataclass
 class Shown:
     """What the reader may see: the cycle, the scopes on the basis shown, the bases offered."""
@@ -70,7 +75,7 @@ def _chart(shown: Shown) -> str:
         charts.area_statistics_spec(
             rows,
             title=_("Index by area: mean, lowest and highest"),
-            index_label=_("Index (% of the maximum)"),
+            index_label=index_label(),
             area_label=_("Area"),
             mean_label=_("Mean"),
             low_label=_("Lowest"),
@@ -90,6 +95,7 @@ def cycle_statistics(request: AnyRequest, cycle_id: int) -> HttpResponse:
         "basis": shown.basis,
         "bases": [(b, Basis(b).label) for b in shown.bases],
         "chart": _chart(shown) if shown.scopes else "",
+        "index_label": index_label(),
         "lang": lang(),
     }
     return render(request, "web/statistics.html", context)

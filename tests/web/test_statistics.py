@@ -89,6 +89,7 @@ def test_one_table_per_group_then_every_unit(world: World, visit) -> None:
     assert scopes == [WARDS, DEPARTMENTS, COMMUNES, "*"]  # the ranking's listing order
     assert "Tất cả đơn vị" in html and "Thống kê theo lĩnh vực" in html
     assert "Mean" not in html and "Trung bình" in html
+    assert "Chỉ số (% điểm tối đa)" in html and "of the maximum" not in html
 
 
 def test_figures_are_the_stored_results(world: World, visit) -> None:
