@@ -78,16 +78,16 @@ def annex_stem(year: int, basis: str) -> str:
 
 
 def _columns(area_codes: list[str]) -> tuple[Column, ...]:
-    area_width = 1.45
+    area_width = 1.4
     fixed = [
         Column(_("No."), 1.0),
-        Column(_("Code"), 1.6),
+        Column(_("Code"), 2.2),  # a unit code of eight letters on one line
     ]
     figures = [
         Column(_("Points"), 1.7, numeric=True),
         Column(_("Index"), 1.7, numeric=True),
-        Column(_("Rank"), 1.5, numeric=True),
-        Column(_("Band"), 2.0),
+        Column(_("Rank"), 1.3, numeric=True),
+        Column(_("Band"), 1.9),
     ]
     used = sum(c.width_cm for c in (*fixed, *figures)) + area_width * len(area_codes)
     return (

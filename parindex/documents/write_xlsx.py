@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -76,10 +77,10 @@ def _cell_value(value: Value) -> Value:
     return None if value == "" else value
 
 
-def _number_format(cell: object, value: Value, places: int) -> None:
+def _number_format(cell: Any, value: Value, places: int) -> None:
     if isinstance(value, datetime.date):
-        cell.number_format = DATE_FORMAT  # type: ignore[attr-defined]
+        cell.number_format = DATE_FORMAT
     elif isinstance(value, Decimal):
-        cell.number_format = "0." + "0" * places if places else "0"  # type: ignore[attr-defined]
+        cell.number_format = "0." + "0" * places if places else "0"
     elif isinstance(value, int):
-        cell.number_format = "0"  # type: ignore[attr-defined]
+        cell.number_format = "0"
