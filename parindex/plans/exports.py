@@ -3,17 +3,21 @@ columns of a Vietnamese plan annex — No., content, lead agency, coordinating a
 expected result — as .xlsx (openpyxl) and PDF (WeasyPrint). Draft tasks are left out: they are
 not part of the plan until the administrator confirms them.
 
-Numbers in the .xlsx are numeric cells with a number format (Excel shows them with the reader's
-separators); the PDF is written in the active language, like the pages."""
+Numbers in the .xlsx are numeric cells and deadlines date cells (``dd/mm/yyyy``), so Excel sorts
+and filters them as such. The PDF is laid out like the other documents an office prints
+(``parindex.shared.documents``: A4 landscape, Liberation Serif, the header repeated on every page,
+no row split across two) and written in the active language, like the pages."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from parindex.shared.documents import DOCUMENT_CSS, pdf_bytes
 from parindex.spreadsheets import make_inert, writable
 
 from .models import Plan, Task
@@ -52,7 +56,7 @@ class AppendixRow:
     content: str
     lead: str
     coordinating: str
-    deadline: str
+    deadline: datetime.date | None
     expected: str
     heading: bool = False
 
@@ -76,7 +80,7 @@ def appendix_rows(plan: Plan) -> list[AppendixRow]:
                 area.title.upper(),
                 area.lead_agency.name if area.lead_agency else "",
                 "",
-                "",
+                None,
                 "",
                 heading=True,
             )
@@ -88,7 +92,7 @@ def appendix_rows(plan: Plan) -> list[AppendixRow]:
                     task.title,
                     task.lead_agency.name,
                     "; ".join(u.name for u in task.coordinating_agencies.all()),
-                    task.deadline.strftime("%d/%m/%Y"),
+                    task.deadline,
                     task.expected_result,
                 )
             )
@@ -148,10 +152,11 @@ def plan_xlsx(plan: Plan) -> bytes:
         cell.border = border
     for row in appendix_rows(plan):
         number: str | int = row.number if row.heading else int(row.number)
-        texts = (row.content, row.lead, row.coordinating, row.deadline, row.expected)
-        ws.append([number, *map(writable, texts)])
+        texts = [writable(text) for text in (row.content, row.lead, row.coordinating)]
+        ws.append([number, *texts, row.deadline, writable(row.expected)])
         if isinstance(number, int):
             ws.cell(row=ws.max_row, column=1).number_format = "0"
+        ws.cell(row=ws.max_row, column=5).number_format = "dd/mm/yyyy"
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = border
@@ -170,8 +175,6 @@ def plan_xlsx(plan: Plan) -> bytes:
 
 
 def plan_pdf(plan: Plan) -> bytes:
-    from weasyprint import HTML
-
     caption, attached = title_lines(plan)
     html = render_to_string(
         "plans/appendix_pdf.html",
@@ -181,7 +184,7 @@ def plan_pdf(plan: Plan) -> bytes:
             "attached": attached,
             "headers": headers(),
             "rows": appendix_rows(plan),
+            "document_css": DOCUMENT_CSS,
         },
     )
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    return pdf_bytes(html)
