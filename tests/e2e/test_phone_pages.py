@@ -88,6 +88,7 @@ def pages(office: Office) -> dict[str, dict[str, str]]:
     common = {
         "home": reverse("home"),
         "ranking": reverse("cycle_ranking", kwargs={"cycle_id": published}),
+        "statistics": reverse("cycle_statistics", kwargs={"cycle_id": published}),
         "scorecard": reverse(
             "unit_scorecard", kwargs={"cycle_id": published, "unit_code": world.unit_a.code}
         ),
