@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's interactive documentation, served from its own static files
     "parindex.accounts",
     "parindex.units",
     "parindex.frameworks",
@@ -78,9 +79,12 @@ INSTALLED_APPS = [
     "parindex.surveys",
     "parindex.plans",
     "parindex.national",
+    "parindex.opendata",  # published results for anyone: files and methodology
+    "parindex.uncertainty",  # rank uncertainty: a seeded Monte Carlo of a cycle's ranking
     "parindex.documents",  # the scoring table and the ranking annex as Word, Excel and PDF files
     "parindex.auditlog",  # the audit pages: label every app's events
     "parindex.web",
+    "parindex.api",  # the HTTP API under /api/v1/ (personal tokens live in accounts)
     "parindex.demo",  # the demo province and `manage.py demo`: imports every app, none imports it
 ]
 
@@ -207,6 +211,10 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# API requests per token, and per client address without one ("<requests>/<seconds>").
+PARINDEX_API_RATE = os.environ.get("PARINDEX_API_RATE", "120/60")
+PARINDEX_API_ANON_RATE = os.environ.get("PARINDEX_API_ANON_RATE", "60/60")
 
 # E-mail for notifications: printed to the console unless a real backend is configured.
 EMAIL_BACKEND = os.environ.get(

@@ -104,6 +104,7 @@ ACTION_LABELS = {
     "survey.release": _("Survey results released"),
     "results.snapshot_superseded": _("Results snapshot superseded"),
     "survey.job_retry": _("Survey job run again"),
+    "uncertainty.run": _("Rank uncertainty run started"),
     "framework.import": _("Framework imported"),
     "framework.mapping_import": _("Node mapping between framework versions imported"),
     "plan.create": _("Plan created"),
@@ -134,6 +135,7 @@ ACTION_LABELS = {
     "succession.update": _("Unit succession changed"),
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),
+    "survey.import_queue": _("Survey response import queued"),
 }
 
 # An admin save of a model with no label above: ``<model>.create`` / ``<model>.update``.

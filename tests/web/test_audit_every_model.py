@@ -42,6 +42,7 @@ from parindex.plans import services as plan_services
 from parindex.plans.models import PlanTarget, Task
 from parindex.results.models import Answer
 from parindex.surveys import services as survey_services
+from parindex.uncertainty import services as uncertainty_services
 from parindex.units.models import Unit
 
 from . import appraisals_fixtures as fx
@@ -467,6 +468,14 @@ def survey_aggregate(ctx: Ctx) -> None:
     assert response.status_code in (200, 302)
 
 
+def uncertainty_run(ctx: Ctx) -> None:
+    if ctx.preparing:
+        return
+    uncertainty_services.run_request(
+        cycle=ctx.world.current, user=ctx.admin, draws=100, level=90, seed=1
+    )
+
+
 def pw(ctx: Ctx) -> Any:
     return ctx.once("pw", lambda: plan_world_build(ctx.world, published=False))
 
@@ -634,6 +643,9 @@ WRITES: dict[str, Write] = {
     ),
     "surveys.surveyleafresult": Write(
         survey_aggregate, "answer.value", "results.answer", checks_rollback=False
+    ),
+    "uncertainty.rankuncertaintyrun": Write(
+        uncertainty_run, "uncertainty.run", "uncertainty.rankuncertaintyrun"
     ),
     "plans.plan": Write(plan_create, "plan.create", "plans.plan"),
     "plans.plantarget": Write(plan_target, "plan.target_set", "plans.plantarget"),

@@ -16,12 +16,12 @@ from .factories import COMMUNES, DEPARTMENTS, WARDS, World, browse, communes_add
 # Queries of one ranking page, whatever the number of units. Signed in: session, user, roles,
 # the cycle, the previous cycle, its figures, the sizes of this cycle's groups, the register's
 # successions, the results with their units, the unit types in scope (one query) for the
-# filter, and the layout's unread-notification count.
-RANKING_QUERIES_SIGNED_IN = 11
+# filter, the cycle's latest rank uncertainty run, and the layout's unread-notification count.
+RANKING_QUERIES_SIGNED_IN = 12
 # Anonymous, published 2023: the cycle, the lookup of a previous cycle (none), the results, the
-# unit types in scope, the audit head recorded at publication; no session, roles or
-# notifications.
-RANKING_QUERIES_ANONYMOUS = 5
+# unit types in scope, the audit head recorded at publication, the latest rank uncertainty run;
+# no session, roles or notifications.
+RANKING_QUERIES_ANONYMOUS = 6
 
 
 def url(cycle: Cycle, query: str = "") -> str:

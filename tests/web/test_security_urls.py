@@ -30,7 +30,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from parindex.accounts.models import AccountImport, Role, User
+from parindex.accounts import apitokens
+from parindex.accounts.models import AccountImport, ApiToken, Role, User
 from parindex.appraisals import services as appraisal_services
 from parindex.appraisals.models import AppraiserAssignment, CouncilMember, ReplyEvidence
 from parindex.assessments.models import AnswerEvidence
@@ -154,6 +155,20 @@ def token_of(o: Objects) -> dict[str, Any]:
     return {"uidb64": urlsafe_base64_encode(force_bytes(o.account.pk)), "token": "bad-token"}
 
 
+def api_token_of(user: User) -> int:
+    """The id of an API token of ``user`` (made on first use)."""
+    token = ApiToken.objects.filter(user=user).first()
+    if token is None:
+        token, _text = apitokens.token_create(
+            user=user,
+            name="Cổng dịch vụ công",
+            access="read",
+            unit=None,
+            expires_on=datetime.date.today() + datetime.timedelta(days=30),
+        )
+    return token.pk
+
+
 ACCESS: dict[str, Access] = {
     # -- public pages: published results and the frameworks ----------------------------------
     "home": Access(get=EVERYONE),
@@ -183,6 +198,19 @@ ACCESS: dict[str, Access] = {
     "framework_import": Access(get=ONLY_ADMIN, post=ONLY_ADMIN),
     "framework_detail": Access(get=EVERYONE, args=lambda o: {"version_id": o.world.version.pk}),
     "node_mapping_import": Access(get=ONLY_ADMIN, post=ONLY_ADMIN),
+    # -- open data: a published cycle's files and methodology, for anyone ---------------------
+    "opendata:index": Access(get=EVERYONE),
+    "opendata:cycle": Access(get=EVERYONE, args=lambda o: {"cycle_id": o.world.published.pk}),
+    "opendata:results_csv": Access(get=EVERYONE, args=lambda o: {"cycle_id": o.world.published.pk}),
+    "opendata:results_json": Access(
+        get=EVERYONE, args=lambda o: {"cycle_id": o.world.published.pk}
+    ),
+    "opendata:results_xlsx": Access(
+        get=EVERYONE, args=lambda o: {"cycle_id": o.world.published.pk}
+    ),
+    "opendata:framework_file": Access(
+        get=EVERYONE, args=lambda o: {"cycle_id": o.world.published.pk}
+    ),
     # -- audit ---------------------------------------------------------------------------------
     "audit:log": Access(get=ONLY_ADMIN),
     "audit:leaf_history": Access(get=READERS_OF_A, args=lambda o: o.leaf()),
@@ -319,6 +347,11 @@ ACCESS: dict[str, Access] = {
     "national:index": Access(get=EVERYONE),
     "national:import": Access(get=ONLY_ADMIN, post=ONLY_ADMIN),
     "national:position": Access(get=EVERYONE, args=lambda o: {"code": o.province.code}),
+    # -- rank uncertainty: readers of the cycle's final ranking; the administrator starts runs --
+    "uncertainty:cycle": Access(get=PROVINCE_WIDE, args=lambda o: {"cycle_id": o.world.current.pk}),
+    "uncertainty:start": Access(
+        get=None, post=ONLY_ADMIN, args=lambda o: {"cycle_id": o.world.current.pk}
+    ),
     # -- accounts: the administrator manages people; tokens for activation and reset -----------
     "login": Access(get=EVERYONE, post=EVERYONE),
     "logout": Access(get=None, post=EVERYONE),
@@ -352,6 +385,16 @@ ACCESS: dict[str, Access] = {
     "accounts:password_reset_done": Access(get=EVERYONE),
     "accounts:password_reset_confirm": Access(get=EVERYONE, post=EVERYONE, args=token_of),
     "accounts:password_reset_complete": Access(get=EVERYONE),
+    # Personal API tokens: one's own (somebody else's is a 404); the administrator revokes any.
+    "accounts:tokens": Access(get=SIGNED_IN, post=SIGNED_IN),
+    "accounts:token_revoke": Access(
+        get=None, post=ONLY_OWN, args=lambda o: {"token_id": api_token_of(o.ap.editor_a)}
+    ),
+    "accounts:admin_token_revoke": Access(
+        get=None,
+        post=ONLY_ADMIN,
+        args=lambda o: account(o) | {"token_id": api_token_of(o.account)},
+    ),
     "set_language": Access(get=EVERYONE, post=EVERYONE),
 }
 # Django's admin site is decided as a whole: staff accounts only (``AdminSite.admin_view``),
@@ -359,6 +402,9 @@ ACCESS: dict[str, Access] = {
 # people who are not staff to the admin's index, which sends them to that login page.
 ADMIN_SITE = "admin"
 ADMIN_SITE_PUBLIC = {"admin:login", "admin:logout"}
+# The HTTP API (/api/v1/) authenticates with personal tokens, never the session: its table of
+# endpoint × persona × token scope is tests/api/test_access.py.
+API = "api"
 
 
 def url_names(
@@ -374,7 +420,11 @@ def url_names(
 
 
 def test_every_url_has_an_access_decision() -> None:
-    site = {name: route for name, route in url_names() if not name.startswith(f"{ADMIN_SITE}:")}
+    site = {
+        name: route
+        for name, route in url_names()
+        if not name.startswith((f"{ADMIN_SITE}:", f"{API}:"))
+    }
     undecided = sorted(f"{name} ({route})" for name, route in site.items() if name not in ACCESS)
     assert not undecided, f"add these URLs to ACCESS, with who may GET and POST them: {undecided}"
     assert not sorted(set(ACCESS) - set(site)), "ACCESS lists URLs that no longer exist"
