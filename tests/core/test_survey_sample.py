@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pxkit import one_leaf, points
 from surveykit import Q_TEXT, R_TEXT, figures, questionnaire, run
 from test_survey_arithmetic import BIG_Q, form, responses_text
 
@@ -59,12 +60,14 @@ def test_every_respondent_once_is_the_aggregation() -> None:
 def test_u2_one_resample_of_the_running_example() -> None:
     """U2: LD of U1 drawn as r1, r3, r3 and ND as r4, r4, r5, r7: LD scores 100, 20, 20 on 8.1
     (mean 140/3); ND scores 75, 75, 60 (r7 answered "don't know": n = 3, mean 70); value
-    (1 × 140/3 + 2 × 70) / 3 = 560/9 = 62.22. On 8.2 LD scores 60, 100, 100: 86.67."""
+    (1 × 140/3 + 2 × 70) / 3 = 560/9 = 62.22, worth 1.87 points on a survey leaf of max 3. On
+    8.2 LD scores 60, 100, 100: 86.67."""
     sample, _ = sample_of()
     # Slots: U1-LD r1 r2 r3 | U1-ND r4 r5 r6 r7 | U2-LD r8 | U2-ND r10 r9
     drawn = np.array([[0, 2, 2, 3, 3, 4, 6, 7, 8, 8]])
     got = values_as_text(sample, drawn)
     assert got[("U1", "8.1")] == "62.22"
+    assert points(one_leaf("{type: survey}", max="3"), got[("U1", "8.1")]) == "1.87"
     assert got[("U1", "8.2")] == "86.67"
     # U2's ND drawn as r10 twice: n = 2 < min_n 3, and LD has n = 1 < 2: still insufficient.
     assert got[("U2", "8.1")] is None
