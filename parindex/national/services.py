@@ -4,7 +4,10 @@ Two CSV formats, UTF-8 (a BOM is accepted), comma-separated, header on the first
 not a comment (lines starting with ``#`` before the header are comments naming the sources):
 
 - results: ``year,province,index,rank,band`` plus optional ``province_code``, ``of`` (provinces
-  ranked), ``source``, ``note`` and per-area indices ``area_1``, ``area_2``…;
+  ranked), ``index_provenance`` and ``rank_provenance`` (how each figure is known: ``direct``,
+  ``derived``, ``secondary`` or ``unverified``), ``source``, ``note`` and per-area indices
+  ``area_1``, ``area_2``…; a row needs an index, a rank, a band or at least a note (a year
+  searched and not found is worth keeping);
 - years: ``year`` plus optional ``provinces``, ``average``, ``bands`` (``A:90;B:80;C:70``),
   ``source``, ``note``.
 
@@ -45,13 +48,13 @@ from parindex.core.numbers import NumberSyntaxError, parse_decimal
 from parindex.shared.fields import model_field
 from parindex.units.models import Succession, Unit, UnitType
 
-from .models import NationalResult, NationalYear
+from .models import NationalResult, NationalYear, Provenance
 
 if TYPE_CHECKING:
     from parindex.accounts.models import User
 
 RESULT_REQUIRED = ("year", "province", "index", "rank", "band")
-RESULT_OPTIONAL = ("province_code", "of", "source", "note")
+RESULT_OPTIONAL = ("province_code", "of", "index_provenance", "rank_provenance", "source", "note")
 YEAR_REQUIRED = ("year",)
 YEAR_OPTIONAL = ("provinces", "average", "bands", "source", "note")
 AREA_COLUMN = re.compile(r"area_([1-9][0-9]?)")
@@ -248,6 +251,28 @@ class _Row:
             return None
         return int(text)
 
+    def provenance(self, column: str, figure: str) -> str:
+        """How the figure of column ``figure`` is known; only for a figure that is given."""
+        text = self.get(column).lower()
+        if not text:
+            return ""
+        if text not in Provenance.values:
+            self.error(
+                column,
+                self.get(column),
+                _("Write one of: %(values)s.") % {"values": ", ".join(Provenance.values)},
+            )
+            return ""
+        if not self.get(figure):
+            self.error(
+                column,
+                self.get(column),
+                _("The column %(figure)s is empty: there is no figure to say this of.")
+                % {"figure": figure},
+            )
+            return ""
+        return text
+
     def decimal(self, column: str, high: Decimal = Decimal(100)) -> Decimal | None:
         text = self.get(column)
         if not text:
@@ -301,6 +326,8 @@ class _ResultRow:
     index: Decimal | None
     rank: int | None
     band: str
+    index_provenance: str
+    rank_provenance: str
     areas: dict[str, str]
     source: str
     note: str
@@ -356,14 +383,17 @@ def _parse_results(text: str, source: str) -> list[_ResultRow]:
                 value = row.decimal(column)
                 if value is not None:
                     areas[match.group(1)] = f"{value}"
+        index_provenance = row.provenance("index_provenance", "index")
+        rank_provenance = row.provenance("rank_provenance", "rank")
         if (
             index is None
             and rank is None
             and not band
             and not row.get("index")
             and not row.get("rank")
+            and not row.get("note")
         ):
-            row.error(None, None, _("Give at least an index, a rank or a band."))
+            row.error(None, None, _("Give at least an index, a rank, a band or a note."))
         if len(problems) > before or year is None:
             continue
         key = (code, year)
@@ -377,7 +407,18 @@ def _parse_results(text: str, source: str) -> list[_ResultRow]:
         first[key] = line
         parsed.append(
             _ResultRow(
-                line, code, name, year, index, rank, band, areas, row.get("source"), row.get("note")
+                line,
+                code,
+                name,
+                year,
+                index,
+                rank,
+                band,
+                index_provenance,
+                rank_provenance,
+                areas,
+                row.get("source"),
+                row.get("note"),
             )
         )
     clashes = Unit.objects.filter(code__in={r.code for r in parsed}).exclude(type=UnitType.PROVINCE)
@@ -449,6 +490,8 @@ def _result_values(row: _ResultRow) -> dict[str, object]:
         "index": row.index,
         "rank": row.rank,
         "band": row.band,
+        "index_provenance": row.index_provenance,
+        "rank_provenance": row.rank_provenance,
         "area_indices": row.areas,
         "source": row.source,
         "note": row.note,
@@ -460,6 +503,8 @@ def _stored_result(result: NationalResult) -> dict[str, object]:
         "index": result.index,
         "rank": result.rank,
         "band": result.band,
+        "index_provenance": result.index_provenance,
+        "rank_provenance": result.rank_provenance,
         "area_indices": result.area_indices,
         "source": result.source,
         "note": result.note,
