@@ -1,5 +1,5 @@
 """Reads of national results: a province's history with the national figures of each year and
-the targets of the plans that aim at it."""
+the targets of the plans that aim at it, and the history of the provinces it was formed from."""
 
 from __future__ import annotations
 
@@ -61,6 +61,46 @@ def position(unit: Unit, user: User | AnonymousUser) -> list[PositionRow]:
     return [PositionRow(y, results.get(y), national.get(y), targets.get(y, [])) for y in years]
 
 
+@dataclass
+class Predecessor:
+    """A province this one was formed from (*tỉnh tiền thân*), with its own results by year."""
+
+    unit: Unit
+    succession: Succession
+    results: dict[int, NationalResult]
+
+
+@dataclass
+class PredecessorRow:
+    year: int
+    national: NationalYear | None
+    results: list[NationalResult | None]  # one per predecessor, in the order of the columns
+
+
+def predecessors(into: list[Succession]) -> list[Predecessor]:
+    """The provinces of ``into`` (the successions that formed a province) with their results,
+    by code (the name without its marks: Đồng Tháp, DONG-THAP, before Tiền Giang); one query."""
+    units = {s.predecessor_id: s for s in into}
+    results: dict[int, dict[int, NationalResult]] = {pk: {} for pk in units}
+    for result in NationalResult.objects.filter(unit_id__in=list(units)):
+        results[result.unit_id][result.year] = result
+    return sorted(
+        (Predecessor(s.predecessor, s, results[pk]) for pk, s in units.items()),
+        key=lambda p: p.unit.code,
+    )
+
+
+def predecessor_rows(history: list[Predecessor]) -> list[PredecessorRow]:
+    """The predecessors side by side: one row per year any of them has a result, oldest
+    first, with the national figures of the year; one query."""
+    years = sorted({year for p in history for year in p.results})
+    national = {y.year: y for y in NationalYear.objects.filter(year__in=years)}
+    return [
+        PredecessorRow(year, national.get(year), [p.results.get(year) for p in history])
+        for year in years
+    ]
+
+
 def successions(unit: Unit) -> tuple[list[Succession], list[Succession]]:
     """What the province became, and what it was made from."""
     out = list(Succession.objects.filter(predecessor=unit).select_related("successor"))
@@ -76,14 +116,20 @@ def year_table(year: int) -> list[NationalResult]:
     )
 
 
-def sources_of(rows: list[PositionRow] | None = None, year: int | None = None) -> list[str]:
-    """The distinct sources named by the figures shown, in order of first appearance."""
+def sources_of(
+    rows: list[PositionRow] | None = None,
+    year: int | None = None,
+    history: list[PredecessorRow] | None = None,
+) -> list[str]:
+    """The distinct sources named by the figures shown (a province's rows, a year's table, its
+    predecessors' rows), in order of first appearance."""
     texts: list[str] = []
-    if rows is not None:
-        for row in rows:
-            for item in (row.national, row.result):
-                if item is not None and item.source:
-                    texts.append(item.source)
+    items: list[NationalResult | NationalYear | None] = []
+    for row in rows or []:
+        items += [row.national, row.result]
+    for past in history or []:
+        items += [past.national, *past.results]
+    texts += [item.source for item in items if item is not None and item.source]
     if year is not None:
         national = NationalYear.objects.filter(year=year).first()
         if national and national.source:
@@ -92,7 +138,7 @@ def sources_of(rows: list[PositionRow] | None = None, year: int | None = None) -
     seen: list[str] = []
     for text in texts:
         for part in text.split(";"):
-            part = part.strip()
+            part = part.strip().removeprefix("also ")
             if part and part not in seen:
                 seen.append(part)
     return seen

@@ -3,6 +3,8 @@ national average, the band thresholds and the plan's targets, and the import (ad
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,8 @@ from parindex.units.models import Unit, UnitType
 from . import selectors, services
 from .charts import index_spec, rank_spec
 from .forms import ImportForm
-from .models import NationalResult, NationalYear
+from .models import NationalResult, NationalYear, Provenance
+from .provenance import marked
 
 
 @require_GET
@@ -29,16 +32,46 @@ def national_index(request: AnyRequest) -> HttpResponse:
         year = int(request.GET.get("year") or (years[0] if years else 0))
     except ValueError:
         raise Http404 from None
+    table = selectors.year_table(year) if year else []
     context = {
         "years": years,
         "year": year,
-        "rows": selectors.year_table(year) if year else [],
+        "rows": table,
+        "marks": marked(table),
         "national": NationalYear.objects.filter(year=year).first(),
         "sources": selectors.sources_of(year=year) if year else [],
         "can_import": roles.is_par_admin(request.user),
     }
     template = "national/_year_table.html" if request.htmx else "national/index.html"
     return render(request, template, context)
+
+
+def _series_rows(
+    label: str, results: dict[int, NationalResult]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Chart rows of one province's results: (index rows, rank rows); a figure not stated
+    directly is flagged, and drawn as a hollow point."""
+    index_rows, rank_rows = [], []
+    for year, result in sorted(results.items()):
+        if result.index is not None:
+            index_rows.append(
+                {
+                    "year": year,
+                    "series": label,
+                    "index": float(result.index),
+                    "marked": result.index_provenance not in ("", Provenance.DIRECT),
+                }
+            )
+        if result.rank is not None:
+            rank_rows.append(
+                {
+                    "year": year,
+                    "series": label,
+                    "rank": result.rank,
+                    "marked": result.rank_provenance not in ("", Provenance.DIRECT),
+                }
+            )
+    return index_rows, rank_rows
 
 
 @require_GET
@@ -48,32 +81,31 @@ def province_position(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     rows = selectors.position(unit, request.user)
     out, into = selectors.successions(unit)
+    history = selectors.predecessors(into)
+    history_rows = selectors.predecessor_rows(history)
     province, average, target = unit.name, _("National average"), _("Target")
-    index_rows = []
-    rank_rows = []
+    index_rows, rank_rows = _series_rows(province, {r.year: r.result for r in rows if r.result})
+    labels = [_("%(name)s (predecessor)") % {"name": p.unit.name} for p in history]
+    for label, past in zip(labels, history, strict=True):
+        past_index, past_rank = _series_rows(label, past.results)
+        index_rows += past_index
+        rank_rows += past_rank
+    averages = {r.year: r.national for r in rows} | {r.year: r.national for r in history_rows}
+    for year, national in sorted(averages.items()):
+        if national is not None and national.average is not None:
+            index_rows.append({"year": year, "series": average, "index": float(national.average)})
     for row in rows:
-        if row.result and row.result.index is not None:
-            index_rows.append(
-                {"year": row.year, "series": province, "index": float(row.result.index)}
-            )
-        if row.national and row.national.average is not None:
-            index_rows.append(
-                {"year": row.year, "series": average, "index": float(row.national.average)}
-            )
-        if row.result and row.result.rank is not None:
-            rank_rows.append({"year": row.year, "series": province, "rank": row.result.rank})
         for t in row.targets:
             if t.index is not None:
                 index_rows.append({"year": row.year, "series": target, "index": float(t.index)})
             if t.rank is not None:
                 rank_rows.append({"year": row.year, "series": target, "rank": t.rank})
+    shown = [r.national for r in rows] + [r.national for r in history_rows]
     latest_bands: list[dict[str, str]] = next(
-        (r.national.bands for r in reversed(rows) if r.national and r.national.bands), []
+        (n.bands for n in sorted(filter(None, shown), key=lambda n: -n.year) if n.bands), []
     )
     thresholds = [{"band": b["code"], "min": float(b["min"])} for b in latest_bands]
-    provinces = max(
-        [r.national.provinces for r in rows if r.national and r.national.provinces] + [63]
-    )
+    provinces = max([n.provinces for n in shown if n and n.provinces] + [63])
     index_chart = (
         render_svg(
             index_spec(
@@ -84,6 +116,7 @@ def province_position(request: HttpRequest, code: str) -> HttpResponse:
                 index_label=_("Index"),
                 series_label=_("Series"),
                 series=[province, average, target],
+                predecessors=labels,
             )
         )
         if index_rows
@@ -98,21 +131,27 @@ def province_position(request: HttpRequest, code: str) -> HttpResponse:
                 year_label=_("Year"),
                 rank_label=_("Rank"),
                 series=[province, target],
+                predecessors=labels,
                 provinces=provinces,
             )
         )
         if rank_rows
         else ""
     )
+    shown_results = [r.result for r in rows] + [x for r in history_rows for x in r.results]
     context = {
         "unit": unit,
         "rows": rows,
         "out": out,
         "into": into,
+        "history": history,
+        "history_rows": history_rows,
         "thresholds": latest_bands,
         "index_chart": index_chart,
         "rank_chart": rank_chart,
-        "sources": selectors.sources_of(rows),
+        "marks": marked(shown_results),
+        "charted_marks": any(r.get("marked") for r in index_rows + rank_rows),
+        "sources": selectors.sources_of(rows, history=history_rows),
     }
     return render(request, "national/position.html", context)
 
