@@ -1,12 +1,13 @@
-"""Demo step of the self-assessment: the 2025 cycle, open now, with units at every stage this app
-owns.
+"""Demo helpers of the self-assessment: plausible values for a unit, its people, and the steps a
+unit takes through its self-assessment (values, required evidence, submission), each through the
+services so the audit trail shows who did what, at a time given by the caller (a moment inside
+the stage's window, so that the dates on the pages agree with the calendar).
 
-The calendar is set relative to ``timezone.now()`` so the demo stays live whenever it is built:
-the self-assessment opened three weeks ago and closes in ten days. Every value, evidence link and
-submission goes through the services, so the audit trail shows who did what:
+``build`` brings the demo's cycle in self-assessment to its stage:
 - SNV (a department) is a draft, partly filled, for its editor and head to continue;
 - X01 (a commune) is a complete draft with all required evidence, ready for its head to submit;
-- a third of the other units have submitted, the rest are drafts at various degrees of progress.
+- a few other units have submitted, a few are drafts at various degrees of progress, the rest
+  have not started.
 """
 
 from __future__ import annotations
@@ -15,13 +16,9 @@ import datetime
 import random
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
-
-from django.utils import timezone
 
 from parindex.accounts.demo import demo_person
 from parindex.accounts.models import Role, RoleAssignment, User
-from parindex.accounts.selectors import par_admins
 from parindex.core import Framework, Node
 from parindex.core.rules import (
     ChoiceRule,
@@ -36,42 +33,28 @@ from parindex.core.rules import (
 from parindex.cycles.models import Cycle
 from parindex.evidence.models import Evidence
 from parindex.evidence.services import evidence_reference
-from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
-from parindex.units.models import Unit
+from parindex.units.models import Unit, UnitType
 
-from .models import Assessment, Stage
-from .services import (
-    answer_evidence_link,
-    answers_import,
-    assessment_submit,
-    cycle_open,
-    evidence_required,
-)
+from .models import Assessment
+from .services import answer_evidence_link, answers_import, assessment_submit, evidence_required
 
-YEAR = 2025
 DEPARTMENT, COMMUNE = "SNV", "X01"
-DAY = datetime.timedelta(days=1)
 
 
-def windows(now: datetime.datetime) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
-    """The 2025 calendar around ``now``: self-assessment open, appraisal of the units that
-    have submitted already running, the later stages ahead."""
-    return {
-        Stage.SELF_ASSESSMENT: (now - 21 * DAY, now + 10 * DAY),
-        Stage.APPRAISAL: (now - 5 * DAY, now + 25 * DAY),
-        Stage.EXPLANATION: (now + 25 * DAY, now + 32 * DAY),
-        Stage.COUNCIL: (now + 32 * DAY, now + 40 * DAY),
-        Stage.PUBLICATION: (now + 40 * DAY, now + 50 * DAY),
-    }
-
-
-def _account(
-    username: str, full_name: str, role: str, unit: Unit, passwords: dict[str, str] | None
+def unit_person(
+    role: str, unit: Unit, passwords: dict[str, str] | None, username: str = ""
 ) -> User:
-    """A person of the unit; with ``passwords``, a random password printed once, else none
-    usable (the person would be activated by a link)."""
-    user = demo_person(username, full_name, passwords)
+    """The unit's editor or head (``editor.x01``, ``head.snv``); with ``passwords``, a random
+    password printed once, else none usable (the person would be activated by a link)."""
+    if role == Role.UNIT_HEAD:
+        prefix = "head"
+        title = "Chủ tịch UBND" if unit.type == UnitType.COMMUNE else "Thủ trưởng"
+    else:
+        prefix, title = "editor", "Cán bộ đầu mối CCHC"
+    user = demo_person(
+        username or f"{prefix}.{unit.code.lower()}", f"{title} {unit.name}", passwords
+    )
     RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit, area="")
     return user
 
@@ -123,9 +106,13 @@ def answer_for(leaf: Node, rng: random.Random, q: float) -> str | None:
     raise AssertionError(f"no demo value for rule {rule}")
 
 
-def _values(fw: Framework, unit: Unit, share: float, rng: random.Random) -> dict[str, str]:
-    """Plausible values for ``share`` of the unit's self-declared leaves."""
-    quality = min(0.99, rng.uniform(0.76, 0.97))
+def values_for(
+    fw: Framework, unit: Unit, year: int, share: float = 1.0, seed: str = ""
+) -> dict[str, str]:
+    """Plausible values for ``share`` of the unit's self-declared leaves in ``year`` (a complete
+    set when ``share`` is 1), the same in every build."""
+    rng = random.Random(f"self-assessment:{year}:{unit.code}:{seed}")
+    quality = unit_quality(unit.code, year)
     values: dict[str, str] = {}
     for leaf in fw.declared_leaves(unit.type):
         if rng.random() > share:
@@ -139,34 +126,23 @@ def _values(fw: Framework, unit: Unit, share: float, rng: random.Random) -> dict
     return values
 
 
-def _fill(assessment: Assessment, fw: Framework, values: dict[str, str], actor: User) -> None:
+def fill(
+    assessment: Assessment,
+    values: dict[str, str],
+    actor: User,
+    at: datetime.datetime | None = None,
+) -> None:
+    """The unit's values, imported in one go as from its workbook."""
     answers_import(
         assessment=assessment,
         values=[(code, value, 0) for code, value in values.items()],
         actor=actor,
         reason="",
+        now=at,
     )
 
 
-def _attach_required(
-    assessment: Assessment, fw: Framework, values: dict[str, str], actor: User, n: int
-) -> None:
-    """One report of the unit, cited by number and date, linked to every leaf needing it."""
-    document = evidence_reference(
-        unit=assessment.unit,
-        user=actor,
-        number=f"{100 + n}/BC-{assessment.unit.code}",
-        issued_on=datetime.date(YEAR, 11, 5),
-        issuer=assessment.unit.name,
-        title=f"Báo cáo kết quả cải cách hành chính năm {YEAR}",
-    )
-    for leaf in _needing_evidence(fw, assessment.unit, values):
-        answer_evidence_link(
-            assessment=assessment, leaf_code=leaf.code, evidence=document, actor=actor
-        )
-
-
-def _needing_evidence(fw: Framework, unit: Unit, values: dict[str, str]) -> list[Node]:
+def needing_evidence(fw: Framework, unit: Unit, values: dict[str, str]) -> list[Node]:
     return [
         leaf
         for leaf in fw.leaves
@@ -174,93 +150,102 @@ def _needing_evidence(fw: Framework, unit: Unit, values: dict[str, str]) -> list
     ]
 
 
-def build(*, log: Callable[[str], None] = print, accounts: Any = None) -> Cycle:
-    """Open the 2025 cycle on the demo framework and bring its units to their stages.
+def attach_required(
+    assessment: Assessment,
+    fw: Framework,
+    values: dict[str, str],
+    actor: User,
+    n: int,
+    issued_on: datetime.date,
+) -> None:
+    """One report of the unit, cited by number and date, linked to every leaf needing it. The
+    links are made now: the self-assessment stage must be open for the unit when this runs."""
+    year = assessment.cycle.year
+    document = evidence_reference(
+        unit=assessment.unit,
+        user=actor,
+        number=f"{100 + n}/BC-{assessment.unit.code}",
+        issued_on=issued_on,
+        issuer=assessment.unit.name,
+        title=f"Báo cáo kết quả cải cách hành chính năm {year}",
+    )
+    for leaf in needing_evidence(fw, assessment.unit, values):
+        answer_evidence_link(
+            assessment=assessment, leaf_code=leaf.code, evidence=document, actor=actor
+        )
 
-    ``accounts`` is the province demo's ``DemoAccounts``: the unit head and editor accounts
-    made here are added to its passwords (shown once).
-    """
-    passwords: dict[str, str] | None = getattr(accounts, "passwords", None)
-    admin = next(iter(par_admins()), None)
-    version = (
-        FrameworkVersion.objects.filter(cycles__year=YEAR - 1).order_by("-pk").first()
-        or FrameworkVersion.objects.order_by("-pk").first()
-    )
-    if admin is None or version is None:
-        log("self-assessment: no administrator or framework, 2025 cycle skipped")
-        raise RuntimeError("the province demo must run first")
-    fw = core_framework(version)
-    cycle = Cycle.objects.create(
-        year=YEAR,
-        title=f"Chỉ số CCHC các sở, ngành và UBND cấp xã năm {YEAR}",
-        framework_version=version,
-        state=Cycle.State.PREPARING,
-    )
-    day = datetime.date(YEAR, 7, 1)
-    units = [u for u in Unit.objects.order_by("code") if u.is_active_on(day)]
-    cycle.units.set(units)
-    cycle_open(cycle=cycle, windows=windows(timezone.now()), actor=admin)
+
+def complete_and_submit(
+    assessment: Assessment,
+    fw: Framework,
+    head: User,
+    n: int,
+    *,
+    filled_at: datetime.datetime,
+    submitted_at: datetime.datetime,
+) -> None:
+    """A unit's whole self-assessment: every value, the required evidence, the submission."""
+    values = values_for(fw, assessment.unit, assessment.cycle.year)
+    fill(assessment, values, head, filled_at)
+    attach_required(assessment, fw, values, head, n, filled_at.date())
+    assessment_submit(assessment=assessment, actor=head, now=submitted_at)
+
+
+def build(
+    *,
+    cycle: Cycle,
+    passwords: dict[str, str] | None,
+    at: Callable[[float], datetime.datetime],
+    log: Callable[[str], None] = print,
+) -> Cycle:
+    """Bring the cycle, open for self-assessment, to its stage (see the module's doc).
+
+    ``passwords`` is the province demo's: the editor and head accounts of SNV and X01 made here
+    are added to it (shown once). ``at(f)`` is the moment a fraction ``f`` of the way between
+    the opening of the self-assessment and now."""
+    fw = core_framework(cycle.framework_version)
+    year = cycle.year
     by_code = {
         a.unit.code: a for a in Assessment.objects.filter(cycle=cycle).select_related("unit")
     }
+    snv, x01 = by_code[DEPARTMENT], by_code[COMMUNE]
+    editor_snv = unit_person(Role.UNIT_EDITOR, snv.unit, passwords)
+    unit_person(Role.UNIT_HEAD, snv.unit, passwords)
+    editor_x01 = unit_person(Role.UNIT_EDITOR, x01.unit, passwords)
+    unit_person(Role.UNIT_HEAD, x01.unit, passwords)
 
-    department = by_code[DEPARTMENT].unit
-    commune = by_code[COMMUNE].unit
-    editor_snv = _account(
-        "editor.snv", "Cán bộ đầu mối CCHC Sở Nội vụ", Role.UNIT_EDITOR, department, passwords
-    )
-    _account("head.snv", "Giám đốc Sở Nội vụ", Role.UNIT_HEAD, department, passwords)
-    editor_x01 = _account(
-        "editor.x01", f"Cán bộ đầu mối CCHC {commune.name}", Role.UNIT_EDITOR, commune, passwords
-    )
-    _account("head.x01", f"Chủ tịch UBND {commune.name}", Role.UNIT_HEAD, commune, passwords)
-
-    rng = random.Random(f"self-assessment:{YEAR}")
     # SNV: a draft, about two thirds declared, some evidence linked from its library.
-    snv = by_code[DEPARTMENT]
-    values = _values(fw, department, 0.65, rng)
-    _fill(snv, fw, values, editor_snv)
-    library = list(Evidence.objects.filter(unit=department).order_by("pk"))
-    needing = _needing_evidence(fw, department, values)
-    for leaf, document in zip(needing[:3], library, strict=False):
+    values = values_for(fw, snv.unit, year, 0.65)
+    fill(snv, values, editor_snv, at(0.6))
+    library = list(Evidence.objects.filter(unit=snv.unit).order_by("pk"))
+    for leaf, document in zip(needing_evidence(fw, snv.unit, values)[:3], library, strict=False):
         answer_evidence_link(
             assessment=snv, leaf_code=leaf.code, evidence=document, actor=editor_snv
         )
     # X01: complete, every required document attached; its head submits in the demo.
-    x01 = by_code[COMMUNE]
-    values = _values(fw, commune, 1.0, rng)
-    _fill(x01, fw, values, editor_x01)
-    _attach_required(x01, fw, values, editor_x01, 0)
+    values = values_for(fw, x01.unit, year)
+    fill(x01, values, editor_x01, at(0.7))
+    attach_required(x01, fw, values, editor_x01, 0, at(0.7).date())
 
     submitted = drafts = 0
-    for n, (code, assessment) in enumerate(sorted(by_code.items()), start=1):
-        if code in (DEPARTMENT, COMMUNE):
-            continue
+    others = [(code, a) for code, a in sorted(by_code.items()) if code not in (DEPARTMENT, COMMUNE)]
+    for n, (code, assessment) in enumerate(others, start=1):
         unit = assessment.unit
-        if n % 3 == 0:
-            head = _account(
-                f"head.{code.lower()}", f"Thủ trưởng {unit.name}", Role.UNIT_HEAD, unit, None
+        if n % 10 == 0:
+            head = unit_person(Role.UNIT_HEAD, unit, None)
+            complete_and_submit(
+                assessment, fw, head, n, filled_at=at(0.5), submitted_at=at(0.8 + n / 1000)
             )
-            values = _values(fw, unit, 1.0, rng)
-            _fill(assessment, fw, values, head)
-            _attach_required(assessment, fw, values, head, n)
-            assessment_submit(assessment=assessment, actor=head)
             submitted += 1
-        elif n % 3 == 1:
-            editor = _account(
-                f"editor.{code.lower()}",
-                f"Cán bộ đầu mối CCHC {unit.name}",
-                Role.UNIT_EDITOR,
-                unit,
-                None,
-            )
-            _fill(assessment, fw, _values(fw, unit, rng.uniform(0.1, 0.9), rng), editor)
+        elif n % 10 == 1:
+            editor = unit_person(Role.UNIT_EDITOR, unit, None)
+            share = random.Random(f"progress:{year}:{code}").uniform(0.1, 0.9)
+            fill(assessment, values_for(fw, unit, year, share), editor, at(0.4))
             drafts += 1
-    untouched = len(by_code) - submitted - drafts - 2
+    untouched = len(others) - submitted - drafts
     log(
-        f"cycle {YEAR}: open for self-assessment until "
-        f"{timezone.localtime(windows(timezone.now())[Stage.SELF_ASSESSMENT][1]):%d/%m/%Y}; "
-        f"{submitted} units submitted, {drafts + 1} drafts partly filled (SNV among them), "
-        f"{COMMUNE} complete and ready to submit, {untouched} not started"
+        f"cycle {year}: in self-assessment; {submitted} units submitted, {drafts + 1} drafts "
+        f"partly filled ({DEPARTMENT} among them), {COMMUNE} complete and ready to submit, "
+        f"{untouched} not started"
     )
     return cycle

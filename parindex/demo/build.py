@@ -1,4 +1,5 @@
-"""The demo province: a deterministic register, two cycles, plausible answers, computed results.
+"""The demo province: a deterministic register, the 2023 and 2024 cycles loaded with plausible
+answers and computed results, then a cycle at every stage of a year (``stages``).
 
 Everything is derived from fixed seeds, so two builds give the same figures. The register shows
 the 2025 reorganisation: departments merged on 1 March 2025 and wards merged on 1 July 2025 keep
@@ -19,9 +20,7 @@ from django.db import transaction
 
 from parindex.accounts import demo as accounts_demo
 from parindex.accounts.models import Role, RoleAssignment, User
-from parindex.appraisals import demo as appraisals_demo
 from parindex.appraisals.models import Council
-from parindex.assessments import demo as assessments_demo
 from parindex.assessments.demo import answer_for, unit_quality
 from parindex.audit import demo as audit_demo
 from parindex.core import Framework
@@ -36,6 +35,8 @@ from parindex.results.models import Answer, Basis
 from parindex.results.services import cycle_compute
 from parindex.surveys import demo as surveys_demo
 from parindex.units.models import Succession, Unit, UnitType
+
+from . import stages
 
 DEMO_FRAMEWORK = "province-internal.yaml"
 DEPARTMENTS_GROUP = "Sở, ban, ngành"
@@ -105,7 +106,12 @@ COMMUNES = [
 ]
 # Wards 1–5 became Phường Mỹ Tho on 1 July 2025, when the district level was dropped.
 WARD_MERGER = ("PMYTHO", "Phường Mỹ Tho", ["P01", "P02", "P03", "P04", "P05"])
-CYCLES = [(2023, Cycle.State.PUBLISHED), (2024, Cycle.State.IN_PROGRESS)]
+# (year, state, the unit types in scope: every type when empty). 2024 is then taken through its
+# appraisal and council by the demo's stages (``stages``).
+CYCLES = [
+    (2023, Cycle.State.PUBLISHED, ()),
+    (2024, Cycle.State.IN_PROGRESS, (UnitType.DEPARTMENT,)),
+]
 
 
 @dataclass
@@ -219,7 +225,7 @@ def build_cycle(
     decided = datetime.date(year + 1, 3, 15)
     cycle = Cycle.objects.create(
         year=year,
-        title=f"Chỉ số CCHC các sở, ngành và UBND cấp xã năm {year}",
+        title=stages.cycle_title(year, units),
         framework_version=version,
         state=state,
         publication_decision=f"Quyết định số {100 + year - 2000}/QĐ-UBND" if published else "",
@@ -277,15 +283,15 @@ def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
     version = FrameworkVersion.objects.get(source_name=DEMO_FRAMEWORK)
     units = build_units()
     log(f"{Unit.objects.count()} units registered ({len(units)} in scope of the cycles)")
-    for year, state in CYCLES:
-        build_cycle(year, state, version, units, log=log)
+    for year, state, types in CYCLES:
+        scope = [u for u in units if not types or u.type in types]
+        build_cycle(year, state, version, scope, log=log)
     accounts = build_accounts(units)
     # Each feature app adds its demo step on its own line below.
     accounts_demo.build(log=log)
     evidence_demo.build(log=log)
-    assessments_demo.build(log=log, accounts=accounts)
-    appraisals_demo.build(log=log, accounts=accounts)
     surveys_demo.build(log=log)
+    stages.build(version=version, passwords=accounts.passwords, log=log)
     tien_giang = national_demo.build(log=log)
     plans_demo.build(log=log, province=tien_giang)
     audit_demo.build(log=log)

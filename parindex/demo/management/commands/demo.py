@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
 from parindex.demo.build import build_demo, demo_exists
+from parindex.demo.listing import account_groups, cycle_stages
 
 
 class Command(BaseCommand):
@@ -39,5 +40,8 @@ class Command(BaseCommand):
             "Accounts (passwords are shown only now; change them with "
             "`manage.py changepassword NAME`):"
         )
-        for username, password in accounts.passwords.items():
-            self.stdout.write(f"  {username:12} {password}")
+        for heading, rows in account_groups(accounts.passwords):
+            self.stdout.write(heading)
+            for username, password in rows:
+                self.stdout.write(f"  {username:18} {password}")
+        self.stdout.write(f"Cycles: {cycle_stages()}")
