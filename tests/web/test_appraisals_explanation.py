@@ -7,6 +7,7 @@ unit's page), and the comments kept per round."""
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -25,12 +26,14 @@ from parindex.appraisals.models import (
 from parindex.assessments.models import AnswerEvidence
 from parindex.audit.models import AuditEvent
 from parindex.core.workflow import State
+from parindex.results import services as results_services
 from parindex.results.models import AppraisedValue
 
 from . import appraisals_fixtures as fx
 from . import evidence_samples as samples
 from .appraisals_fixtures import CHOICE_LEAF, RATIO_LEAF, Appraisal
 from .factories import browse
+from .test_results_live import recomputed, stored
 
 
 def test_release_returns_the_unit_when_leaves_are_flagged_or_adjusted(
@@ -170,6 +173,46 @@ def rounds_shown(html: str, leaf_code: str) -> dict[str, str]:
     assert block is not None, f"no rounds for {leaf_code}"
     parts = re.split(r"<h4>(.*?)</h4>", block.group(1))
     return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_a_release_and_a_closed_round_compute_no_unit_again(appraisal: Appraisal) -> None:
+    """Releasing an appraisal and closing its round change the unit's state only: each decision
+    and settlement stored the results already, so neither computes the cycle again (work that
+    grew with the number of units), and what is stored is what a whole computation gives."""
+    ap = appraisal
+    fx.adjust_and_flag(ap)
+    fx.accept_all(ap, ap.a)
+    whole = mock.patch.object(
+        results_services, "_cycle_compute", wraps=results_services._cycle_compute
+    )
+    with whole as computed:
+        services.assessment_release(assessment=ap.a, actor=ap.admin)
+    assert computed.call_count == 0
+    services.reply_save(
+        assessment=ap.a, leaf_code=CHOICE_LEAF, agrees=True, reason="", actor=ap.editor_a
+    )
+    services.reply_save(
+        assessment=ap.a,
+        leaf_code=RATIO_LEAF,
+        agrees=False,
+        reason="Đã hoàn thành 100% nhiệm vụ, xem báo cáo.",
+        evidence=[fx.reference_of(ap.a, ap.editor_a)],
+        actor=ap.editor_a,
+    )
+    services.replies_send(assessment=ap.a, actor=ap.editor_a)
+    services.leaf_settle(
+        assessment=ap.a,
+        leaf_code=RATIO_LEAF,
+        outcome="new",
+        value="75/100",
+        reason="Báo cáo bổ sung cho thấy 75% nhiệm vụ hoàn thành.",
+        actor=ap.appraiser,
+    )
+    with whole as computed:
+        closed = services.round_close(assessment=ap.a, actor=ap.appraiser)
+    assert computed.call_count == 0
+    assert closed.state == State.APPRAISED
+    assert stored(ap.cycle.pk) == recomputed(ap.cycle.pk)
 
 
 def test_return_again_starts_round_two_with_its_own_comments(appraisal: Appraisal) -> None:

@@ -48,7 +48,7 @@ from .checks import (
 from .decisions import untouched_leaves
 from .errors import AppraisalConflict, AppraisalError
 from .people import tell_unit, unit_page_url
-from .state import appraisal_values, final_sync, results_refresh, set_state, workflow_check
+from .state import appraisal_values, final_sync, set_state, workflow_check
 
 
 def current_round(assessment: Assessment) -> AppraisalRound | None:
@@ -60,12 +60,12 @@ def assessment_release(
     *,
     assessment: Assessment,
     actor: User,
-    refresh: bool = True,
     now: datetime.datetime | None = None,
 ) -> Assessment:
     """The administrator releases the appraisal to the unit once every leaf is appraised:
     with flagged or adjusted leaves the unit is returned for explanation (``RELEASE``, round
-    1 opens), otherwise the appraisal is finished (``FINISH``)."""
+    1 opens), otherwise the appraisal is finished (``FINISH``). Only the state changes: the
+    results were stored by each decision (``unit_results_refresh``)."""
     now = now or timezone.now()
     locked = lock_assessment(assessment)
     open_leaves = list(
@@ -107,8 +107,6 @@ def assessment_release(
             "The appraisal of %(unit)s for %(year)s is released: %(count)d leaves need your "
             "explanation (%(codes)s)."
         )
-    if refresh:
-        results_refresh(locked.cycle)
     tell_unit(
         locked,
         "appraisal_released",
@@ -137,7 +135,7 @@ def appraisals_release_all(
     *, cycle: Cycle, actor: User, now: datetime.datetime | None = None
 ) -> ReleaseAll:
     """Release every unit of the cycle in appraisal whose leaves are all appraised, in one
-    transaction; the cycle's results are stored again once, at the end.
+    transaction.
 
     Each unit is released on its own (:func:`assessment_release`, a savepoint): a unit the
     release refuses when its turn comes (its state changed since it was counted, a leaf is
@@ -157,13 +155,9 @@ def appraisals_release_all(
     refused: list[tuple[Assessment, str]] = []
     for assessment in ready:
         try:
-            released.append(
-                assessment_release(assessment=assessment, actor=actor, refresh=False, now=now)
-            )
+            released.append(assessment_release(assessment=assessment, actor=actor, now=now))
         except AppraisalError as exc:
             refused.append((assessment, exc.message))
-    if released:
-        results_refresh(cycle)
     return ReleaseAll(released=released, refused=refused)
 
 
@@ -476,7 +470,7 @@ def round_close(
     *, assessment: Assessment, actor: User, now: datetime.datetime | None = None
 ) -> Assessment:
     """Close the explanation round once every leaf is settled (``SETTLE``): the assessment is
-    appraised, its explanation closed now."""
+    appraised, its explanation closed now. The results were stored by each settlement."""
     now = now or timezone.now()
     locked = lock_assessment(assessment)
     if not may_close_round(actor, locked):
@@ -499,7 +493,6 @@ def round_close(
     if round_ is not None:
         round_.closed_at = now
         round_.save(update_fields=["closed_at"])
-    results_refresh(locked.cycle)
     tell_unit(
         locked,
         "explanation_closed",
