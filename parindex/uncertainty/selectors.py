@@ -4,22 +4,26 @@ run's results shaped for the pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Max
 
 from parindex.core import Framework, UnitInfo
 from parindex.core.survey_aggregate import RowsTable, read_responses
 from parindex.core.survey_sample import SurveySample, survey_sample
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
-from parindex.results.models import Basis
+from parindex.results.models import Basis, UnitResult
 from parindex.results.services import cycle_inputs, inputs_sha256
 from parindex.surveys.models import Questionnaire, SurveyForm
 from parindex.surveys.selectors import core_questionnaire
 
 from .models import RankUncertaintyRun
+
+INPUTS_CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -65,7 +69,9 @@ def run_inputs(cycle: Cycle, *, with_declared: bool) -> RunInputs:
     )
 
 
-def _form_rows(questionnaire: Questionnaire, codes: list[str]) -> Any:
+def _form_rows(
+    questionnaire: Questionnaire, codes: list[str]
+) -> Callable[[], Iterator[Sequence[str]]]:
     def rows() -> Iterator[Sequence[str]]:
         yield ["response", "group", "unit", *codes]
         for response, group, unit, answers in (
@@ -100,10 +106,23 @@ def runs_of(cycle: Cycle) -> tuple[RankUncertaintyRun | None, RankUncertaintyRun
     return latest_run(cycle), latest
 
 
+def current_inputs_sha256(cycle: Cycle) -> str:
+    """``results.services.inputs_sha256`` of the cycle, kept in the cache until the cycle's
+    results are computed again: every change of an input recomputes them (the whole cycle, or
+    the unit whose input changed), so the latest computation time stands for the inputs."""
+    latest = UnitResult.objects.filter(cycle=cycle).aggregate(at=Max("computed_at"))["at"]
+    key = f"uncertainty:inputs:{cycle.pk}:{latest.isoformat() if latest else ''}"
+    digest: str | None = cache.get(key)
+    if digest is None:
+        digest = inputs_sha256(cycle)
+        cache.set(key, digest, INPUTS_CACHE_SECONDS)
+    return digest
+
+
 def run_is_stale(run: RankUncertaintyRun) -> bool:
     """Whether the cycle's inputs or its survey forms changed since the run."""
     cycle = run.cycle
-    return run.inputs_sha256 != inputs_sha256(cycle) or run.forms != forms_count(cycle)
+    return run.inputs_sha256 != current_inputs_sha256(cycle) or run.forms != forms_count(cycle)
 
 
 # -- a run's results for the pages ------------------------------------------------------------
