@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
-from parindex.core import Framework, load_framework
+from parindex.core import Framework, Node, load_framework
 from parindex.core.nodemap import NodeMap, identical_codes, read_node_map
 
 from .models import FrameworkVersion, NodeMapping
@@ -34,3 +35,25 @@ def node_map_between(earlier: FrameworkVersion, later: FrameworkVersion) -> Node
     if stored is None:
         return identical_codes(old, new)
     return read_node_map(stored[0], old, new, source=stored[1])
+
+
+@dataclass(frozen=True)
+class OutlineRow:
+    """A node as the framework's methodology shows it: its rule in words, the unit types it
+    applies to by their titles."""
+
+    node: Node
+    rule: str | None
+    applies_to: str
+
+
+def framework_outline(fw: Framework, lang: str) -> list[OutlineRow]:
+    """Every node in framework order, each leaf's rule explained in ``lang`` by the core."""
+    return [
+        OutlineRow(
+            node,
+            node.rule.describe(node).get(lang) if node.rule else None,
+            ", ".join(fw.unit_type_label(code, lang) for code in sorted(node.applies_to or ())),
+        )
+        for node in fw.all_nodes
+    ]

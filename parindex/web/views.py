@@ -21,7 +21,7 @@ from parindex.assessments import visibility
 from parindex.core import ParindexError
 from parindex.evidence.uploads import TextFileForm
 from parindex.frameworks.models import FrameworkVersion
-from parindex.frameworks.selectors import core_framework
+from parindex.frameworks.selectors import core_framework, framework_outline
 from parindex.frameworks.services import framework_import
 from parindex.results import change
 from parindex.results import selectors as results
@@ -185,20 +185,15 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 def framework_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(FrameworkVersion, pk=version_id)
     fw = core_framework(version)
-    nodes = [
-        {
-            "node": node,
-            "rule": node.rule.describe(node).get(lang()) if node.rule else None,
-            "applies_to": ", ".join(
-                fw.unit_type_label(code, lang()) for code in sorted(node.applies_to or ())
-            ),
-        }
-        for node in fw.all_nodes
-    ]
     return render(
         request,
         "web/framework.html",
-        {"version": version, "framework": fw, "nodes": nodes, "lang": lang()},
+        {
+            "version": version,
+            "framework": fw,
+            "outline": framework_outline(fw, lang()),
+            "lang": lang(),
+        },
     )
 
 

@@ -172,6 +172,10 @@ FILES = {
     "plans:export_pdf",
     "cycle_statistics_xlsx",
     "accounts:import_template",
+    "opendata:results_csv",
+    "opendata:results_json",
+    "opendata:results_xlsx",
+    "opendata:framework_file",
 }
 # Views whose content is an htmx fragment (a full GET leads to the page that holds it).
 FRAGMENTS = {"assessments:leaf"}
@@ -188,7 +192,9 @@ def read_all(site: Site, persona: str, check: Check) -> list[str]:
     def read(url: str) -> None:
         seen.add(url)
         view = resolve(urlsplit(url).path).view_name
-        if view in FILES or view.startswith("admin:"):
+        # Django's admin, and the API's documentation (Swagger UI, in English, with the API's
+        # own JSON answers in the reader's language).
+        if view in FILES or view.startswith(("admin:", "api:")):
             return
         response = client.get(url, **({"HTTP_HX_REQUEST": "true"} if view in FRAGMENTS else {}))
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
