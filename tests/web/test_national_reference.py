@@ -48,7 +48,7 @@ REFERENCE = """
 2012|Lào Cai|80.36|17|≥80|huggingface.co|SECONDARY compiled dataset
 2012|Tây Ninh|80.29|18|≥80|huggingface.co|SECONDARY compiled dataset
 2012|Quảng Ninh|80.21|19|≥80|en.vietnamplus.vn|DIRECT
-2012|Đồng Nai||43||ufabetindo.in|DIRECT
+2012|Đồng Nai||43||en.vietnamplus.vn|DIRECT
 2012|Bình Phước|||67.68–70|en.vietnamplus.vn|DIRECT group only
 2012|Bắc Kạn|||62.58–67.68|en.vietnamplus.vn|DIRECT group only
 2012|Bắc Ninh|||70–80|en.vietnamplus.vn|DIRECT group only
@@ -69,11 +69,11 @@ REFERENCE = """
 2012|Tuyên Quang|||67.68–70|en.vietnamplus.vn|DIRECT group only
 2012|Vĩnh Phúc|||70–80|en.vietnamplus.vn|DIRECT group only
 2012|Điện Biên|||62.58–67.68|en.vietnamplus.vn|DIRECT group only
-2013|Đà Nẵng|87.02|1||ufabetindo.in|DIRECT
-2013|Hải Phòng|86.93|2||ufabetindo.in|DIRECT
-2013|Bình Dương|86.86|3||ufabetindo.in|DIRECT
-2013|Đồng Nai||17||ufabetindo.in|DIRECT
-2013|Sơn La|58.91|63||ufabetindo.in|DIRECT
+2013|Đà Nẵng|87.02|1||en.vietnamplus.vn|DIRECT
+2013|Hải Phòng|86.93|2||en.vietnamplus.vn|DIRECT
+2013|Bình Dương|86.86|3||en.vietnamplus.vn|DIRECT
+2013|Đồng Nai||17||en.vietnamplus.vn|DIRECT
+2013|Sơn La|58.91|63||en.vietnamplus.vn|DIRECT
 2013|Tiền Giang|||||NOT FOUND in the searched corpora
 2014|Đà Nẵng|92.54|1||www.taichinhdientu.vn|DIRECT
 2014|Bắc Kạn||63||www.taichinhdientu.vn|DIRECT
