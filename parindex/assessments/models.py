@@ -134,3 +134,33 @@ class AnswerEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.leaf_code} ← {self.evidence_id}"
+
+
+class FedValue(models.Model):
+    """A declared value that another system sent through the API (*số liệu được kết nối*), for
+    a leaf whose framework names the system it comes from (``x-feed``).
+
+    The page marks the leaf as fed while its answer still holds the version the feed wrote;
+    once somebody changes the value, the mark no longer applies (the row stays, the audit
+    trail has the history). The token is kept by name and id, not linked: the record outlives
+    it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="fed_values")
+    leaf_code = models.CharField(_("leaf"), max_length=40)
+    answer_version = models.PositiveIntegerField()
+    value = models.CharField(_("value"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+    fed_at = models.DateTimeField(_("received at"))
+    fed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token_name = models.CharField(_("API token"), max_length=100)
+    token_prefix = models.CharField(_("token id"), max_length=20)
+
+    class Meta:
+        ordering = ["assessment", "leaf_code"]
+        verbose_name = _("fed value")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "leaf_code"], name="unique_fed_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.leaf_code} ← {self.source}"

@@ -27,7 +27,8 @@ from parindex.evidence.models import Evidence
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer, Basis, UnitResult
 
-from .models import AnswerEvidence, Assessment, Stage, StageExtension, StageWindow
+from .feeds import fed_marks
+from .models import AnswerEvidence, Assessment, FedValue, Stage, StageExtension, StageWindow
 from .services import evidence_required
 from .stages import effective_close
 
@@ -51,6 +52,7 @@ class LeafRow:
     score_error: str = ""
     links: list[AnswerEvidence] = field(default_factory=list)
     previous: Previous | None = None
+    fed: FedValue | None = None  # the value came from another system, unchanged since
     input: Any = None  # the form parts (``forms.LeafInput``), set by the view
 
     @property
@@ -130,6 +132,11 @@ class AssessmentPage:
     @property
     def rows(self) -> list[LeafRow]:
         return [row for area in self.areas for row in area.rows]
+
+    @property
+    def fed(self) -> list[LeafRow]:
+        """The leaves whose value another system sent, for the unit to check before it submits."""
+        return [row for row in self.rows if row.fed is not None]
 
 
 def rule_text(leaf: Node, lang: str) -> str:
@@ -229,6 +236,7 @@ def assessment_page(assessment: Assessment, lang: str) -> AssessmentPage:
         .order_by("linked_at", "id")
     ):
         links.setdefault(link.leaf_code, []).append(link)
+    fed = fed_marks(assessment, answers)
     applicable = [leaf for leaf in fw.leaves if leaf.applies(unit_type)]
     before, previous = previous_answers(assessment, fw, [leaf.code for leaf in applicable])
     positions = {leaf.code: n for n, leaf in enumerate(fw.leaves)}
@@ -252,6 +260,7 @@ def assessment_page(assessment: Assessment, lang: str) -> AssessmentPage:
             score_error=error,
             links=links.get(leaf.code, []),
             previous=previous.get(leaf.code),
+            fed=fed.get(leaf.code),
         )
         rows_by_area.setdefault(area_of[leaf.code].code, []).append(row)
     areas = []
@@ -305,6 +314,7 @@ def leaf_row(assessment: Assessment, leaf: Node, lang: str) -> LeafRow:
         .order_by("linked_at", "id")
     )
     _, previous = previous_answers(assessment, fw, [leaf.code])
+    fed = fed_marks(assessment, {leaf.code: answer} if answer else {})
     return LeafRow(
         leaf=leaf,
         position=fw.leaves.index(leaf),
@@ -314,6 +324,7 @@ def leaf_row(assessment: Assessment, leaf: Node, lang: str) -> LeafRow:
         score_error=error,
         links=links,
         previous=previous.get(leaf.code),
+        fed=fed.get(leaf.code),
     )
 
 

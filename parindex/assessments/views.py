@@ -474,13 +474,15 @@ def confirmation_token(*shown: object) -> str:
 
 
 def _submit_confirmation(assessment: Assessment, page: selectors.AssessmentPage) -> str:
-    """What the submission page shows: leaves answered, unanswered and missing evidence."""
+    """What the submission page shows: leaves answered, unanswered, missing evidence and the
+    values other systems sent (a value fed after the page was read asks for a new look)."""
     return confirmation_token(
         "submit",
         assessment.pk,
         page.progress.answerable,
         page.progress.answered,
         len(page.missing_evidence),
+        len(page.fed),
     )
 
 
