@@ -96,6 +96,8 @@ def pages(office: Office) -> dict[str, dict[str, str]]:
         "plan": reverse("plans:detail", kwargs={"plan_id": office.plan.pk}),
         "national": reverse("national:index"),
         "national position": reverse("national:position", kwargs={"code": office.province.code}),
+        "open data": reverse("opendata:index"),
+        "open data cycle": reverse("opendata:cycle", kwargs={"cycle_id": published}),
     }
     return {
         "admin": {
