@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from parindex.accounts.roles import require_par_admin
+from parindex.shared.login import LoginRequired
 
-from .models import AccountImport, RoleAssignment, User
+from .models import AccountImport, ApiToken, RoleAssignment, User
 
 
 def get_user_for_admin(request: HttpRequest, user_id: int) -> User:
@@ -47,3 +48,22 @@ def get_import_for_admin(request: HttpRequest, import_id: int) -> AccountImport:
     if account_import is None:
         raise Http404
     return account_import
+
+
+def get_token_for_owner(request: HttpRequest, token_id: int) -> ApiToken:
+    """One of the signed-in person's own API tokens; somebody else's is a 404."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    token = ApiToken.objects.filter(pk=token_id, user_id=request.user.pk).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def get_token_for_admin(request: HttpRequest, user_id: int, token_id: int) -> ApiToken:
+    """An API token of an account the administrator may manage (to revoke it)."""
+    user = get_user_for_admin(request, user_id)
+    token = ApiToken.objects.select_related("user").filter(pk=token_id, user=user).first()
+    if token is None:
+        raise Http404
+    return token

@@ -14,7 +14,7 @@ from parindex.shared.language import lang
 from parindex.units.models import Unit
 
 from . import selectors, spreadsheet
-from .models import ROLE_CHOICES, User, role_scope_problem
+from .models import ROLE_CHOICES, ApiToken, User, role_scope_problem
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -170,3 +170,36 @@ class PeopleFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         unit = form_field(self, "unit", UnitChoiceField)
         unit.queryset = selectors.units_with_roles()
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: what the service (``apitokens.token_create``) checks is only
+    typed here."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("The system that will use it, e.g. “Public service portal”."),
+    )
+    access = forms.ChoiceField(
+        label=_("Access"), choices=ApiToken.Access.choices, widget=forms.RadioSelect
+    )
+    unit = forms.ChoiceField(label=_("Units"), required=False)
+    expires_on = forms.DateField(
+        label=_("Valid through"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("At most one year from today."),
+    )
+
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = {str(u.pk): u for u in units}
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Every unit I may act for"))] + [
+            (str(u.pk), f"{u.code} — {u.name}") for u in units
+        ]
+
+    def chosen_unit(self) -> Unit | None:
+        return self.units.get(self.cleaned_data.get("unit") or "")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,12 +18,19 @@ urlpatterns = [
     path("manage/<int:user_id>/deactivate/", views.deactivate, name="deactivate"),
     path("manage/<int:user_id>/reactivate/", views.reactivate, name="reactivate"),
     path("manage/<int:user_id>/activation/", views.activation_send, name="activation_send"),
+    path(
+        "manage/<int:user_id>/tokens/<int:token_id>/revoke/",
+        token_views.admin_token_revoke,
+        name="admin_token_revoke",
+    ),
     path("manage/activations/", views.activations, name="activations"),
     path("manage/activations/send/", views.activations_send, name="activations_send"),
     path("manage/import/", views.import_upload, name="import"),
     path("manage/import/template.xlsx", views.import_template, name="import_template"),
     path("manage/import/<int:import_id>/", views.import_detail, name="import_detail"),
     path("manage/import/<int:import_id>/apply/", views.import_apply, name="import_apply"),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("activate/<uidb64>/<token>/", views.activate, name="activate"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -26,7 +26,7 @@ from parindex.audit.selectors import events_for
 from parindex.shared.clientip import client_address
 from parindex.shared.http import AuthedRequest
 
-from . import selectors, services, spreadsheet, throttle, tokens
+from . import apitokens, selectors, services, spreadsheet, throttle, tokens
 from .access import get_import_for_admin, get_role_for_admin, get_user_for_admin
 from .forms import (
     AccountForm,
@@ -201,6 +201,8 @@ def _detail_page(
             for e in events_for(target=person)
         ],
         "is_self": person.pk == request.user.pk,
+        "api_tokens": apitokens.tokens_of(person),
+        "now": timezone.now(),
     }
     return render(request, "accounts/detail.html", context, status=status)
 
