@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from parindex.core.baseline import Member, Position, combine, rank_move
 
-FAST = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=100, deadline=None)
 
 indices = st.fractions(min_value=0, max_value=120, max_denominator=10_000)
 weights = st.decimals(min_value="0.0001", max_value="100000", places=4)
