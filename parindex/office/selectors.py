@@ -42,8 +42,18 @@ def last_year_cycle(year: int) -> Cycle | None:
     )
 
 
-def latest_version() -> FrameworkVersion | None:
-    return FrameworkVersion.objects.order_by("-imported_at", "-pk").first()
+def default_version() -> FrameworkVersion | None:
+    """The framework version the wizard proposes: the newest imported version of the framework
+    the latest cycle runs on (a framework imported for another purpose, such as the national
+    index of the provinces, is not proposed for the province's own cycle), else the newest
+    imported."""
+    versions = FrameworkVersion.objects.order_by("-imported_at", "-pk")
+    last = Cycle.objects.select_related("framework_version").order_by("-year", "-pk").first()
+    if last is not None:
+        same = versions.filter(code=last.framework_version.code).first()
+        if same is not None:
+            return same
+    return versions.first()
 
 
 def cycle_windows(cycle: Cycle) -> Windows:

@@ -49,7 +49,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 def _register_defaults(request: HttpRequest) -> dict[str, Any]:
     year = default_year()
-    version = selectors.latest_version()
+    version = selectors.default_version()
     return {
         "year": year,
         "framework_version": version.pk if version else None,
@@ -201,7 +201,7 @@ def cycle_new(request: AuthedRequest) -> HttpResponse:
         data = register.cleaned_data
     else:
         data = dict(_register_defaults(request))
-        data["framework_version"] = selectors.latest_version()
+        data["framework_version"] = selectors.default_version()
         if data["framework_version"] is None:
             return render(
                 request, "cycles/wizard.html", _wizard_context(register, None, None, selected=set())

@@ -11,10 +11,13 @@ opens, never after; a cancelled cycle keeps every row and leaves the lists.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,11 +28,18 @@ from parindex.assessments.reminders import self_assessment_due
 from parindex.audit.models import AuditEvent
 from parindex.cycles.models import Cycle
 from parindex.national.models import NationalResult
-from parindex.office import services
+from parindex.office import selectors, services
 from parindex.units.models import Succession, Unit, UnitType
 from parindex.units.selectors import follow_successions, register_as_of
 
-from .factories import DEPARTMENTS, World, browse, person, table_rows
+from .factories import (
+    DEPARTMENTS,
+    World,
+    browse,
+    framework_import_fast,
+    person,
+    table_rows,
+)
 
 NEW = "/cycles/new/"
 DAY = datetime.timedelta(days=1)
@@ -271,6 +281,26 @@ def test_copy_from_last_year_follows_the_succession(
     )
     assert f'value="{opens.replace(year=2026).strftime(LOCAL)}"' in html
     assert "Tham.Dinh" in html and "Da.Nghi" in html
+
+
+def test_the_wizard_proposes_the_framework_the_last_cycle_runs_on(
+    world: World, admin: User
+) -> None:
+    """A framework imported later for another purpose (the national index of the provinces) is
+    not proposed for the province's next cycle: a new user keeping the defaults and copying
+    last year would have opened it on the wrong framework."""
+    national = framework_import_fast(
+        text=(Path(settings.FRAMEWORKS_DIR) / "provincial-par-index.yaml").read_text("utf-8"),
+        source_name="provincial-par-index.yaml",
+    )
+    assert national.imported_at >= world.version.imported_at
+    html = browse(admin).get(NEW).content.decode()
+    select = html[html.index('name="framework_version"') :]
+    proposed = re.search(r'<option value="(\d+)" selected>', select[: select.index("</select>")])
+    assert proposed is not None and int(proposed.group(1)) == world.version.pk
+    assert selectors.default_version() == world.version
+    Cycle.all_objects.all().delete()  # no cycle yet: the newest framework imported
+    assert selectors.default_version() == national
 
 
 def test_the_link_copies_from_last_year(world: World, admin: User, last_year: Cycle) -> None:
