@@ -23,7 +23,14 @@ def rank_interval_spec(
     ``rows``: dicts with ``unit`` (name), ``order`` (listing position), ``rank``, ``low``,
     ``high`` (ranks) and ``band`` (label).
     """
-    x_scale = {"domain": [1, max(2, group_size)], "nice": False}
+    # Half a rank of room on each side, so the first and last ranks' dots are whole; ticks on
+    # whole ranks only ("d" writes an integer, without any separator to localise).
+    x = {
+        "type": "quantitative",
+        "scale": {"domain": [0.5, group_size + 0.5], "nice": False, "zero": False},
+        "axis": {"values": rank_ticks(group_size), "format": "d"},
+        "title": rank_label,
+    }
     return {
         "$schema": SCHEMA,
         "title": title,
@@ -42,26 +49,18 @@ def rank_interval_spec(
         "layer": [
             {
                 "mark": {"type": "errorbar", "ticks": True, "color": "#57606a"},
-                "encoding": {
-                    "x": {
-                        "field": "low",
-                        "type": "quantitative",
-                        "title": rank_label,
-                        "scale": x_scale,
-                        "axis": {"tickMinStep": 1},
-                    },
-                    "x2": {"field": "high"},
-                },
+                "encoding": {"x": {"field": "low", **x}, "x2": {"field": "high"}},
             },
             {
                 "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
                 "encoding": {
-                    "x": {"field": "rank", "type": "quantitative", "scale": x_scale},
+                    "x": {"field": "rank", **x},
                     "color": {
                         "field": "band",
                         "type": "nominal",
                         "title": band_label,
                         "scale": {"domain": band_order, "range": BAND_COLOURS[: len(band_order)]},
+                        "legend": {"orient": "bottom", "direction": "horizontal"},
                     },
                     "tooltip": [
                         {"field": "unit"},
@@ -75,3 +74,13 @@ def rank_interval_spec(
         ],
         "config": _config(),
     }
+
+
+def rank_ticks(size: int) -> list[int]:
+    """Whole ranks to mark on an axis of ``size`` ranks: every multiple of the smallest round
+    step (1, 2, 5, 10, 20, 50 …) that leaves at most ten of them, and the first and last."""
+    step, i = 1, 0
+    while size > 10 * step:
+        i += 1
+        step = (1, 2, 5)[i % 3] * 10 ** (i // 3)
+    return sorted({1, size, *range(step, size + 1, step)})

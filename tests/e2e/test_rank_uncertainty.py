@@ -67,7 +67,7 @@ def test_a_run_from_the_ranking_page(browser: Browser, live_server, world: World
         expect(panel.locator("figure.chart svg")).to_have_count(3)
         page.goto(f"/cycles/{world.current.pk}/units/SNV/")
         expect(page.locator("#rank-uncertainty dd.rank-interval")).to_be_visible()
-        expect(page.locator("table.band-probabilities tbody tr")).to_have_count(5)
+        expect(page.locator("dl.band-probabilities > div")).to_have_count(5)
     finally:
         page.context.close()
 

@@ -18,6 +18,7 @@ from parindex.audit.models import AuditEvent
 from parindex.results.models import Answer, UnitResult
 from parindex.results.services import cycle_compute
 from parindex.surveys.models import Questionnaire
+from parindex.uncertainty.charts import rank_ticks
 from parindex.uncertainty.models import RankUncertaintyRun
 
 from .english_fragments import assert_no_english
@@ -223,9 +224,8 @@ def test_the_scorecard_shows_the_units_interval_and_band_probabilities(
         assert shown == str(unit["rank_low"])
     else:
         assert shown == f"{unit['rank_low']}–{unit['rank_high']}"
-    percents = [
-        Decimal(p.replace(",", ".")) for p in re.findall(r'<td class="num">([0-9,]+) %</td>', block)
-    ]
+    shares = re.findall(r'<div data-band="[^"]*"><dt>[^<]+</dt><dd[^>]*>([0-9,]+) %</dd>', block)
+    percents = [Decimal(p.replace(",", ".")) for p in shares]
     assert len(percents) == 5  # four bands and "no band"
     assert abs(sum(percents) - 100) <= Decimal("0.3")  # each rounded to 0.1
     assert "Tốt" in block and "Không xếp loại" in block
@@ -307,3 +307,16 @@ def test_the_pages_read_in_english(world: World, collected, visit) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get(f"/uncertainty/{world.current.pk}/").content.decode()
     assert "Rank uncertainty" in html and "Median rank" in html
+
+
+@pytest.mark.parametrize(
+    ("size", "ticks"),
+    [
+        (1, [1]),
+        (3, [1, 2, 3]),
+        (11, [1, 2, 4, 6, 8, 10, 11]),
+        (150, [1, 20, 40, 60, 80, 100, 120, 140, 150]),
+    ],
+)
+def test_the_chart_marks_whole_ranks(size: int, ticks: list[int]) -> None:
+    assert rank_ticks(size) == ticks
