@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts.models import UNIT_SCOPED_ROLES, RoleAssignment, User
 from parindex.accounts.roles import is_par_admin
+from parindex.appraisals.models import AppraiserAssignment
 from parindex.appraisals.services.assignment import appraiser_assign
 from parindex.assessments.models import Assessment, Stage, StageExtension
 from parindex.assessments.services import cycle_open
@@ -66,6 +67,7 @@ class Assign:
     user: User
     area_code: str
     problem: str = ""
+    agency: Unit | None = None  # the agency whose appraisal team the person sits on
 
 
 @dataclass
@@ -146,7 +148,9 @@ def _window_problems(windows: Windows) -> list[str]:
     return problems
 
 
-def _assignment_problem(user: User, area_code: str, areas: set[str], scope: set[int]) -> str:
+def _assignment_problem(
+    user: User, area_code: str, areas: set[str], scope: set[int], agency: Unit | None
+) -> str:
     if area_code not in areas:
         return _("%(code)s is not an area of this cycle's framework.") % {"code": area_code}
     if not user.is_active:
@@ -155,6 +159,8 @@ def _assignment_problem(user: User, area_code: str, areas: set[str], scope: set[
     if not held.filter(role=Role.APPRAISER).exists():
         return _("%(name)s no longer holds the appraiser role.") % {"name": user}
     own = set(held.filter(role__in=UNIT_SCOPED_ROLES).values_list("unit_id", flat=True))
+    if agency is not None:
+        own.add(agency.pk)
     if scope and scope <= own:
         return _(
             "%(name)s holds a role in every unit of this cycle: nobody appraises their own unit."
@@ -213,13 +219,24 @@ def cycle_check(
         raise CycleError(problems)
     areas = {node.code for node in core_framework(framework_version).nodes}
     scope = {u.pk for u in units}
+    # A person copied from last year stays on their agency's appraisal team.
+    teams = (
+        {
+            (a.user_id, a.area_code): a.agency
+            for a in AppraiserAssignment.objects.filter(cycle=source).select_related("agency")
+        }
+        if source is not None
+        else {}
+    )
     planned = []
     seen = set()
     for user, area_code in assignments:
         if (user.pk, area_code) in seen:
             continue
         seen.add((user.pk, area_code))
-        planned.append(Assign(user, area_code, _assignment_problem(user, area_code, areas, scope)))
+        agency = teams.get((user.pk, area_code))
+        problem = _assignment_problem(user, area_code, areas, scope, agency)
+        planned.append(Assign(user, area_code, problem, agency))
     return CyclePlan(
         year=year,
         title=title,
@@ -262,7 +279,13 @@ def cycle_create(*, actor: User, **wizard: Any) -> Cycle:
     )
     cycle_open(cycle=cycle, windows=plan.windows, actor=actor)
     for assign in plan.assigned:
-        appraiser_assign(cycle=cycle, user=assign.user, area_code=assign.area_code, actor=actor)
+        appraiser_assign(
+            cycle=cycle,
+            user=assign.user,
+            area_code=assign.area_code,
+            actor=actor,
+            agency=assign.agency,
+        )
     cycle.refresh_from_db()
     return cycle
 

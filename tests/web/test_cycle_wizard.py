@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from parindex.accounts.models import Role, User
 from parindex.appraisals.models import AppraiserAssignment
+from parindex.appraisals.services.checks import conflict_unit_ids
 from parindex.assessments.models import Assessment, Stage, StageWindow
 from parindex.assessments.reminders import self_assessment_due
 from parindex.audit.models import AuditEvent
@@ -391,6 +392,34 @@ def test_the_preview_creates_nothing_and_create_makes_everything(
     again = client.post(NEW, {**data, "action": "create"})
     assert again.status_code == 422
     assert Cycle.objects.filter(year=2025).count() == 1
+
+
+def test_a_copied_appraiser_stays_on_the_appraisal_team_of_their_agency(
+    world: World, admin: User, last_year: Cycle
+) -> None:
+    """Copying last year's assignments keeps each person's team: the unit of their agency stays
+    out of their queue (nobody appraises their own agency) in the new cycle too."""
+    keeps = User.objects.get(username="tham.dinh")
+    AppraiserAssignment.objects.filter(cycle=last_year, user=keeps).update(agency=world.unit_a)
+    client = browse(admin)
+    page = client.get(NEW, register_query(world, copy_from=last_year.pk)).content.decode()
+    units = sorted(checked(page))
+    assert world.unit_a.code in units
+    data = plan_post(
+        world,
+        units,
+        future_windows(timezone.now() + DAY),
+        "preview",
+        copy_from=last_year.pk,
+        assign=[f"{keeps.pk}:1"],
+    )
+    preview = client.post(NEW, data).content.decode()
+    assert f"{world.unit_a.name}</li>" in preview
+    assert client.post(NEW, {**data, "action": "create"}).status_code == 302
+    copied = AppraiserAssignment.objects.get(cycle__year=2025, user=keeps)
+    assert copied.agency == world.unit_a
+    new = Cycle.objects.get(year=2025)
+    assert world.unit_a.pk in conflict_unit_ids(keeps, new)
 
 
 def test_a_refused_plan_says_why_and_keeps_the_choices(world: World, admin: User) -> None:
