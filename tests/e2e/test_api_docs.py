@@ -13,6 +13,7 @@ from web.factories import World, person
 from parindex.accounts.models import Role
 
 from .test_csp_pages import assert_policy, log_in, watch
+from .test_phone_pages import LAPTOP, OVERFLOWING, PHONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,3 +47,18 @@ def test_a_token_made_on_the_page_works_in_the_api_documentation(page: Page, wor
     ).to_have_text("200")
     expect(operation.locator(".request-url")).to_contain_text("/api/v1/assessments")
     seen.assert_clean()
+
+
+@pytest.mark.parametrize("window", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_token_page_fits_the_window(page: Page, world: World, window: dict[str, int]) -> None:
+    """The page that shows a new token (a long unbroken text) and the list of tokens is no
+    wider than a phone or a laptop: the token wraps, the list scrolls in its own box."""
+    person("editor.a", Role.UNIT_EDITOR, world.unit_a)
+    page.set_viewport_size(window)
+    log_in(page, "editor.a", "/accounts/tokens/")
+    for name in ("Cổng dịch vụ công tỉnh", "Hệ thống quản lý văn bản và điều hành"):
+        page.fill("#id_name", name)
+        page.locator("form.token-form button[type=submit]").click()
+        expect(page.locator("code.token-text")).to_be_visible()
+    width, inner, sticking_out = page.evaluate(OVERFLOWING)
+    assert width <= inner, sticking_out
