@@ -43,8 +43,11 @@ from .survey_arith import hundredths
 from .survey_sample import INSUFFICIENT, SurveySample
 
 Ints = npt.NDArray[np.int64]
+Integers = npt.NDArray[np.integer[Any]]
 Progress = Callable[[int, int], None]
-MAX_DRAWS = 100_000
+MAX_DRAWS = 10_000
+MAX_RANKS = 20_000_000
+"""Draws × units at most: every draw's ranks and indices are kept until the end (12 bytes each)."""
 _BATCH_CELLS = 4_000_000  # matrix cells held per batch of draws (about 32 MB per matrix)
 _VALUES = 10_001  # a survey leaf's values in hundredths of a percent: 0 .. 10000
 
@@ -95,7 +98,7 @@ class RankUncertainty:
         return next(u for u in self.units if u.unit.code == code)
 
 
-def quantile(ordered: Sequence[int] | Ints, numerator: int, denominator: int) -> int:
+def quantile(ordered: Sequence[int] | Integers, numerator: int, denominator: int) -> int:
     """The p-quantile, p = numerator / denominator in (0, 1], of values sorted ascending: the
     smallest value such that at least p × D of the D values are at most it (the inverse of the
     empirical distribution function, Hyndman and Fan's type 1). It is always one of the
@@ -106,7 +109,7 @@ def quantile(ordered: Sequence[int] | Ints, numerator: int, denominator: int) ->
     return int(ordered[k - 1])
 
 
-def interval(ordered: Sequence[int] | Ints, level: int) -> tuple[int, int]:
+def interval(ordered: Sequence[int] | Integers, level: int) -> tuple[int, int]:
     """The central ``level`` % interval: the (100 − level) / 200 and (100 + level) / 200
     quantiles. At least ``level`` % of the values lie inside it (U3)."""
     return quantile(ordered, 100 - level, 200), quantile(ordered, 100 + level, 200)
@@ -135,6 +138,8 @@ def rank_uncertainty(
     memory used, never the result."""
     if not 1 <= draws <= MAX_DRAWS:
         raise ValueError(f"draws must lie in [1, {MAX_DRAWS}]")
+    if draws * len(units) > MAX_RANKS:
+        raise ValueError(f"draws × units must not exceed {MAX_RANKS:,}")
     if not 1 <= level <= 99:
         raise ValueError("level must lie in [1, 99]")
     if seed < 0:
@@ -154,7 +159,7 @@ def rank_uncertainty(
     n_units, n_leaves = points.shape
     cells_per_draw = max(n_units * len(fw.all_nodes), survey.forms if survey else 0, 1)
     step = batch or max(1, _BATCH_CELLS // cells_per_draw)
-    ranks = np.zeros((draws, n_units), dtype=np.int64)  # 0: no rank
+    ranks = np.zeros((draws, n_units), dtype=np.int32)  # 0: no rank
     indices = np.full((draws, n_units), -1, dtype=np.int64)
     members = _group_members(base.unit_infos)
     for start in range(0, draws, step):
@@ -363,7 +368,7 @@ def _ranks(index: Ints, members: list[Ints]) -> Ints:
 
 
 def _summaries(
-    base: CycleResult, ranks: Ints, indices: Ints, level: int, members: list[Ints]
+    base: CycleResult, ranks: Integers, indices: Ints, level: int, members: list[Ints]
 ) -> list[UnitUncertainty]:
     fw = base.framework
     places = fw.places
@@ -419,6 +424,7 @@ def _band_code(fw: Framework, index: Decimal | None) -> str | None:
 
 __all__ = [
     "MAX_DRAWS",
+    "MAX_RANKS",
     "AppraisalDraws",
     "RankUncertainty",
     "UnitUncertainty",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts.models import User
 from parindex.audit.services import audit_record
-from parindex.core.rank_uncertainty import MAX_DRAWS
+from parindex.core.rank_uncertainty import MAX_DRAWS, MAX_RANKS
 from parindex.cycles.models import Cycle
 
 from .models import RankUncertaintyRun
@@ -54,6 +54,12 @@ def run_request(
         raise RunRefused(
             _("The number of draws lies between %(low)s and %(high)s.")
             % {"low": MIN_DRAWS, "high": MAX_DRAWS}
+        )
+    units = cycle.units.count()
+    if draws * units > MAX_RANKS:
+        raise RunRefused(
+            _("A cycle of %(units)s units takes at most %(draws)s draws.")
+            % {"units": units, "draws": MAX_RANKS // units}
         )
     if not 50 <= level <= 99:
         raise RunRefused(_("The interval level lies between 50 and 99 %."))

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pxkit import load
 
 from parindex.core import UnitInfo, compute
+from parindex.core import rank_uncertainty as rank_uncertainty_module
 from parindex.core.rank_uncertainty import (
     AppraisalDraws,
     interval,
@@ -352,6 +353,7 @@ def test_probabilities_are_exact_fractions_of_the_draws() -> None:
     ("options", "message"),
     [
         ({"draws": 0}, "draws"),
+        ({"draws": 10_001}, "draws"),
         ({"level": 100}, "level"),
         ({"seed": -1}, "seed"),
         ({"appraisal": AppraisalDraws({}, 101)}, "keep_percent"),
@@ -360,6 +362,14 @@ def test_probabilities_are_exact_fractions_of_the_draws() -> None:
 def test_refuses_settings_out_of_range(options, message) -> None:
     with pytest.raises(ValueError, match=message):
         run([], cycle([], DECLARED), **options)
+
+
+def test_refuses_more_ranks_than_it_keeps(monkeypatch) -> None:
+    """Every draw's ranks are kept until the end: draws × units is bounded."""
+    monkeypatch.setattr(rank_uncertainty_module, "MAX_RANKS", 100)
+    with pytest.raises(ValueError, match="draws × units"):
+        run([], cycle([], DECLARED), draws=17)  # 6 units
+    assert run([], cycle([], DECLARED), draws=16).draws == 16
 
 
 def test_a_quantile_needs_p_in_0_1() -> None:

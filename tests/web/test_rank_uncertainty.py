@@ -18,6 +18,7 @@ from parindex.audit.models import AuditEvent
 from parindex.results.models import Answer, UnitResult
 from parindex.results.services import cycle_compute
 from parindex.surveys.models import Questionnaire
+from parindex.uncertainty import services as uncertainty_services
 from parindex.uncertainty.charts import rank_ticks
 from parindex.uncertainty.models import RankUncertaintyRun
 
@@ -156,6 +157,17 @@ def test_settings_out_of_range_are_refused(world: World, collected, visit) -> No
     client.post(f"/uncertainty/{world.current.pk}/start/", SETTINGS | {"keep_percent": "101"})
     assert not RankUncertaintyRun.objects.exists()
     assert not AuditEvent.objects.filter(action="uncertainty.run").exists()
+
+
+def test_a_large_cycle_takes_fewer_draws(world: World, visit, monkeypatch) -> None:
+    monkeypatch.setattr(uncertainty_services, "MAX_RANKS", 500)
+    response = visit("admin").post(
+        f"/uncertainty/{world.current.pk}/start/", SETTINGS | {"draws": "200"}, follow=True
+    )
+    assert "Kỳ đánh giá có 4 đơn vị chỉ chạy được tối đa 125 lượt mô phỏng." in (
+        response.content.decode()
+    )
+    assert not RankUncertaintyRun.objects.exists()
 
 
 def test_a_run_under_way_is_followed_not_doubled(world: World, admin: User, visit) -> None:
