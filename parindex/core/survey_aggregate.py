@@ -15,6 +15,13 @@ Two readers share one set of rules:
   integers when a sum could outgrow them). When a chunk holds anything wrong it stops and lets
   :func:`check_responses` report every error; nothing is produced.
 
+A CSV file is read a chunk of lines at a time. Lines without a quote, each with the header's
+number of cells, are what the csv module would split at every comma: their bytes are cut there
+with numpy, and a cell of at most 8 bytes is looked up by the integer its bytes spell (so a
+million forms of one-letter options never become Python strings). Any other chunk (quotes, short
+or long rows, blank lines) is read by the csv module, and from a quote on the rest of the file
+is, since a quoted cell may hold a line break.
+
 A respondent's score for a leaf is S / (c × 10^d) percent: S the sum of their answers'
 percentages written as integers of 10^-d, c how many of them have a percentage. Per unit,
 group, leaf and c the arrays keep n, ΣS and ΣS², all integers; at the end they are brought to
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,6 +55,8 @@ CHUNK_ROWS = 32768
 PROGRESS_ROWS = 1024  # the row-by-row reader reports progress this often
 _BOM = "\ufeff"
 _INT64_SAFE = 2**62
+_SPACE = re.compile(r"\s")
+_UNRESOLVED = -(2**62)  # a code not looked up yet
 
 Progress = Callable[[int], None]
 
@@ -514,17 +524,161 @@ def _int_lists(array: np.ndarray) -> list[list[int]]:
     return [[int(x) for x in row] for row in array.tolist()]
 
 
-def _codes(
-    column: Sequence[str], lookup: dict[str, int], resolve: Callable[[str], int]
-) -> np.ndarray:
-    """Integer codes of a column's cells; each distinct text is resolved once."""
-    try:
-        return np.array([lookup[c] for c in column], dtype=np.int64)
-    except KeyError:
-        for text in set(column):
-            if text not in lookup:
-                lookup[text] = resolve(text)
-        return np.array([lookup[c] for c in column], dtype=np.int64)
+class _Lookup:
+    """Cell text → integer code, each distinct text resolved once. Cells of at most 8 bytes
+    are also looked up by their bytes packed into an integer (:meth:`_PlainChunk.codes`)."""
+
+    def __init__(self, resolve: Callable[[str], int]) -> None:
+        self.resolve = resolve
+        self.texts: dict[str, int] = {}
+        self.keys = np.zeros(0, dtype=np.uint64)  # sorted
+        self.codes = np.zeros(0, dtype=np.int64)
+        self.byte_codes = np.full(256, _UNRESOLVED, dtype=np.int64)  # cells of one byte
+
+    def of_texts(self, cells: Sequence[str]) -> np.ndarray:
+        try:
+            return np.array(list(map(self.texts.__getitem__, cells)), dtype=np.int64)
+        except KeyError:
+            for text in set(cells):
+                if text not in self.texts:
+                    self.texts[text] = self.resolve(text)
+            return np.array(list(map(self.texts.__getitem__, cells)), dtype=np.int64)
+
+    def of_keys(self, keys: np.ndarray) -> np.ndarray:
+        at = np.searchsorted(self.keys, keys)
+        known = np.zeros(len(keys), dtype=bool)
+        if len(self.keys):
+            known = self.keys[np.minimum(at, len(self.keys) - 1)] == keys
+        if not known.all():
+            new = np.unique(keys[~known])
+            texts = [int(k).to_bytes(8, "little").rstrip(b"\0").decode() for k in new]
+            keys_all = np.concatenate([self.keys, new])
+            order = np.argsort(keys_all)
+            self.keys = keys_all[order]
+            self.codes = np.concatenate([self.codes, self.of_texts(texts)])[order]
+            at = np.searchsorted(self.keys, keys)
+        return self.codes[at]
+
+    def of_bytes(self, cells: np.ndarray) -> np.ndarray:
+        """Codes of cells of at most one byte, given as that byte (0 for an empty cell)."""
+        codes: np.ndarray = self.byte_codes[cells]
+        unresolved = codes == _UNRESOLVED
+        if unresolved.any():
+            for byte in np.unique(cells[unresolved]).tolist():
+                self.byte_codes[byte] = self.of_texts([chr(byte) if byte else ""])[0]
+            codes = self.byte_codes[cells]
+        return codes
+
+
+@dataclass(frozen=True)
+class _OptionSet:
+    """Questions offering the same option keys: cell text → 1 + the option's index, 0 for an
+    empty cell, -1 for anything else."""
+
+    questions: list[int]
+    positions: list[int]
+    keys: dict[str, int]
+
+    def resolve(self, text: str) -> int:
+        key = _cell(text)
+        return 0 if not key else self.keys.get(key, -1)
+
+
+def _trimmed(column: Sequence[str]) -> Sequence[str]:
+    """:func:`_cell` of every cell; a column of ASCII text without white space is its own."""
+    joined = "\0".join(column)
+    if joined.isascii() and _SPACE.search(joined) is None:
+        return column
+    return [_cell(c) for c in column]
+
+
+class _Cells(Protocol):
+    """Rows of cells, read column by column."""
+
+    def strings(self, column: int) -> Sequence[str]: ...
+
+    def codes(self, columns: list[int], lookup: _Lookup) -> np.ndarray:
+        """The codes of the cells of ``columns``, one row of the result per column."""
+        ...
+
+
+@dataclass(frozen=True)
+class _TextCells:
+    columns: Sequence[Sequence[str]]
+
+    def strings(self, column: int) -> Sequence[str]:
+        return self.columns[column]
+
+    def codes(self, columns: list[int], lookup: _Lookup) -> np.ndarray:
+        cells = list(chain.from_iterable(self.columns[c] for c in columns))
+        return lookup.of_texts(cells).reshape(len(columns), -1)
+
+
+_MASKS = np.array([(1 << 8 * k) - 1 for k in range(9)], dtype=np.uint64)
+
+
+class _PlainChunk:
+    """Lines split at every comma: their UTF-8 bytes and where each cell starts and ends."""
+
+    def __init__(self, text: str, data: bytes, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.text = text
+        self.data = data  # followed by 8 NUL bytes: 8 bytes can be read from any cell
+        self.body = np.frombuffer(data, dtype=np.uint8)
+        self.starts = starts
+        self.ends = ends
+        self.ascii = text.isascii()  # then byte and character offsets agree
+
+    def strings(self, column: int) -> Sequence[str]:
+        bounds = zip(self.starts[:, column].tolist(), self.ends[:, column].tolist(), strict=True)
+        if self.ascii:
+            text = self.text
+            return [text[a:b] for a, b in bounds]
+        data = self.data
+        return [data[a:b].decode() for a, b in bounds]
+
+    def codes(self, columns: list[int], lookup: _Lookup) -> np.ndarray:
+        starts = self.starts[:, columns]
+        lengths = self.ends[:, columns] - starts
+        longest = lengths.max(initial=0)
+        if longest > 8:
+            cells = list(chain.from_iterable(self.strings(c) for c in columns))
+            return lookup.of_texts(cells).reshape(len(columns), -1)
+        if longest <= 1:  # a one-byte cell is an ASCII character
+            first = self.body[starts]
+            first[lengths == 0] = 0
+            return lookup.of_bytes(first).T
+        # A cell of at most 8 bytes, none of them NUL, is exactly the integer they spell.
+        words = np.ndarray((len(self.data) - 7,), dtype="<u8", buffer=self.data, strides=(1,))
+        keys = words[starts] & _MASKS[lengths]
+        return lookup.of_keys(keys).T
+
+
+def _plain_chunk(chunk: list[str], text: str, width: int) -> _PlainChunk | None:
+    """Lines that the csv module would split at every comma: no quote, every line ``width``
+    cells ending at its line break, no cell over the csv module's size limit. None when any
+    line is otherwise (then the csv module reads them)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if not text.endswith("\n"):
+        text += "\n"  # the last line of a file may have no line break
+    if text.count("\n") != len(chunk) or max(map(len, chunk)) > csv.field_size_limit():
+        return None  # a line break inside a line: the csv module refuses it
+    data = text.encode() + bytes(8)
+    body = np.frombuffer(data, dtype=np.uint8, count=len(data) - 8)
+    ends = np.flatnonzero((body == ord(",")) | (body == ord("\n")))
+    if len(ends) != len(chunk) * width:
+        return None
+    breaks = (body[ends] == ord("\n")).reshape(len(chunk), width)
+    if not breaks[:, -1].all() or breaks[:, :-1].any():
+        return None
+    if len(data) < 2**31:
+        ends = ends.astype(np.int32)
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    return _PlainChunk(text, data, starts.reshape(-1, width), ends.reshape(-1, width))
 
 
 class _Aggregator:
@@ -536,12 +690,19 @@ class _Aggregator:
         self.unit_index = {code: i for i, code in enumerate(self.unit_codes)}
         self.group_index = {g.code: i for i, g in enumerate(q.groups)}
         self.digits = q.percent_places
-        self.unit_lookup: dict[str, int] = {}
-        self.group_lookup: dict[str, int] = {}
+        self.unit_lookup = _Lookup(self.resolve_unit)
+        self.group_lookup = _Lookup(self.resolve_group)
         questions = [q.question_by_code[code] for code, _ in columns.questions]
-        self.positions = [position for _, position in columns.questions]
-        self.option_lookups: list[dict[str, int]] = [{} for _ in questions]
-        self.option_keys = [{o.key: i + 1 for i, o in enumerate(qn.options)} for qn in questions]
+        positions = [position for _, position in columns.questions]
+        # Questions offering the same keys share one lookup: their cells are read together.
+        by_keys: dict[tuple[str, ...], list[int]] = {}
+        for qi, qn in enumerate(questions):
+            by_keys.setdefault(tuple(o.key for o in qn.options), []).append(qi)
+        self.option_sets = [
+            _OptionSet(qis, [positions[qi] for qi in qis], {k: i + 1 for i, k in enumerate(keys)})
+            for keys, qis in by_keys.items()
+        ]
+        self.option_lookups = [_Lookup(options.resolve) for options in self.option_sets]
         scale = 10**self.digits
         self.percent_tables = [
             np.array(
@@ -577,52 +738,78 @@ class _Aggregator:
         return self.group_index.get(_cell(text), -1)
 
     def consume(self, rows: Iterator[Sequence[str]], progress: Progress | None) -> bool:
-        """Sum every chunk; False as soon as a row holds anything wrong."""
-        width = self.columns.width
+        """Sum every chunk of rows; False as soon as a row holds anything wrong."""
         try:
             while True:
                 chunk = list(islice(rows, CHUNK_ROWS))
                 if not chunk:
                     return True
-                # Blank rows are skipped, exactly as the row-by-row reader does.
-                chunk = [r for r in chunk if any(r) and (r[0].strip() or any(c.strip() for c in r))]
-                if chunk and not self.add_chunk(chunk, width):
+                if not self.add_rows(chunk):
                     return False
                 if progress is not None:
                     progress(self.forms)
         except csv.Error:
             return False
 
-    def add_chunk(self, chunk: list[Sequence[str]], width: int) -> bool:
+    def consume_lines(self, lines: Iterator[str], progress: Progress | None) -> bool:
+        """:meth:`consume` of ``csv.reader(lines)``, faster: a chunk of lines without quotes is
+        split at its commas and line breaks at once."""
+        width = self.columns.width
+        while True:
+            chunk = list(islice(lines, CHUNK_ROWS))
+            if not chunk:
+                return True
+            text = "".join(chunk)
+            if '"' in text or "\0" in text:
+                # A quoted cell may hold line breaks: the csv module reads on from here.
+                return self.consume(csv.reader(chain(chunk, lines)), progress)
+            plain = _plain_chunk(chunk, text, width)
+            ids = None if plain is None else _trimmed(plain.strings(self.columns.response))
+            if plain is not None and ids is not None and "" not in ids:
+                valid = self.add_columns(plain, ids)
+            else:  # short, long or blank rows, odd line breaks: as the csv module reads them
+                try:
+                    valid = self.add_rows(list(csv.reader(chunk)))
+                except csv.Error:
+                    return False
+            if not valid:
+                return False
+            if progress is not None:
+                progress(self.forms)
+
+    def add_rows(self, chunk: list[Sequence[str]]) -> bool:
+        # Blank rows are skipped, exactly as the row-by-row reader does.
+        chunk = [r for r in chunk if any(r) and (r[0].strip() or any(c.strip() for c in r))]
+        if not chunk:
+            return True
+        width = self.columns.width
         lengths = set(map(len, chunk))
         if max(lengths) > width:
             return False
         if min(lengths) < width:
             chunk = [list(r) + [""] * (width - len(r)) if len(r) < width else r for r in chunk]
-        cells = list(zip(*chunk, strict=True))
+        cells = _TextCells(list(zip(*chunk, strict=True)))
+        ids = _trimmed(cells.strings(self.columns.response))
+        return "" not in ids and self.add_columns(cells, ids)
+
+    def add_columns(self, cells: _Cells, ids: Sequence[str]) -> bool:
+        """Sum the rows given as columns, their response ids trimmed and none empty."""
         columns = self.columns
-        ids = [_cell(c) for c in cells[columns.response]]
-        hashes = np.array([hash(i) for i in ids], dtype=np.int64)
-        if not hashes.all():  # hash("") is 0: an empty id, or a hash that happens to be 0
-            return False
-        group = _codes(cells[columns.group], self.group_lookup, self.resolve_group)
-        unit = _codes(cells[columns.unit], self.unit_lookup, self.resolve_unit)
+        count = len(ids)
+        hashes = np.array(list(map(hash, ids)), dtype=np.int64)
+        group = cells.codes([columns.group], self.group_lookup)[0]
+        unit = cells.codes([columns.unit], self.unit_lookup)[0]
         if (group < 0).any() or (unit < 0).any():
             return False
-        percents: list[np.ndarray] = []
-        for qi, position in enumerate(self.positions):
-            keys = self.option_keys[qi]
-
-            def resolve(text: str, keys: dict[str, int] = keys) -> int:
-                key = _cell(text)
-                return 0 if not key else keys.get(key, -1)
-
-            codes = _codes(cells[position], self.option_lookups[qi], resolve)
+        percents: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(self.percent_tables)
+        for options, lookup in zip(self.option_sets, self.option_lookups, strict=True):
+            codes = cells.codes(options.positions, lookup)
             if (codes < 0).any():
                 return False
-            if ((codes > 0) & ~self.asked[qi][group]).any():
-                return False
-            percents.append(self.percent_tables[qi][codes])
+            for qi, row in zip(options.questions, codes, strict=True):
+                if ((row > 0) & ~self.asked[qi][group]).any():
+                    return False
+                percents[qi] = self.percent_tables[qi][row]
         if len(self.unit_codes) > self.capacity:
             self.capacity = max(2 * self.capacity, len(self.unit_codes))
             for leaf in self.leaves.values():
@@ -630,14 +817,14 @@ class _Aggregator:
         for leaf in self.leaves.values():
             leaf.add(unit, group, percents)
         self.hashes.append(hashes)
-        self.forms += len(chunk)
+        self.forms += count
         return True
 
     def may_hold_duplicates(self) -> bool:
         if not self.hashes:
             return False
-        hashes = np.concatenate(self.hashes)
-        return len(np.unique(hashes)) != len(hashes)
+        hashes = np.sort(np.concatenate(self.hashes))
+        return bool((hashes[1:] == hashes[:-1]).any())
 
     def result(self) -> SurveyResult:
         count = len(self.unit_codes)
@@ -661,7 +848,12 @@ def aggregate(
     ``units``, when given, is the units file's list: every response's unit must be in it, and
     its units without responses are listed with every leaf insufficient.
     """
-    rows = iter(table.rows())
+    lines: Iterator[str] | None = None
+    if isinstance(table, CsvTable):  # read past the header, then a chunk of lines at a time
+        lines = _without_bom(table.open_lines())
+        rows: Iterator[Sequence[str]] = csv.reader(lines)
+    else:
+        rows = iter(table.rows())
     try:
         header = next(rows, None)
     except csv.Error:
@@ -669,7 +861,10 @@ def aggregate(
         raise
     columns = _columns(header, q, table.source, table.sheet)
     aggregator = _Aggregator(q, columns, units)
-    valid = aggregator.consume(rows, progress)
+    if lines is None:
+        valid = aggregator.consume(rows, progress)
+    else:
+        valid = aggregator.consume_lines(lines, progress)
     if not valid or aggregator.may_hold_duplicates():
         # The row-by-row reader names every problem; it finds none only when two distinct
         # response ids merely share a hash, and then the sums already made stand.
