@@ -15,6 +15,7 @@ once a minute.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hmac
 import re
@@ -178,18 +179,24 @@ def token_authenticate(text: str, now: datetime.datetime | None = None) -> ApiTo
     return token
 
 
+def _never_saved(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("a token's narrowed copy of its owner is never saved")
+
+
 def acting_user(token: ApiToken) -> User:
-    """The owner as the token may act: every role of theirs for a token of every unit; only
-    their unit roles in its unit for a token of one unit, province-wide roles and superuser
-    powers dropped (on this object only, which is never saved)."""
-    user = token.user
+    """The owner as the token may act: every role of theirs for a token of every unit; for a
+    token of one unit, a copy of the owner holding only their unit roles there, province-wide
+    roles and superuser powers dropped (a copy that refuses to be saved, so the narrowing can
+    never reach the account)."""
     if token.unit_id is None:
-        return user
+        return token.user
+    user = copy.copy(token.user)
     user._parindex_roles = list(
         RoleAssignment.objects.filter(
-            user=user, unit_id=token.unit_id, role__in=UNIT_SCOPED_ROLES
+            user=token.user, unit_id=token.unit_id, role__in=UNIT_SCOPED_ROLES
         ).select_related("unit")
     )
     user.is_superuser = False
     user.is_staff = False
+    user.save = _never_saved  # type: ignore[method-assign]
     return user

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from parindex.accounts import apitokens
-from parindex.accounts.models import ApiToken
+from parindex.accounts.models import ApiToken, User
 
 
 class TokenAuth(HttpBearer):
@@ -65,6 +65,14 @@ class OptionalTokenAuth(TokenAuth):
 def token_of(request: HttpRequest) -> ApiToken | None:
     token: ApiToken | None = getattr(request, "api_token", None)
     return token
+
+
+def acting(request: HttpRequest) -> User:
+    """Who the request acts as (the token's owner, narrowed to its unit when it has one): the
+    actor every service is given, as the page gives it the signed-in person."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def require_write(request: HttpRequest) -> ApiToken:

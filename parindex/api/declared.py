@@ -30,7 +30,7 @@ from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer
 from parindex.shared.language import lang
 
-from .auth import TokenAuth, require_write
+from .auth import TokenAuth, acting, require_write
 from .common import CODE, ID, Reply, answers, dec
 from .schemas import (
     AssessmentDetailOut,
@@ -172,7 +172,7 @@ def _write(
             outcome = values_feed(
                 assessment=assessment,
                 values=values,
-                actor=token.user,
+                actor=acting(request),
                 token_name=token.name,
                 token_prefix=token.prefix,
                 now=timezone.now(),
@@ -257,7 +257,7 @@ def evidence_link(
     try:
         with transaction.atomic(), recorded_through(channel(token)):
             link = services.answer_evidence_link(
-                assessment=assessment, leaf_code=leaf_code, evidence=evidence, actor=token.user
+                assessment=assessment, leaf_code=leaf_code, evidence=evidence, actor=acting(request)
             )
     except services.AssessmentError as exc:
         refused = _refused(exc)

@@ -19,7 +19,7 @@ from parindex.audit.services import recorded_through
 from parindex.evidence import access, services
 from parindex.evidence.models import Evidence
 
-from .auth import TokenAuth, require_write
+from .auth import TokenAuth, acting, require_write
 from .common import CODE, Reply, answers
 from .schemas import EvidenceOut
 from .uploads import multipart, receive
@@ -78,7 +78,7 @@ def upload(request: HttpRequest, unit_code: str = CODE) -> Reply:
             evidence = services.evidence_upload(
                 file=received.file,
                 unit=unit,
-                user=token.user,
+                user=acting(request),
                 title=received.fields.get("title", "")[:1000],
             )
     except services.EvidenceRejected as refusal:

@@ -20,7 +20,7 @@ from parindex.surveys import access, jobs, services
 from parindex.surveys.models import Questionnaire, SurveyForm, SurveyJob
 from parindex.surveys.views import UPLOAD_MAX_BYTES  # the survey page's limit
 
-from .auth import TokenAuth, require_write
+from .auth import TokenAuth, acting, require_write
 from .common import ID, Reply, answers
 from .schemas import JobOut, QuestionnaireOut
 from .uploads import multipart, receive
@@ -85,9 +85,11 @@ def responses_import(request: HttpRequest, questionnaire_id: int = ID) -> Reply:
     with recorded_through(channel(token)):
         try:
             with transaction.atomic():
-                job = services.import_prepare(questionnaire=found, upload=upload, user=token.user)
+                job = services.import_prepare(
+                    questionnaire=found, upload=upload, user=acting(request)
+                )
                 audit_record(
-                    actor=token.user,
+                    actor=acting(request),
                     action="survey.import_queue",
                     target=job,
                     after={"file_name": job.file_name, "sha256": job.file_sha256},

@@ -20,7 +20,7 @@ from parindex.evidence.access import get_evidence_for_user
 from parindex.plans import access, selectors, services
 from parindex.plans.models import Plan, Task
 
-from .auth import OptionalTokenAuth, TokenAuth, require_write
+from .auth import OptionalTokenAuth, TokenAuth, acting, require_write
 from .common import ID, Reply, answers, dec
 from .schemas import PlanDetailOut, PlanOut, ReportIn, StatusIn, TaskDetailOut, TaskOut
 
@@ -102,7 +102,7 @@ def task_status(request: HttpRequest, body: StatusIn, task_id: int = ID) -> Repl
     found = access.get_task_for_update(request, task_id)
     try:
         with transaction.atomic(), recorded_through(channel(token)):
-            services.task_status_set(task=found, status=body.status, actor=token.user)
+            services.task_status_set(task=found, status=body.status, actor=acting(request))
     except ParindexError as exc:
         return Status(422, {"detail": exc.message})
     found.refresh_from_db()
@@ -124,7 +124,7 @@ def task_report(request: HttpRequest, body: ReportIn, task_id: int = ID) -> Repl
         with transaction.atomic(), recorded_through(channel(token)):
             services.progress_report(
                 task=found,
-                user=token.user,
+                user=acting(request),
                 reported_on=body.reported_on,
                 text=body.text,
                 percent=body.percent,

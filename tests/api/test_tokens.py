@@ -210,3 +210,28 @@ def test_anonymous_callers_are_throttled_by_address(api: ApiWorld, settings) -> 
     anonymous = Caller(None)
     assert [anonymous.get("/units").status_code for _ in range(3)] == [200, 200, 429]
     assert Caller(api.token("viewer")).get("/units").status_code == 200
+
+
+def test_a_token_of_one_unit_narrows_a_copy_of_its_owner_never_the_account(api: ApiWorld) -> None:
+    """A superuser who is also unit A's editor: a token of unit A acts without superuser powers
+    or province-wide roles; the account itself keeps them, and the narrowed copy cannot be
+    saved over it."""
+    owner = api.people["par_admin"]
+    owner.is_superuser = True
+    owner.save(update_fields=["is_superuser"])
+    owner.roles.create(role="unit_editor", unit=api.unit_a)
+    token, text = apitokens.token_create(
+        user=owner,
+        name="x",
+        access="read",
+        unit=api.unit_a,
+        expires_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    narrowed = apitokens.acting_user(token)
+    assert not narrowed.is_superuser and narrowed.pk == owner.pk
+    with pytest.raises(RuntimeError):
+        narrowed.save()
+    owner.refresh_from_db()
+    assert owner.is_superuser
+    assert Caller(text).get(f"/cycles/{api.world.current.pk}/results").status_code == 403
+    assert Caller(text).get(f"{api.unit_path()}/assessment").status_code == 200
