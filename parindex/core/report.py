@@ -12,7 +12,7 @@ from .cells import inert
 from .compute import CycleResult, UnitResult
 from .framework import Framework
 from .messages import is_english, localize_number
-from .numbers import format_decimal
+from .numbers import format_decimal, from_quanta
 
 CSV_COLUMNS = ("unit", "name", "type", "group", "points", "max", "index", "rank", "band", "missing")
 """The first columns of the CSV of docs/formats.md §3; a ``points_<code>`` per node follows."""
@@ -144,18 +144,23 @@ def to_table(result: CycleResult, lang: str = "en") -> str:
         return localize_number(text, lang) if text else ""
 
     rows = [header]
-    for u in result.units:
+    missing = result.missing_mask.sum(axis=1).tolist()
+    for position in result.order:  # a unit's own figures: neither its nodes nor its leaves
+        info, rank = result.unit_infos[position], result.ranks[position]
+        index_q = int(result.total_index[position])
+        index = None if index_q < 0 else from_quanta(index_q, places)
+        band = fw.band_for(index)
         rows.append(
             [
-                u.unit.group or "-",
-                str(u.rank) if u.rank is not None else "-",
-                u.unit.code,
-                u.unit.name or "",
-                number(u.points),
-                number(u.max),
-                number(u.index) or "-",
-                u.band.label(lang) if u.band else "-",
-                str(len(u.missing)) if u.missing else "",
+                info.group or "-",
+                str(rank) if rank is not None else "-",
+                info.code,
+                info.name or "",
+                number(from_quanta(int(result.total[position]), places)),
+                number(from_quanta(int(result.total_max[position]), places)),
+                number(index) or "-",
+                band.label(lang) if band else "-",
+                str(missing[position]) if missing[position] else "",
             ]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
