@@ -81,7 +81,7 @@ class CycleResult:
     total_index: Matrix  # -1 where there is none
     ranks: tuple[int | None, ...]
     missing_mask: Mask  # units × leaves
-    leaf_scores: tuple[dict[str, LeafScore], ...]
+    leaf_scores: Sequence[dict[str, LeafScore]]  # per unit, by position; may be built on use
     warnings: tuple[Notice, ...]
 
     @cached_property
@@ -161,8 +161,8 @@ def compute(
     thẩm định: 1.5").
     """
     fw = framework
-    infos, position_of = _check_units(answers, units)
-    leaf_applies, leaf_max = _leaf_maxima(fw, infos)
+    infos, position_of = check_units(answers, units)
+    leaf_applies, leaf_max = leaf_maxima(fw, infos)
     problems = Collector()
     scored = _Scored(fw, infos, position_of, problems)
     scored.score_answers(answers, scorer or Scorer(fw))
@@ -171,8 +171,40 @@ def compute(
     problems.raise_if_any()
 
     leaf_points, answered = scored.matrices(leaf_max, last_entry_wins=bool(overrides))
+    return cycle_result(
+        fw,
+        infos,
+        LeafMatrices(leaf_points, leaf_max, leaf_applies, answered),
+        tuple(scored.leaf_scores),
+        tuple(scored.warnings),
+    )
+
+
+@dataclass(frozen=True)
+class LeafMatrices:
+    """Units × leaves, what a cycle's figures are summed from: each scored leaf's points and
+    maximum in quanta (the full maximum where nothing was scored, 0 where the leaf does not
+    apply), which leaves apply to each unit and which were answered (scored or n/a)."""
+
+    points: Matrix
+    maxima: Matrix
+    applies: Mask
+    answered: Mask
+
+
+def cycle_result(
+    fw: Framework,
+    infos: tuple[UnitInfo, ...],
+    leaves: LeafMatrices,
+    leaf_scores: Sequence[dict[str, LeafScore]],
+    warnings: tuple[Notice, ...],
+) -> CycleResult:
+    """Every unit's figures from its leaves: nodes summed bottom-up, totals, indices, ranks and
+    the missing leaves."""
     normal_leaf = np.array([leaf.kind == "normal" for leaf in fw.leaves], dtype=np.bool_)
-    node_points, node_max, node_applies = _aggregate(fw, leaf_points, leaf_max, leaf_applies)
+    node_points, node_max, node_applies = _aggregate(
+        fw, leaves.points, leaves.maxima, leaves.applies
+    )
     total, total_max, total_index = _totals(fw, node_points, node_max)
     return CycleResult(
         framework=fw,
@@ -185,14 +217,14 @@ def compute(
         total_max=total_max,
         total_index=total_index,
         ranks=_rank(infos, total_index),
-        missing_mask=leaf_applies & ~answered & normal_leaf,
-        leaf_scores=tuple(scored.leaf_scores),
-        warnings=tuple(scored.warnings),
+        missing_mask=leaves.applies & ~leaves.answered & normal_leaf,
+        leaf_scores=leaf_scores,
+        warnings=warnings,
     )
 
 
-def _check_units(
-    answers: Mapping[str, Mapping[str, str | None]], units: Sequence[UnitInfo] | None
+def check_units(
+    answers: Mapping[str, object], units: Sequence[UnitInfo] | None
 ) -> tuple[tuple[UnitInfo, ...], dict[str, int]]:
     """The units in order and each code's position; raises if a unit is listed twice or an
     answered unit is not listed. Without ``units``, the answered units."""
@@ -342,7 +374,7 @@ class _Scored:
         return leaf_points, answered
 
 
-def _leaf_maxima(fw: Framework, infos: tuple[UnitInfo, ...]) -> tuple[Mask, Matrix]:
+def leaf_maxima(fw: Framework, infos: tuple[UnitInfo, ...]) -> tuple[Mask, Matrix]:
     """Units × leaves: which leaves apply to each unit's type and what each adds to its
     maximum (0 where it does not apply), computed once per unit type."""
     leaves = fw.leaves
