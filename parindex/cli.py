@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .core import ParindexError, Scorer, compute, load_framework, read_scores, read_units
+from .core import ParindexError, Scorer, load_framework, read_units
 from .core.errors import Notice
 from .core.framework import Framework
 from .core.messages import msg
 from .core.numbers import format_decimal
-from .core.report import to_csv, to_json, to_table
+from .core.report import to_table
+from .core.report_stream import csv_blocks, json_blocks
+from .core.score_table import compute_table, read_score_table
 
 EXAMPLES = """\
 examples:
@@ -51,6 +54,29 @@ def _read(path: str) -> str:
         raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise UsageError(f"{path}: {exc.strerror}") from None
+
+
+def _read_utf8(path: str) -> bytes:
+    """A file's bytes, checked to be UTF-8 text as ``_read`` checks it, a megabyte at a time
+    (a large scores file is not held twice, as bytes and as text)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    block = 1 << 20
+    for start in range(0, len(data) + 1, block):
+        pending = len(decoder.getstate()[0])  # the end of a character cut by the last block
+        try:
+            decoder.decode(data[start : start + block], final=start + block > len(data))
+        except UnicodeDecodeError as exc:
+            position = start - pending + exc.start
+            raise UsageError(f"{path}: not UTF-8 text (byte {position})") from None
+    return data
 
 
 def _framework(path: str) -> Framework:
@@ -96,24 +122,20 @@ def cmd_compute(args: argparse.Namespace) -> int:
         unit_list, unit_warnings = read_units(_read(args.units), args.units, fw)
         warnings.extend(unit_warnings)
         units = {u.code: u for u in unit_list}
-    scores = read_scores(_read(args.scores), fw, args.scores, units, scorer)
-    warnings.extend(scores.warnings)
-    if units is None:
-        from .core import UnitInfo
-
-        unit_infos = [UnitInfo(code) for code in scores.answers]
-    else:
-        unit_infos = list(units.values())
-    result = compute(fw, scores.answers, unit_infos, scorer=scorer)
+    # By columns: the same errors, warnings and figures as read_scores and compute.
+    table = read_score_table(_read_utf8(args.scores), fw, args.scores, units, scorer)
+    warnings.extend(table.warnings)
+    result = compute_table(
+        fw, table, None if units is None else list(units.values()), scorer=scorer
+    )
     warnings.extend(result.warnings)
     print_warnings(warnings, args.lang, args.verbose)
-    if args.format == "json":
-        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    elif args.format == "csv":
-        sys.stdout.write(to_csv(result))
-    else:
+    if args.format == "table":
         sys.stdout.write(to_table(result, args.lang))
+        return 0
+    # In blocks of about a megabyte: a few hundred writes for 20,000 units, buffered or not.
+    for block in json_blocks(result) if args.format == "json" else csv_blocks(result):
+        sys.stdout.write(block)
     return 0
 
 
