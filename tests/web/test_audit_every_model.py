@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
 
+from parindex.accounts import apitokens
 from parindex.accounts import services as account_services
 from parindex.accounts.models import Role, User
 from parindex.appraisals import services as appraisal_services
@@ -73,6 +74,8 @@ NOT_AUDITED = {
     "recomputed at will, and what is approved is kept in the audited ResultSnapshot",
     "surveys.surveyjob": "progress of a background import or aggregation",
     "surveys.surveyformstage": "forms staged by an import before they are stored (audited)",
+    "assessments.fedvalue": "marks a declared value as sent by another system; the value's own "
+    "event (answer.value) records the change and names the token it came through",
 }
 
 
@@ -337,6 +340,19 @@ def role_add(ctx: Ctx) -> None:
     )
 
 
+def api_token_create(ctx: Ctx) -> None:
+    editor = ctx.once("editor", lambda: person("editor.ward", Role.UNIT_EDITOR, ctx.world.ward))
+    if ctx.preparing:
+        return
+    apitokens.token_create(
+        user=editor,
+        name="Cổng dịch vụ công",
+        access="write",
+        unit=ctx.world.ward,
+        expires_on=TODAY + datetime.timedelta(days=30),
+    )
+
+
 def account_import_check(ctx: Ctx) -> None:
     if ctx.preparing:
         return
@@ -587,6 +603,7 @@ WRITES: dict[str, Write] = {
     "accounts.user": Write(account_create, "account.create", "accounts.user"),
     # A role is audited on the person who holds it.
     "accounts.roleassignment": Write(role_add, "account.role_add", "accounts.user"),
+    "accounts.apitoken": Write(api_token_create, "api_token.create", "accounts.apitoken"),
     "accounts.accountimport": Write(
         account_import_check, "account.import_check", "accounts.accountimport"
     ),
