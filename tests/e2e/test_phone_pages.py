@@ -115,6 +115,7 @@ def pages(office: Office) -> dict[str, dict[str, str]]:
                 "surveys:coverage", kwargs={"questionnaire_id": office.questionnaire}
             ),
             "cycles": reverse("cycles:list"),
+            "cycle wizard": reverse("cycles:new"),
         },
         "editor.a": {
             **common,
