@@ -3,17 +3,22 @@
 read back (python-docx, openpyxl, poppler's pdftotext) and checked against the stored results.
 
 Each kind of download has its test; they share ``demo_2023`` (the cycle) and ``download`` (a
-link clicked, the file saved). More downloads of the same cycle (open data) go in their own
-test below the others, on the same two helpers."""
+link clicked, the file saved). The open data of the same cycle (CSV, JSON, .xlsx and the
+framework file) is downloaded by an anonymous visitor in the last test."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import hashlib
+import io
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page
 from web.documents_reading import (
     TOTALS,
@@ -199,3 +204,90 @@ def test_the_ranking_annex_as_word_excel_and_pdf(
         for n, result in enumerate(members, start=1):
             line = (str(n), result.unit.code, vi(result.index), str(result.rank))
             assert sum(row_line(text, *line) for text in pages) == 1, result.unit.code
+
+
+def stored(cycle: Cycle) -> dict[str, UnitResult]:
+    rows = UnitResult.objects.filter(cycle=cycle, basis="final").select_related("unit")
+    return {r.unit.code: r for r in rows}
+
+
+def figure(text: str | None) -> Decimal | None:
+    return None if text in (None, "") else Decimal(str(text))
+
+
+def test_an_anonymous_visitor_downloads_the_open_data(page: Page, demo_2023: Cycle) -> None:
+    """Open data (item 5): from the open-data index to the published cycle's CSV, JSON, .xlsx
+    and framework file, every figure equal to the stored final results; the cycle in progress
+    is not listed and its page and files are 404."""
+    published = demo_2023
+    in_scope = list(published.units.all())
+    current = demo.build_cycle(
+        2024, Cycle.State.IN_PROGRESS, published.framework_version, in_scope, log=lambda _: None
+    )
+    results = stored(published)
+    page.goto("/")
+    page.locator("header nav a", has_text="Dữ liệu mở").click()
+    listed = page.locator("table.opendata-cycles tbody tr")
+    assert listed.count() == 1  # 2024 is in progress: not open data
+    listed.locator("a").click()
+    page.wait_for_url(f"**/open-data/{published.pk}/")
+    assert page.locator("h2", has_text="Phương pháp tính").is_visible()
+    links = page.locator("table.downloads a")
+
+    got = download(page, links.nth(0))
+    name, data = got.name, got.data
+    assert name == "2023_province-internal_ket-qua.csv"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert [r["unit"] for r in rows] == [
+        r.unit.code for r in sorted(results.values(), key=lambda r: r.position)
+    ]
+    for row in rows:
+        result = results[row["unit"]]
+        assert (figure(row["points"]), figure(row["index"])) == (result.points, result.index)
+        assert (int(row["rank"]), row["band"], row["group"]) == (
+            result.rank,
+            result.band,
+            result.group,
+        )
+        for code, node in result.nodes.items():
+            assert row[f"points_{code}"] == node["points"]
+
+    got = download(page, links.nth(1))
+    name, data = got.name, got.data
+    assert name == "2023_province-internal_ket-qua.json"
+    document = json.loads(data)
+    assert document["framework"]["code"] == "province-internal"
+    assert document["cycle"]["year"] == 2023
+    for unit in document["units"]:
+        result = results[unit["unit"]]
+        assert (figure(unit["points"]), figure(unit["max"]), figure(unit["index"])) == (
+            result.points,
+            result.max,
+            result.index,
+        )
+        assert unit["nodes"] == result.nodes and unit["missing"] == result.missing
+    assert len(document["units"]) == len(results)
+
+    got = download(page, links.nth(2))
+    name, data = got.name, got.data
+    assert name == "2023_province-internal_ket-qua.xlsx"
+    sheet = load_workbook(io.BytesIO(data))["results"]
+    assert sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    for line in sheet.iter_rows(min_row=2, values_only=True):
+        cells = dict(zip(header, line, strict=True))
+        result = results[str(cells["unit"])]
+        assert isinstance(cells["index"], int | float)
+        assert figure(cells["index"]) == result.index and cells["rank"] == result.rank
+    assert sheet.max_row == len(results) + 1
+
+    got = download(page, links.nth(3))
+    name, data = got.name, got.data
+    assert name == "province-internal_2024.yaml"
+    assert data.decode("utf-8") == published.framework_version.source_text
+    assert hashlib.sha256(data).hexdigest() == published.framework_version.sha256
+
+    # The cycle in progress: nothing of it, page or file.
+    assert page.goto(f"/open-data/{current.pk}/").status == 404
+    for kind in ("results.csv", "results.json", "results.xlsx", "framework.yaml"):
+        assert page.request.get(f"/open-data/{current.pk}/{kind}").status == 404
