@@ -6,15 +6,18 @@ signed in at all for "anonymous"), so an access test can walk through all of the
 The slices' fixture modules (``*_fixtures.py``) are imported here once, so every web test takes
 their fixtures by name, without importing them. Two of them are autouse for every web test:
 ``media`` (uploads under the test's own temporary MEDIA_ROOT) and ``inline_jobs`` (survey jobs
-run in the request; ``test_surveys_jobs.py`` sets the database queue where it needs it).
+run in the request; ``test_surveys_jobs.py`` sets the database queue where it needs it); a third,
+``site_language``, starts every test in the site's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from parindex.accounts.models import Role, User
 
@@ -25,6 +28,16 @@ from .evidence_fixtures import pdf_of_a  # noqa: F401
 from .factories import World, admin_create, browse, build_world, person, viewer_create
 from .plans_fixtures import published_pw, pw  # noqa: F401
 from .surveys_fixtures import inline_jobs, survey  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Each test starts in the site's language: a request activates its reader's language in the
+    thread and Django leaves it active after the response, so a test calling a service after an
+    English page would otherwise read English messages."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
 
 PERSONAS = ("anonymous", "viewer", "admin", "editor_a", "editor_b")
 
