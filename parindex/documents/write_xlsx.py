@@ -15,7 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from parindex.shared.documents import sheet_table
+from parindex.shared.documents import decimal_format, sheet_table
 from parindex.spreadsheets import make_inert
 
 from .tables import AREA, TOTAL, Document, Value
@@ -81,6 +81,6 @@ def _number_format(cell: Any, value: Value, places: int) -> None:
     if isinstance(value, datetime.date):
         cell.number_format = DATE_FORMAT
     elif isinstance(value, Decimal):
-        cell.number_format = "0." + "0" * places if places else "0"
+        cell.number_format = decimal_format(places)
     elif isinstance(value, int):
         cell.number_format = "0"

@@ -20,9 +20,8 @@ from parindex.core.report import CSV_COLUMNS, json_document, records_csv, unit_r
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Basis, UnitResult
+from parindex.shared.documents import decimal_format
 from parindex.spreadsheets import make_inert, put_text
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def file_name(cycle: Cycle, kind: str) -> str:
@@ -107,7 +106,7 @@ def results_xlsx(cycle: Cycle) -> bytes:
     codes = [n.code for n in fw.all_nodes]
     header = [*CSV_COLUMNS, *(f"points_{c}" for c in codes)]
     sheet.append(header)
-    number = "0" if fw.places == 0 else "0." + "0" * fw.places
+    number = decimal_format(fw.places)
     for row, unit in enumerate(units, start=2):
         texts = (unit["unit"], unit["name"], unit["type"], unit["group"])
         for column, text in enumerate(texts, start=1):

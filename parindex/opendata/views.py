@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework, framework_outline
 from parindex.results.models import Basis
+from parindex.shared.documents import XLSX, download
 from parindex.shared.language import lang
 
 from . import files
@@ -19,7 +20,7 @@ from .access import get_published_cycle, published_cycles
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
-    "xlsx": files.XLSX,
+    "xlsx": XLSX,
     "yaml": "application/yaml; charset=utf-8",
 }
 
@@ -55,11 +56,7 @@ def cycle_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 def _attachment(cycle: Cycle, kind: str, body: str | bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="{files.file_name(cycle, kind)}"'
-    # Open data: any site may fetch it (no cookie is ever needed, none is read).
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return download(body, files.file_name(cycle, kind), CONTENT_TYPES[kind], open_data=True)
 
 
 @require_GET

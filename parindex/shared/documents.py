@@ -95,11 +95,23 @@ def sheet_table(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+def decimal_format(places: int) -> str:
+    """Excel's number format showing a figure with ``places`` decimals: ``0``, ``0.0``, ``0.00``."""
+    return "0." + "0" * places if places else "0"
+
+
+def download(
+    content: bytes | str, filename: str, content_type: str, *, open_data: bool = False
+) -> HttpResponse:
     """A file to save: ``filename`` must be ASCII (the callers build it from codes and years).
-    Not cached by shared caches: what it holds depends on who asked."""
+    By default not cached by shared caches: what it holds depends on who asked. ``open_data``
+    files are the same for everyone and any site may fetch them (no cookie is ever needed,
+    none is read)."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
+    if open_data:
+        response["Access-Control-Allow-Origin"] = "*"
+    else:
+        response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -19,12 +19,11 @@ from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Basis
 from parindex.results.statistics import statistics_on_basis
 from parindex.shared import charts
+from parindex.shared.documents import XLSX, download
 from parindex.shared.http import AnyRequest
 from parindex.shared.language import lang
 
 from .statistics_workbook import statistics_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def index_label() -> str:
@@ -106,8 +105,5 @@ def cycle_statistics_xlsx(request: AnyRequest, cycle_id: int) -> HttpResponse:
     shown = _shown(request, cycle_id)
     scopes = [(shown.label(scope), scope) for scope in shown.scopes]
     data = statistics_xlsx(shown.cycle, shown.framework, scopes, str(Basis(shown.basis).label))
-    response = HttpResponse(data, content_type=XLSX)
     suffix = "" if shown.basis == Basis.FINAL else "_tu-danh-gia"
-    name = f"{shown.cycle.year}_thong-ke-linh-vuc{suffix}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(data, f"{shown.cycle.year}_thong-ke-linh-vuc{suffix}.xlsx", XLSX)

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from parindex.core import Framework
 from parindex.core.statistics import ScopeStatistics
 from parindex.cycles.models import Cycle
+from parindex.shared.documents import decimal_format, sheet_table
 from parindex.shared.language import lang
 from parindex.spreadsheets import make_inert
 
 HEADER_ROW = 3
-WIDTHS = (24, 8, 48, 10, 10, 10, 10, 10, 10, 12, 12, 12, 12)
+WIDTHS = [24.0, 8.0, 48.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 12.0, 12.0, 12.0, 12.0]
 
 
 def headers() -> list[str]:
@@ -41,8 +42,7 @@ def statistics_xlsx(
     cycle: Cycle, fw: Framework, scopes: list[tuple[str, ScopeStatistics]], basis_label: str
 ) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
@@ -52,12 +52,8 @@ def statistics_xlsx(
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = f"{_('Basis')}: {basis_label}"
     ws["A2"].font = Font(italic=True)
-    names = headers()
-    for column, name in enumerate(names, start=1):
-        cell = ws.cell(HEADER_ROW, column, name)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    figures = "0" if fw.places == 0 else "0." + "0" * fw.places
+    ws.append(headers())
+    figures = decimal_format(fw.places)
     language = lang()
     for label, scope in scopes:
         for s in scope.nodes:
@@ -80,13 +76,7 @@ def statistics_xlsx(
             if s.node.depth == 0:
                 for cell in row:
                     cell.font = Font(bold=True)
-    for column, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
-    last = get_column_letter(len(names))
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(ws.max_row, HEADER_ROW)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
+    sheet_table(ws, header_row=HEADER_ROW, last_row=ws.max_row, widths=WIDTHS, filters=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
