@@ -24,10 +24,35 @@ BAND_COLOURS = ["#1a7f37", "#2f81f7", "#d29922", "#cf222e", "#8250df", "#6e7781"
 
 
 def _config() -> dict[str, Any]:
+    """The look every chart shares: its font, no frame, the axes' text sizes."""
     return {
         "font": FONT,
         "view": {"stroke": None},
         "axis": {"labelFontSize": 11, "titleFontSize": 12},
+    }
+
+
+def band_colour(band_label: str, band_order: list[str], **legend: Any) -> dict[str, Any]:
+    """A colour channel by band, the bands in the framework's order, each its own colour."""
+    channel: dict[str, Any] = {
+        "field": "band",
+        "type": "nominal",
+        "title": band_label,
+        "scale": {"domain": band_order, "range": BAND_COLOURS[: len(band_order)]},
+    }
+    if legend:
+        channel["legend"] = legend
+    return channel
+
+
+def area_axis(area_label: str) -> dict[str, Any]:
+    """An x axis of a framework's areas in the framework's order, labels level."""
+    return {
+        "field": "area",
+        "type": "nominal",
+        "title": area_label,
+        "sort": None,
+        "axis": {"labelAngle": 0},
     }
 
 
@@ -67,12 +92,7 @@ def ranking_spec(
                     "domain": [0, max(100, *(r["index"] for r in rows))] if rows else [0, 100]
                 },
             },
-            "color": {
-                "field": "band",
-                "type": "nominal",
-                "title": band_label,
-                "scale": {"domain": band_order, "range": BAND_COLOURS[: len(band_order)]},
-            },
+            "color": band_colour(band_label, band_order),
             "tooltip": [{"field": "unit"}, {"field": "index"}, {"field": "band"}],
         },
         "config": _config(),
@@ -99,13 +119,7 @@ def profile_spec(
         "data": {"values": rows},
         "mark": "bar",
         "encoding": {
-            "x": {
-                "field": "area",
-                "type": "nominal",
-                "title": area_label,
-                "sort": None,
-                "axis": {"labelAngle": 0},
-            },
+            "x": area_axis(area_label),
             "xOffset": {"field": "series", "type": "nominal"},
             "y": {
                 "field": "index",
@@ -173,13 +187,7 @@ def area_statistics_spec(
         "height": 260,
         "data": {"values": rows},
         "encoding": {
-            "x": {
-                "field": "area",
-                "type": "nominal",
-                "title": area_label,
-                "sort": None,
-                "axis": {"labelAngle": 0},
-            },
+            "x": area_axis(area_label),
             "xOffset": {"field": "scope", "type": "nominal", "sort": scopes},
             "color": {
                 "field": "scope",

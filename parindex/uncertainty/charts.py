@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parindex.shared.charts import BAND_COLOURS, SCHEMA, _config
+from parindex.shared.charts import SCHEMA, _config, band_colour
 
 
 def rank_interval_spec(
@@ -55,13 +55,9 @@ def rank_interval_spec(
                 "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
                 "encoding": {
                     "x": {"field": "rank", **x},
-                    "color": {
-                        "field": "band",
-                        "type": "nominal",
-                        "title": band_label,
-                        "scale": {"domain": band_order, "range": BAND_COLOURS[: len(band_order)]},
-                        "legend": {"orient": "bottom", "direction": "horizontal"},
-                    },
+                    "color": band_colour(
+                        band_label, band_order, orient="bottom", direction="horizontal"
+                    ),
                     "tooltip": [
                         {"field": "unit"},
                         {"field": "rank"},
