@@ -147,8 +147,10 @@ def _total(result: UnitResult | None, pick: str, bands: dict[str, str]) -> Value
         return bands.get(result.band, result.band) or "—"
     if result.rank is None:
         return "—"
+    # Among the group's ranked units, as the ranking and the year-over-year positions count:
+    # a unit without an index has no rank.
     of = UnitResult.objects.filter(
-        cycle_id=result.cycle_id, basis=result.basis, group=result.group
+        cycle_id=result.cycle_id, basis=result.basis, group=result.group, rank__isnull=False
     ).count()
     return _("%(rank)s of %(count)s") % {"rank": result.rank, "count": of}
 

@@ -203,3 +203,17 @@ def _descendants(box: object):  # type: ignore[no-untyped-def]
     yield box
     for child in getattr(box, "children", ()):
         yield from _descendants(child)
+
+
+def test_rank_is_a_position_among_the_ranked_units_of_the_group(
+    published: Appraisal, anonymous: Client
+) -> None:
+    """A unit without an index has no rank: it is not one of the N the rank is counted in."""
+    ap = published
+    final, own = stored(ap)
+    others = UnitResult.objects.filter(cycle=ap.cycle, group=final.group).exclude(unit=ap.a.unit)
+    assert others.exists()
+    others.update(index=None, rank=None, band="")
+    UnitResult.objects.filter(pk__in=[final.pk, own.pk]).update(rank=1)
+    totals = {row[1]: row for row in docx_table(download(anonymous, ap, "docx"))[1:] if not row[0]}
+    assert totals[TOTALS["rank"]][3:6] == ["1/1", "", "1/1"]
