@@ -52,64 +52,73 @@ def read_node_map(text: str, old: Framework, new: Framework, source: str = "<map
     links: dict[str, list[str]] = {}  # earlier code → later codes ([] when dropped)
     first_line: dict[tuple[str, str], int] = {}
     for line, row in rows:
-        before = _cell(row, columns["from"]).strip()
-        after = _cell(row, columns["to"]).strip()
         at = (source, line)
-        if len(row) > len(header):
-            problems.add(
-                InputError(
-                    msg("table.too_many_cells", count=len(row), width=len(header)),
-                    source=source,
-                    line=line,
-                )
-            )
+        pair = _read_row(row, len(header), columns, at, (old, new), problems)
+        if pair is None:
             continue
-        if not before:
-            problems.add(_error(at, msg("map.from_empty"), "from", before))
+        if pair in first_line:
+            first = str(first_line[pair])
+            problems.add(_error(at, msg("map.duplicate_row", first=first), "to", pair[1]))
             continue
-        if before not in old.by_code:
-            problems.add(
-                _error(
-                    at,
-                    msg("map.not_in_version", code=Quoted(before), version=old.version),
-                    "from",
-                    before,
-                )
-            )
-        if after and after not in new.by_code:
-            problems.add(
-                _error(
-                    at,
-                    msg("map.not_in_version", code=Quoted(after), version=new.version),
-                    "to",
-                    after,
-                )
-            )
-        key = (before, after)
-        if key in first_line:
-            problems.add(
-                _error(at, msg("map.duplicate_row", first=str(first_line[key])), "to", after)
-            )
-            continue
-        first_line[key] = line
+        first_line[pair] = line
+        before, after = pair
         targets = links.setdefault(before, [])
         if after:
             targets.append(after)
+    _check_dropped_and_mapped(links, first_line, source, problems)
+    problems.raise_if_any()
+    return node_map(old, new, links)
+
+
+def _read_row(
+    row: list[str],
+    width: int,
+    columns: dict[str, int],
+    at: tuple[str, int],
+    versions: tuple[Framework, Framework],
+    problems: Collector,
+) -> tuple[str, str] | None:
+    """A row's ``(from, to)`` codes, its problems added to ``problems``; None when the row
+    cannot be read at all (too many cells, no earlier code)."""
+    source, line = at
+    old, new = versions
+    before = _cell(row, columns["from"]).strip()
+    after = _cell(row, columns["to"]).strip()
+    if len(row) > width:
+        problems.add(
+            InputError(
+                msg("table.too_many_cells", count=len(row), width=width), source=source, line=line
+            )
+        )
+        return None
+    if not before:
+        problems.add(_error(at, msg("map.from_empty"), "from", before))
+        return None
+    for column, code, version in (("from", before, old), ("to", after, new)):
+        if code and code not in version.by_code:
+            message = msg("map.not_in_version", code=Quoted(code), version=version.version)
+            problems.add(_error(at, message, column, code))
+    return before, after
+
+
+def _check_dropped_and_mapped(
+    links: Mapping[str, list[str]],
+    first_line: Mapping[tuple[str, str], int],
+    source: str,
+    problems: Collector,
+) -> None:
+    """An earlier node both dropped (a row without ``to``) and continued is refused."""
     for before, targets in links.items():
-        dropped = (before, "") in first_line
-        if dropped and targets:
-            line = first_line[(before, "")]
+        if (before, "") in first_line and targets:
             problems.add(
                 InputError(
                     msg("map.dropped_and_mapped", code=Quoted(before)),
                     source=source,
-                    line=line,
+                    line=first_line[(before, "")],
                     column="to",
                     value="",
                 )
             )
-    problems.raise_if_any()
-    return node_map(old, new, links)
 
 
 def _error(at: tuple[str, int], message: Message, column: str, value: str) -> InputError:
