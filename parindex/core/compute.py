@@ -471,29 +471,33 @@ def _aggregate(
     all_nodes = fw.all_nodes
     column_of = {node.code: n for n, node in enumerate(fw.all_nodes)}
     n_units, n_nodes = leaf_points.shape[0], len(all_nodes)
-    node_points = np.zeros((n_units, n_nodes), dtype=np.int64)
-    node_max = np.zeros((n_units, n_nodes), dtype=np.int64)
-    node_applies = np.zeros((n_units, n_nodes), dtype=np.bool_)
+    # Node by node, a node's figures are a row here (contiguous), a column of the result.
+    node_points = np.zeros((n_nodes, n_units), dtype=np.int64)
+    node_max = np.zeros((n_nodes, n_units), dtype=np.int64)
+    node_applies = np.zeros((n_nodes, n_units), dtype=np.bool_)
     leaf_column = {leaf.code: i for i, leaf in enumerate(fw.leaves)}
+    by_leaf = (leaf_points.T, leaf_max.T, leaf_applies.T)
 
     # Children come after their parent in framework order, so reversed order is bottom-up.
     for node in reversed(all_nodes):
         n = column_of[node.code]
         if node.is_leaf:
             i = leaf_column[node.code]
-            node_points[:, n] = leaf_points[:, i]
-            node_max[:, n] = leaf_max[:, i]
-            node_applies[:, n] = leaf_applies[:, i]
+            node_points[n], node_max[n], node_applies[n] = (m[i] for m in by_leaf)
             continue
         children = [column_of[c.code] for c in node.children]
-        node_points[:, n] = node_points[:, children].sum(axis=1)
-        node_max[:, n] = node_max[:, children].sum(axis=1)
-        node_applies[:, n] = node_applies[:, children].any(axis=1)
+        node_points[n] = node_points[children].sum(axis=0)
+        node_max[n] = node_max[children].sum(axis=0)
+        node_applies[n] = node_applies[children].any(axis=0)
         if node.max is not None:
             cap = quanta(node.max, places)
-            np.minimum(node_points[:, n], cap, out=node_points[:, n])
-            np.minimum(node_max[:, n], cap, out=node_max[:, n])
-    return node_points, node_max, node_applies
+            np.minimum(node_points[n], cap, out=node_points[n])
+            np.minimum(node_max[n], cap, out=node_max[n])
+    return (
+        np.ascontiguousarray(node_points.T),
+        np.ascontiguousarray(node_max.T),
+        np.ascontiguousarray(node_applies.T),
+    )
 
 
 def leaf_totals(

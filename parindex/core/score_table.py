@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from .columns import Columns, decode, factorize, from_rows, split_plain
+from .columns import Columns, decode, factorize, from_rows, pack, packed, split_plain
 from .compute import (
     CycleResult,
     LeafMatrices,
@@ -159,6 +159,17 @@ class _Reading:
     def unit_codes(self) -> tuple[list[str], Ints] | None:
         """The file's unit codes in the order of their first row, and each row's; None if one
         is empty or not among ``units``."""
+        if self.units is not None:
+            known = list(self.units)
+            found = self.lookup(self.unit_at, known)
+            if found is not None:
+                # Codes in the order of their first row: the first of their runs of rows.
+                runs = np.concatenate(([0], np.flatnonzero(found[1:] != found[:-1]) + 1))
+                present, first_run = np.unique(found[runs], return_index=True)
+                ordered = present[np.argsort(runs[first_run], kind="stable")]
+                index = np.zeros(len(known), dtype=np.int64)
+                index[ordered] = np.arange(len(ordered))
+                return [known[i] for i in ordered.tolist()], index[found]
         codes, texts, firsts = self.distinct(self.unit_at)
         if any(not t for t in texts):
             return None
@@ -168,17 +179,42 @@ class _Reading:
         for text, first in zip(texts, firsts.tolist(), strict=True):
             first_row[text] = min(first, first_row.get(text, first))
         names = sorted(first_row, key=first_row.__getitem__)
-        index = {name: i for i, name in enumerate(names)}
-        return names, np.array([index[t] for t in texts], dtype=np.int64)[codes]
+        index_of = {name: i for i, name in enumerate(names)}
+        return names, np.array([index_of[t] for t in texts], dtype=np.int64)[codes]
 
     def item_leaves(self) -> Ints | None:
         """Each row's leaf, a position in ``framework.leaves``; None if an item is empty or not
         a leaf."""
+        leaves = [leaf.code for leaf in self.fw.leaves]
+        found = self.lookup(self.item_at, leaves)
+        if found is not None:
+            return found
         codes, texts, _ = self.distinct(self.item_at)
-        position = {leaf.code: i for i, leaf in enumerate(self.fw.leaves)}
+        position = {code: i for i, code in enumerate(leaves)}
         if any(t not in position for t in texts):
             return None
         return np.array([position[t] for t in texts], dtype=np.int64)[codes]
+
+    def lookup(self, at: int, known: list[str]) -> Ints | None:
+        """Each row's cell of column ``at`` as a position in ``known``, in one pass, when every
+        cell is written exactly as one of the codes (each of at most 8 bytes, none with
+        surrounding spaces); None otherwise, for ``distinct`` to decide."""
+        encoded = [code.encode("utf-8") for code in known]
+        if not encoded or any(
+            len(e) > 8 or c != c.strip() for e, c in zip(encoded, known, strict=True)
+        ):
+            return None
+        starts, ends = self.columns.starts[:, at], self.columns.ends[:, at]
+        keys = packed(self.data, starts, ends)
+        if keys is None:
+            return None
+        known_keys = np.array([pack(e) for e in encoded], dtype=np.uint64)
+        order = np.argsort(known_keys)
+        place = np.minimum(np.searchsorted(known_keys[order], keys), len(order) - 1)
+        if not (known_keys[order][place] == keys).all():
+            return None
+        found: Ints = order[place]
+        return found
 
     def score(self, leaves: Ints, starts: Ints, ends: Ints) -> tuple[Ints, Ints, Mask] | None:
         """Each row's points and maximum in quanta and whether it gives a value (scored or
@@ -259,7 +295,8 @@ class _Reading:
 
 def _groups(keys: Ints, count: int) -> Iterator[tuple[int, Ints]]:
     """For each key in 0..count-1 that occurs, the positions that hold it, in order."""
-    order = np.argsort(keys, kind="stable")
+    # A stable sort of 16-bit keys is a radix sort: linear, where int64 keys take n log n.
+    order = np.argsort(keys.astype(np.int16) if count < 2**15 else keys, kind="stable")
     bounds = np.searchsorted(keys[order], np.arange(count + 1))
     for key in range(count):
         if bounds[key + 1] > bounds[key]:
