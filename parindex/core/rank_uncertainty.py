@@ -136,18 +136,8 @@ def rank_uncertainty(
     overrides); ``survey`` holds the respondents behind the survey leaves. ``progress`` is
     called with (draws done, draws) after each batch; ``batch`` (draws per batch) changes the
     memory used, never the result."""
-    if not 1 <= draws <= MAX_DRAWS:
-        raise ValueError(f"draws must lie in [1, {MAX_DRAWS}]")
-    if draws * len(units) > MAX_RANKS:
-        raise ValueError(f"draws × units must not exceed {MAX_RANKS:,}")
-    if not 1 <= level <= 99:
-        raise ValueError("level must lie in [1, 99]")
-    if seed < 0:
-        raise ValueError("seed must not be negative")
-    if appraisal is not None and not 0 <= appraisal.keep_percent <= 100:
-        raise ValueError("keep_percent must lie in [0, 100]")
-    fw = framework
-    scorer = Scorer(fw)
+    _check_settings(draws, len(units), level, seed, appraisal)
+    fw, scorer = framework, Scorer(framework)
     base = compute(fw, answers, units, scorer=scorer, overrides=overrides)
     points, maxima, applies = _leaf_matrices(base)
     survey_plan = _SurveyPlan(fw, base, scorer, survey, overrides or {}) if survey else None
@@ -155,8 +145,7 @@ def rank_uncertainty(
     adjust = _Adjustments(fw, base, scorer, appraisal, units, resampled) if appraisal else None
     seeds = np.random.SeedSequence(seed).spawn(2)
     survey_rng, appraisal_rng = (np.random.Generator(np.random.PCG64(s)) for s in seeds)
-
-    n_units, n_leaves = points.shape
+    n_units = points.shape[0]
     cells_per_draw = max(n_units * len(fw.all_nodes), survey.forms if survey else 0, 1)
     step = batch or max(1, _BATCH_CELLS // cells_per_draw)
     ranks = np.zeros((draws, n_units), dtype=np.int32)  # 0: no rank
@@ -170,18 +159,10 @@ def rank_uncertainty(
             survey_plan.draw(survey_rng, drawn_points, drawn_max)
         if adjust is not None:
             adjust.draw(appraisal_rng, drawn_points, drawn_max)
-        _, _, index = leaf_totals(
-            fw,
-            drawn_points.reshape(size * n_units, n_leaves),
-            drawn_max.reshape(size * n_units, n_leaves),
-            np.broadcast_to(applies, (size, n_units, n_leaves)).reshape(size * n_units, n_leaves),
-        )
-        index = index.reshape(size, n_units)
-        indices[start : start + size] = index
-        ranks[start : start + size] = _ranks(index, members)
+        indices[start : start + size] = _drawn_indices(fw, drawn_points, drawn_max, applies)
+        ranks[start : start + size] = _ranks(indices[start : start + size], members)
         if progress is not None:
             progress(start + size, draws)
-
     summaries = _summaries(base, ranks, indices, level, members)
     return RankUncertainty(
         draws=draws,
@@ -193,6 +174,36 @@ def rank_uncertainty(
         held=survey_plan.cells(survey_plan.held) if survey_plan else (),
         adjusted=adjust.cells if adjust else (),
     )
+
+
+def _check_settings(
+    draws: int, n_units: int, level: int, seed: int, appraisal: AppraisalDraws | None
+) -> None:
+    if not 1 <= draws <= MAX_DRAWS:
+        raise ValueError(f"draws must lie in [1, {MAX_DRAWS}]")
+    if draws * n_units > MAX_RANKS:
+        raise ValueError(f"draws × units must not exceed {MAX_RANKS:,}")
+    if not 1 <= level <= 99:
+        raise ValueError("level must lie in [1, 99]")
+    if seed < 0:
+        raise ValueError("seed must not be negative")
+    if appraisal is not None and not 0 <= appraisal.keep_percent <= 100:
+        raise ValueError("keep_percent must lie in [0, 100]")
+
+
+def _drawn_indices(
+    fw: Framework, points: Ints, maxima: Ints, applies: npt.NDArray[np.bool_]
+) -> Ints:
+    """Draws × units indices (rounded, in quanta) of a batch of draws' leaf points and maxima
+    (draws × units × leaves), totalled exactly as ``compute`` totals them."""
+    size, n_units, n_leaves = points.shape
+    _, _, index = leaf_totals(
+        fw,
+        points.reshape(size * n_units, n_leaves),
+        maxima.reshape(size * n_units, n_leaves),
+        np.broadcast_to(applies, (size, n_units, n_leaves)).reshape(size * n_units, n_leaves),
+    )
+    return index.reshape(size, n_units)
 
 
 def _leaf_matrices(result: CycleResult) -> tuple[Ints, Ints, npt.NDArray[np.bool_]]:
