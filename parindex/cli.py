@@ -7,7 +7,7 @@ import codecs
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .core import ParindexError, Scorer, load_framework, read_units
@@ -134,9 +134,28 @@ def cmd_compute(args: argparse.Namespace) -> int:
         sys.stdout.write(to_table(result, args.lang))
         return 0
     # In blocks of about a megabyte: a few hundred writes for 20,000 units, buffered or not.
-    for block in json_blocks(result) if args.format == "json" else csv_blocks(result):
-        sys.stdout.write(block)
+    _write_blocks(json_blocks(result) if args.format == "json" else csv_blocks(result))
     return 0
+
+
+def _write_blocks(blocks: Iterable[bytes]) -> None:
+    """Blocks of UTF-8 text to standard output: straight to its bytes when it writes UTF-8
+    without changing line ends (every block whole, even from a partial write), else through its
+    text layer."""
+    out = sys.stdout
+    binary = getattr(out, "buffer", None)
+    utf8 = codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8"
+    if binary is None or not utf8 or os.linesep != "\n":
+        for block in blocks:
+            out.write(block.decode("utf-8"))
+        return
+    out.flush()
+    for block in blocks:
+        view = memoryview(block)
+        while view:
+            written = binary.write(view)
+            view = view[written or 0 :]
+    binary.flush()
 
 
 def cmd_survey_aggregate(args: argparse.Namespace) -> int:

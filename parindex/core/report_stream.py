@@ -4,9 +4,11 @@
 for 20,000 units that is 2.7 million node dicts and, with PYTHONUNBUFFERED set, millions of
 system calls. Here the text of a block of units is built from the result's arrays (each figure's
 text looked up once per distinct value; a unit's text filled into a template made once per set
-of nodes that apply) and handed out as one string of about a megabyte. The text is exactly what
+of nodes that apply) and handed out as about a megabyte of UTF-8. The text is exactly what
 ``json.dump(to_json(result), out, ensure_ascii=False, indent=1)`` followed by a line feed, and
-``to_csv(result)``, give (tests/core/test_report_stream.py compares them byte for byte).
+``to_csv(result)``, give (tests/core/test_report_stream.py compares them byte for byte). It is
+built as bytes: a unit's text is mostly ASCII figures, and formatting bytes skips the wide
+strings a single Vietnamese name makes of a whole text, and the encoding at the end.
 """
 
 from __future__ import annotations
@@ -31,33 +33,32 @@ UNITS_PER_BLOCK = 100
 _LOOKUP_SPAN = 1 << 22  # a figure's texts are tabled by value below this span, else by unique
 
 
-def _quoted(text: str | None) -> str:
-    """A string as ``json.dumps(text, ensure_ascii=False)`` writes it (None: null)."""
-    return "null" if text is None else encode_basestring(text)
+def _quoted(text: str | None) -> bytes:
+    """A string as ``json.dumps(text, ensure_ascii=False)`` writes it (None: null), in UTF-8."""
+    return b"null" if text is None else encode_basestring(text).encode("utf-8")
 
 
 class _Texts:
-    """Each figure (in quanta) as its text, made once per distinct value: a table by value
-    over the range of ``values`` when it is not too wide, else a dictionary filled as
-    values come."""
+    """Each figure (in quanta) as ``shown`` writes its text (None: no index, -1), made once per
+    distinct value: a table by value over the range of ``values`` when it is not too wide, else
+    a dictionary filled as values come."""
 
     def __init__(
-        self, places: int, wrap: Callable[[str], str], absent: str, values: list[Matrix]
+        self, places: int, shown: Callable[[str | None], object], values: list[Matrix]
     ) -> None:
         self.places = places
-        self.wrap = wrap
-        self.absent = absent  # the text of -1: no index
+        self.shown = shown
         self.low = min((int(v.min()) for v in values if v.size), default=0)
         high = max((int(v.max()) for v in values if v.size), default=0)
         self.table: Objects | None = None
         if high - self.low < _LOOKUP_SPAN:
             self.table = np.array([self.text(v) for v in range(self.low, high + 1)], dtype=object)
-        self.made: dict[int, str] = {}
+        self.made: dict[int, object] = {}
 
-    def text(self, count: int) -> str:
+    def text(self, count: int) -> object:
         if count < 0:
-            return self.absent
-        return self.wrap(f"{from_quanta(count, self.places):.{self.places}f}")
+            return self.shown(None)
+        return self.shown(f"{from_quanta(count, self.places):.{self.places}f}")
 
     def of(self, values: Matrix) -> Objects:
         """The texts of ``values``, an array of the same shape."""
@@ -66,9 +67,19 @@ class _Texts:
             return found
         distinct, inverse = np.unique(values, return_inverse=True)
         made = self.made
-        texts = [made.get(v) or made.setdefault(v, self.text(v)) for v in distinct.tolist()]
+        texts = [
+            made[v] if v in made else made.setdefault(v, self.text(v)) for v in distinct.tolist()
+        ]
         found = np.array(texts, dtype=object)[inverse].reshape(values.shape)
         return found
+
+
+def _json_figure(text: str | None) -> bytes:
+    return b"null" if text is None else b'"%s"' % text.encode("ascii")
+
+
+def _csv_figure(text: str | None) -> str:
+    return "" if text is None else text
 
 
 def _figures(result: CycleResult) -> list[Matrix]:
@@ -110,22 +121,22 @@ def _missing(result: CycleResult, block: npt.NDArray[np.int64]) -> list[list[int
     return found
 
 
-def json_blocks(result: CycleResult) -> Iterator[str]:
-    """The JSON output, in blocks to be written one after the other."""
+def json_blocks(result: CycleResult) -> Iterator[bytes]:
+    """The JSON output, in blocks of UTF-8 to be written one after the other."""
     fw = result.framework
-    head = (
-        f'{{\n "framework": {{\n  "code": {_quoted(fw.code)},\n  "version": '
-        f'{_quoted(fw.version)}\n }},\n "units": '
+    head = b'{\n "framework": {\n  "code": %s,\n  "version": %s\n },\n "units": ' % (
+        _quoted(fw.code),
+        _quoted(fw.version),
     )
     if not result.unit_infos:
-        yield head + "[]\n}\n"
+        yield head + b"[]\n}\n"
         return
-    yield head + "["
-    figures = _Texts(fw.places, lambda text: f'"{text}"', "null", _figures(result))
+    yield head + b"["
+    figures = _Texts(fw.places, _json_figure, _figures(result))
     templates = _JsonTemplates(result)
     bands = [_quoted(band) for band in _bands(result)]
     leaf_codes = [_quoted(leaf.code) for leaf in fw.leaves]
-    separator = "\n"
+    separator = b"\n"
     for block in _blocks(result):
         nodes = np.stack(
             [
@@ -150,15 +161,17 @@ def json_blocks(result: CycleResult) -> Iterator[str]:
                     totals[row],
                     maxima[row],
                     indices[row],
-                    "null" if rank is None else str(rank),
+                    b"null" if rank is None else b"%d" % rank,
                     bands[position],
                 )
             )
         missing = [
-            "[\n    " + ",\n    ".join(leaf_codes[i] for i in listed) + "\n   ]" if listed else "[]"
+            b"[\n    " + b",\n    ".join(leaf_codes[i] for i in listed) + b"\n   ]"
+            if listed
+            else b"[]"
             for listed in _missing(result, block)
         ]
-        texts = [""] * len(block)
+        texts = [b""] * len(block)
         kinds = templates.kind[block]
         for kind in np.unique(kinds).tolist():  # the units whose nodes are the same ones
             rows = np.flatnonzero(kinds == kind)
@@ -166,9 +179,9 @@ def json_blocks(result: CycleResult) -> Iterator[str]:
             shown = nodes[rows][:, applying].reshape(len(rows), -1).tolist()
             for row, figures_shown in zip(rows.tolist(), shown, strict=True):
                 texts[row] = template % (*heads[row], *figures_shown, missing[row])
-        yield separator + ",\n".join(texts)
-        separator = ",\n"
-    yield "\n ]\n}\n"
+        yield separator + b",\n".join(texts)
+        separator = b",\n"
+    yield b"\n ]\n}\n"
 
 
 class _JsonTemplates:
@@ -177,36 +190,36 @@ class _JsonTemplates:
     ``made[kind]`` holds its template and the columns of its nodes."""
 
     def __init__(self, result: CycleResult) -> None:
-        nodes = [_quoted(node.code).replace("%", "%%") for node in result.framework.all_nodes]
+        nodes = [_quoted(node.code).replace(b"%", b"%%") for node in result.framework.all_nodes]
         packed = np.packbits(result.node_applies, axis=1)
         _, first, kind = np.unique(packed, axis=0, return_index=True, return_inverse=True)
         self.kind: npt.NDArray[np.int64] = kind.reshape(-1).astype(np.int64)
-        self.made: list[tuple[str, npt.NDArray[np.int64]]] = []
+        self.made: list[tuple[bytes, npt.NDArray[np.int64]]] = []
         for position in first.tolist():
             applying = np.flatnonzero(result.node_applies[position])
             self.made.append((_json_template([nodes[n] for n in applying]), applying))
 
 
-def _json_template(nodes: list[str]) -> str:
-    head = "".join(
-        f'\n   "{key}": %s,'
-        for key in ("unit", "name", "type", "group", "points", "max", "index", "rank", "band")
+def _json_template(nodes: list[bytes]) -> bytes:
+    head = b"".join(
+        b'\n   "%s": %%s,' % key
+        for key in (b"unit", b"name", b"type", b"group", b"points", b"max", b"index", b"rank")
     )
     if nodes:
-        listed = ",\n".join(
-            f'    {code}: {{\n     "points": %s,\n     "max": %s,\n     "index": %s\n    }}'
+        listed = b",\n".join(
+            b'    %s: {\n     "points": %%s,\n     "max": %%s,\n     "index": %%s\n    }' % code
             for code in nodes
         )
-        shown = "{\n" + listed + "\n   }"
+        shown = b"{\n" + listed + b"\n   }"
     else:
-        shown = "{}"
-    return "  {" + head + f'\n   "nodes": {shown},\n   "missing": %s\n  }}'
+        shown = b"{}"
+    return b"  {" + head + b'\n   "band": %s,\n   "nodes": ' + shown + b',\n   "missing": %s\n  }'
 
 
-def csv_blocks(result: CycleResult) -> Iterator[str]:
-    """The CSV output, in blocks to be written one after the other."""
+def csv_blocks(result: CycleResult) -> Iterator[bytes]:
+    """The CSV output, in blocks of UTF-8 to be written one after the other."""
     fw = result.framework
-    figures = _Texts(fw.places, lambda text: text, "", _figures(result))
+    figures = _Texts(fw.places, _csv_figure, _figures(result))
     bands = _bands(result)
     leaf_codes = [leaf.code for leaf in fw.leaves]
     out = io.StringIO()
@@ -252,7 +265,7 @@ def csv_blocks(result: CycleResult) -> Iterator[str]:
                     *points[row],
                 ]
             )
-        yield out.getvalue()
+        yield out.getvalue().encode("utf-8")
         out.seek(0)
         out.truncate()
-    yield out.getvalue()
+    yield out.getvalue().encode("utf-8")

@@ -419,8 +419,8 @@ def test_the_vector_path_reads_and_computes_as_the_scalar_path(case: Case, as_by
     result, warnings = vector(case, as_bytes)
     assert warnings == expected_warnings
     document = json.dumps(to_json(expected), ensure_ascii=False, indent=1) + "\n"
-    assert "".join(json_blocks(result)) == document
-    assert "".join(csv_blocks(result)) == to_csv(expected)
+    assert b"".join(json_blocks(result)).decode("utf-8") == document
+    assert b"".join(csv_blocks(result)).decode("utf-8") == to_csv(expected)
     assert to_table(result, "vi") == to_table(expected, "vi")
     assert leaf_scores(result) == leaf_scores(expected)
 
