@@ -1,293 +1,272 @@
-"""Benchmark of the whole-cycle computation (``make bench``).
+"""Benchmark of ``parindex compute`` end to end (``make bench``).
 
-For a province-sized cycle (150 units) and a large one (5,000 units), both on a generated
-100-leaf framework that uses all eight rule types, it prints:
+For cycles of 150, 5,000 and 20,000 units on the generated ~100-leaf framework of
+``cycle_files.py`` (every rule, caps, ``applies_to``, n/a, a bonus and a penalty area; the files
+are written once into the system's temporary folder and kept for later runs), it runs the real
+command in a child process, from process start to the JSON written to a file, and prints:
 
-* ``compute()`` from answers to ranked arrays, with a fresh scorer cache (best of N runs), and
-  once more with a warm cache, which leaves the aggregation;
-* the time to materialise every unit's result (``result.units``) and, separately, to build the
-  JSON output (``report.to_json``) and serialise it;
-* the peak memory of one ``compute()`` under tracemalloc;
-* a bare numpy kernel summing the same leaf points per unit (units × leaves int64,
-  ``.sum(axis=1)``), measured in the same run, and the ratio compute / kernel.
+* its wall time (best of N), its CPU time and its peak resident memory (``ru_maxrss`` of that
+  process alone, measured by ``child_usage.py``); the same with PYTHONUNBUFFERED=1, and with
+  ``--format csv``;
+* the floor: ``compute_floor.py``, a plain numpy program doing the same arithmetic on the same
+  answers parsed beforehand into arrays (no reading, checking or writing), its wall time as a
+  process and the time of the arithmetic alone, and the ratios of parindex's wall time to both;
+* a check that the floor's totals, indices, ranks, bands and missing counts are parindex's.
 
-The framework and the answers are generated deterministically, so everything printed except the
-timings is the same on every run and every machine.
+Other processes on the machine stretch wall times; the load average is printed before and
+after, and the CPU time, which they hardly change, beside the wall time.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import gc
-import json
 import os
 import platform
-import random
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
+import unicodedata
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 
-from parindex.core import CycleResult, Framework, Scorer, UnitInfo, compute, load_framework
-from parindex.core.report import to_json
+from parindex.core import Framework, load_framework, read_units
+from parindex.core.numbers import quanta
+from parindex.core.rules import NA_WORDS, YES_WORDS, ChoiceRule, CountRule, DeductionRule, match_key
+from parindex.core.score_table import compute_table, read_score_table
 
-SEED = 20240601
-SIZES = (150, 5_000)
-RULE_ORDER = (
-    "points",
-    "choice",
-    "yes_no",
-    "ratio",
-    "proportional",
-    "count",
-    "deduction",
-    "survey",
-)
-LEAF_MAXIMA = (Decimal("1"), Decimal("1.5"), Decimal("2"), Decimal("2.5"), Decimal("3"))
-CHOICES = ("Tốt", "Đạt", "Đạt một phần", "Không đạt")
-YES = ("có", "Có", "yes", "1", "true")
-NO = ("không", "Không", "no", "0", "false")
-Cell = Callable[[dict[str, Any]], str]
-# Runs per measurement: (compute, units/json, numpy kernel), by number of units.
-RUNS = {150: (10, 10, 1_000), 5_000: (3, 3, 200)}
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from compute_floor import NOT_APPLICABLE, NUMBER, OPTION, RULES  # noqa: E402
+from cycle_files import cached_cycle  # noqa: E402
+
+SIZES = (150, 5_000, 20_000)
+RUNS = {150: 5, 5_000: 3, 20_000: 2}
+TARGETS = {5_000: 2.5, 20_000: 8.0}  # seconds, end to end with JSON output
+PEAK_TARGET_MIB = 600
+PARINDEX = str(Path(sys.executable).with_name("parindex"))
 
 
-# -- the framework ---------------------------------------------------------------------------
+# -- the floor's arrays ---------------------------------------------------------------------
 
 
-def _q(value: Decimal) -> str:
-    """A multiple of 0.01 as YAML text."""
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize())
+def meaning(fw: Framework, code: str, text: str) -> tuple[int, int, int] | None:
+    """What a valid answer means, read independently of parindex's readers: (kind, num, den),
+    num/den the exact number (an option's position for a choice); None for an empty cell."""
+    node = fw.by_code[code]
+    rule = node.rule
+    value = unicodedata.normalize("NFC", text.strip())
+    if not value:
+        return None
+    if node.allow_na and value.casefold() in NA_WORDS:
+        return NOT_APPLICABLE, 0, 1
+    if isinstance(rule, ChoiceRule):
+        for i, option in enumerate(rule.options):
+            if value == option.key or match_key(value) in map(match_key, option.names()):
+                return OPTION, i, 1
+        raise ValueError(value)
+    assert rule is not None
+    if rule.type == "yes_no":
+        return NUMBER, int(value.casefold() in YES_WORDS), 1
+    if rule.type in ("ratio", "proportional") and "/" in value:
+        above, below = value.split("/")
+        number = Fraction(Decimal(above.strip())) / Fraction(Decimal(below.strip()))
+    elif value.endswith("%"):
+        number = Fraction(Decimal(value[:-1].strip()))
+        number /= 100 if rule.type != "survey" else 1
+    else:
+        number = Fraction(Decimal(value))
+    return NUMBER, number.numerator, number.denominator
 
 
-def framework_text() -> str:
-    """10 areas × 2 criteria × 5 leaves; rule types cycle through all eight."""
-    lines = [
-        "format: parindex.framework/1",
-        "code: bench-100",
-        'version: "2024"',
-        "title:",
-        '  vi: "Bộ chỉ số thử tải (100 tiêu chí thành phần)"',
-        '  en: "Benchmark framework (100 leaves)"',
-        "unit_types: [so, huyen]",
-        "rounding: 0.01",
-        "not_applicable: rescale",
-        "bands:",
-        '  - {code: A, min: 90, title: "Tốt"}',
-        '  - {code: B, min: 80, title: "Khá"}',
-        '  - {code: C, min: 65, title: "Trung bình"}',
-        '  - {code: D, min: 0, title: "Yếu"}',
-        "nodes:",
-    ]
-    k = 0
-    for a in range(1, 11):
-        lines += [f'  - code: "{a}"', f'    title: "Lĩnh vực {a}"', "    children:"]
-        for c in range(1, 3):
-            leaves: list[str] = []
-            children_max = Decimal(0)
-            for s in range(1, 6):
-                rule = RULE_ORDER[k % len(RULE_ORDER)]
-                top = LEAF_MAXIMA[(k * 7 + a) % len(LEAF_MAXIMA)]
-                children_max += top
-                leaves += _leaf(f"{a}.{c}.{s}", rule, top, allow_na=rule == "proportional")
-                k += 1
-            lines += [f'      - code: "{a}.{c}"', f'        title: "Tiêu chí {a}.{c}"']
-            if (a, c) == (3, 2):  # the capped branch: less than its children's sum
-                lines.append(f"        max: {_q(children_max - 1)}")
-            if (a, c) == (7, 1):  # district-level units are not assessed on this criterion
-                lines.append("        applies_to: [so]")
-            lines += ["        children:", *leaves]
-    return "\n".join(lines) + "\n"
+def floor_arrays(folder: Path) -> Path:
+    """The cycle's answers and framework as the floor's arrays, parsed once and kept."""
+    path = folder / "floor-arrays.npz"
+    if path.exists():
+        return path
+    fw = load_framework((folder / "framework.yaml").read_text(encoding="utf-8"))
+    units, _ = read_units((folder / "units.csv").read_text(encoding="utf-8"), "units", fw)
+    position = {u.code: i for i, u in enumerate(units)}
+    leaf_at = {leaf.code: i for i, leaf in enumerate(fw.leaves)}
+    places = fw.places
+    cells: list[tuple[int, int, int, int, int]] = []
+    lines = (folder / "scores.csv").read_text(encoding="utf-8").splitlines()[1:]
+    for line in lines:  # the generated file has no quoted cell
+        unit, item, value = line.split(",")
+        if not fw.by_code[item].applies(units[position[unit]].type):
+            continue
+        found = meaning(fw, item, value)
+        if found is not None:
+            cells.append((position[unit], leaf_at[item], *found))
+    cell = np.array(cells, dtype=np.int64).reshape(-1, 5)
+    leaves = fw.leaves
+    options = max(
+        (len(x.rule.options) for x in leaves if isinstance(x.rule, ChoiceRule)), default=1
+    )
+    brackets = max((len(getattr(x.rule, "brackets", ())) for x in leaves), default=1)
+    option_points = np.zeros((len(leaves), options), dtype=np.int64)
+    bracket_min = np.zeros((len(leaves), brackets), dtype=np.int64)
+    bracket_power = np.zeros((len(leaves), brackets), dtype=np.int64)
+    bracket_points = np.zeros((len(leaves), brackets), dtype=np.int64)
+    for i, leaf in enumerate(leaves):
+        for k, option in enumerate(getattr(leaf.rule, "options", ())):
+            option_points[i, k] = quanta(option.points, places)
+        for k, bracket in enumerate(getattr(leaf.rule, "brackets", ())):
+            exponent = -min(0, int(bracket.min.as_tuple().exponent))
+            bracket_min[i, k] = int(bracket.min.scaleb(exponent))
+            bracket_power[i, k] = exponent
+            bracket_points[i, k] = quanta(bracket.points, places)
+    types = sorted({u.type or "" for u in units})
+    groups = sorted({u.group or "" for u in units})
+    nodes = fw.all_nodes
+    node_at = {n.code: i for i, n in enumerate(nodes)}
+    np.savez(
+        path,
+        places=places,
+        na_full=fw.not_applicable == "full",
+        cell_unit=cell[:, 0],
+        cell_leaf=cell[:, 1],
+        cell_kind=cell[:, 2],
+        cell_num=cell[:, 3],
+        cell_den=cell[:, 4],
+        leaf_rule=np.array([RULES.index(x.rule.type) for x in leaves if x.rule]),
+        leaf_top=np.array([quanta(x.full_max, places) for x in leaves], dtype=np.int64),
+        leaf_per=np.array(
+            [
+                quanta(x.rule.per_item, places)
+                if isinstance(x.rule, (CountRule, DeductionRule))
+                else 0
+                for x in leaves
+            ],
+            dtype=np.int64,
+        ),
+        leaf_normal=np.array([x.kind == "normal" for x in leaves]),
+        option_points=option_points,
+        bracket_min=bracket_min,
+        bracket_power=bracket_power,
+        bracket_points=bracket_points,
+        type_applies=np.array([[x.applies(t or None) for x in leaves] for t in types]),
+        unit_type=np.array([types.index(u.type or "") for u in units]),
+        unit_group=np.array([groups.index(u.group or "") for u in units]),
+        node_parent=np.array([node_at[n.parent] if n.parent else -1 for n in nodes]),
+        node_leaf=np.array([leaf_at.get(n.code, -1) for n in nodes]),
+        node_cap=np.array(
+            [quanta(n.max, places) if n.max is not None and not n.is_leaf else -1 for n in nodes]
+        ),
+        node_kind=np.array([("normal", "bonus", "penalty").index(n.kind) for n in nodes]),
+        band_min=np.array([-(-b.min.scaleb(places) // 1) for b in fw.bands], dtype=np.int64),
+    )
+    return path
 
 
-def _leaf(code: str, rule: str, top: Decimal, *, allow_na: bool) -> list[str]:
-    out = [
-        f'          - code: "{code}"',
-        f'            title: "Tiêu chí thành phần {code}"',
-        f"            max: {_q(top)}",
-    ]
-    if allow_na:
-        out.append("            allow_na: true")
-    if rule == "survey":
-        out.append("            source: survey")
-    out.append("            rule:")
-    out.append(f"              type: {rule}")
-    if rule == "points":
-        out.append("              step: 0.25")
-    elif rule == "choice":
-        out.append("              options:")
-        for key, share in zip(CHOICES, ("1", "0.75", "0.5", "0"), strict=True):
-            out.append(f'                "{key}": {_q(top * Decimal(share))}')
-    elif rule == "ratio":
-        out.append("              brackets:")
-        for low, share in (("100", "1"), ("90", "0.8"), ("75", "0.6"), ("50", "0.3"), ("0", "0")):
-            out.append(f"                - {{min: {low}, points: {_q(top * Decimal(share))}}}")
-    elif rule == "count":
-        out.append("              per_item: 0.25")
-    elif rule == "deduction":
-        out.append("              per_item: 0.5")
-    return out
+def floor_agrees(folder: Path, result_path: Path) -> bool:
+    """Whether the floor's totals, indices, ranks, bands, missing counts and node indices are
+    parindex's (read and computed by columns, in this process)."""
+    fw = load_framework((folder / "framework.yaml").read_text(encoding="utf-8"))
+    units, _ = read_units((folder / "units.csv").read_text(encoding="utf-8"), "units", fw)
+    by_code = {u.code: u for u in units}
+    table = read_score_table((folder / "scores.csv").read_bytes(), fw, "scores", by_code)
+    result = compute_table(fw, table, units)
+    bands = []
+    for index in result.total_index.tolist():
+        band = fw.band_for(None if index < 0 else Decimal(index).scaleb(-fw.places))
+        bands.append(len(fw.bands) if band is None else fw.bands.index(band))
+    with np.load(result_path) as floor:
+        return (
+            np.array_equal(floor["total"], result.total)
+            and np.array_equal(floor["index"], result.total_index)
+            and floor["rank"].tolist() == [-1 if r is None else r for r in result.ranks]
+            and floor["band"].tolist() == bands
+            and np.array_equal(floor["missing"], result.missing_mask.sum(axis=1))
+            and np.array_equal(floor["node_index"], result.node_index)
+        )
 
 
-# -- the answers -----------------------------------------------------------------------------
+# -- measuring a child process --------------------------------------------------------------
 
 
-def make_units(n: int) -> list[UnitInfo]:
-    """One unit in five is a department (sở), the rest districts (huyện); ranked by type."""
-    units = []
-    for i in range(1, n + 1):
-        kind = "so" if i % 5 == 0 else "huyen"
-        units.append(UnitInfo(f"U{i:05d}", f"Đơn vị {i}", kind, kind))
-    return units
+def run(argv: list[str], out: Path, unbuffered: bool = False) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak memory (MiB) of one run of ``argv``, its standard
+    output written to ``out`` (measured by ``child_usage.py``)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    usage = out.with_name("usage.txt")
+    with out.open("wb") as sink:
+        done = subprocess.run(
+            [sys.executable, str(HERE / "child_usage.py"), str(usage), *argv],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed with status {done.returncode}")
+    wall, cpu, peak = map(float, usage.read_text().split())
+    return wall, cpu, peak
 
 
-def make_answers(
-    fw: Framework, units: list[UnitInfo], rng: random.Random
-) -> dict[str, dict[str, str]]:
-    """Answers as people write them: options, yes/no words, a/b ratios, percentages, counts;
-    about 2% of leaves left blank and some n/a where a leaf allows it."""
-    answers: dict[str, dict[str, str]] = {}
-    for unit in units:
-        quality = rng.uniform(0.35, 1.0)  # how well this unit does overall
-        row: dict[str, str] = {}
-        for leaf in fw.leaves:
-            if not leaf.applies(unit.type) or rng.random() < 0.02:
-                continue
-            assert leaf.rule is not None and leaf.max is not None
-            row[leaf.code] = _value(leaf.rule.type, leaf.max, leaf.allow_na, quality, rng)
-        answers[unit.code] = row
-    return answers
+def best(runs: int, argv: list[str], out: Path, unbuffered: bool = False) -> list[float]:
+    """Of ``runs`` runs, the one with the least wall time: its wall, CPU and peak memory."""
+    return list(min(run(argv, out, unbuffered) for _ in range(runs)))
 
 
-def _value(rule: str, top: Decimal, allow_na: bool, quality: float, rng: random.Random) -> str:
-    good = min(1.0, max(0.0, rng.gauss(quality, 0.15)))  # this unit on this leaf
-    if allow_na and rng.random() < 0.05:
-        return rng.choice(("n/a", "KAD", "không áp dụng"))
-    if rule == "points":
-        steps = int(top / Decimal("0.25"))
-        return _q(Decimal(round(good * steps)) * Decimal("0.25"))
-    if rule == "choice":
-        return CHOICES[min(3, int((1 - good) * 4))]
-    if rule == "yes_no":
-        return rng.choice(YES if rng.random() < good else NO)
-    if rule in ("ratio", "proportional"):
-        form = rng.random()
-        if form < 0.6:  # dossiers handled on time / dossiers received
-            received = rng.randint(1, 2_000)
-            return f"{round(received * good)}/{received}"
-        if form < 0.9:
-            return f"{good * 100:.1f}%"
-        return f"{good:.2f}"
-    if rule == "count":
-        return str(round(good * rng.randint(0, 16)))
-    if rule == "deduction":
-        return str(round((1 - good) * rng.randint(0, 8)))
-    percent = f"{good * 100:.2f}"  # survey
-    return percent + "%" if rng.random() < 0.5 else percent
+@dataclass
+class Row:
+    """One cycle's figures: (wall s, CPU s, peak MiB) per run kind, the floor's too with the
+    seconds of its arithmetic."""
+
+    units: int
+    runs: int
+    answers: int
+    json: list[float]
+    json_mib: float
+    unbuffered: list[float]
+    csv: list[float]
+    floor: list[float]
+    agrees: bool
 
 
-# -- timing ----------------------------------------------------------------------------------
+def bench(n_units: int, scratch: Path) -> Row:
+    folder = cached_cycle(n_units)
+    arrays = floor_arrays(folder)
+    runs = RUNS[n_units]
+    files = [folder / "framework.yaml", folder / "scores.csv", "--units", folder / "units.csv"]
+    command = [PARINDEX, "compute", *map(str, files), "--format"]
+    out = scratch / f"{n_units}.json"
+    json_run = best(runs, [*command, "json"], out)
+    json_mib = out.stat().st_size / 2**20
+    unbuffered = best(runs, [*command, "json"], out, unbuffered=True)
+    csv_run = best(1, [*command, "csv"], scratch / f"{n_units}.csv")
+    result, printed = scratch / f"{n_units}-floor.npz", scratch / "floor.txt"
+    floor = [sys.executable, str(HERE / "compute_floor.py"), str(arrays), str(result)]
+    # The floor's process figures, and the seconds of its arithmetic that it printed.
+    floor_run = min([*run(floor, printed), float(printed.read_text())] for _ in range(runs))
+    with np.load(arrays) as a:
+        answers = len(a["cell_leaf"])
+    return Row(
+        n_units,
+        runs,
+        answers,
+        json_run,
+        json_mib,
+        unbuffered,
+        csv_run,
+        floor_run,
+        floor_agrees(folder, result),
+    )
 
 
-def best_of(runs: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    """Best wall time in seconds of ``runs`` calls, and the last call's value.
-
-    Garbage is collected once before the runs; the collector stays on during them, as it is
-    for anyone calling the code.
-    """
-    best, value = float("inf"), None
-    gc.collect()
-    for _ in range(runs):
-        start = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, value
+# -- output ---------------------------------------------------------------------------------
 
 
-def fresh(result: CycleResult) -> CycleResult:
-    """The same arrays without the cached per-unit view, to time its materialisation again."""
-    return dataclasses.replace(result)
-
-
-def leaf_points_matrix(result: CycleResult) -> np.ndarray:
-    """units × leaves int64 of each leaf's scored points in quanta (0 where not scored)."""
-    leaves = result.framework.leaves
-    matrix = np.zeros((len(result.unit_infos), len(leaves)), dtype=np.int64)
-    for u, scores in enumerate(result.leaf_scores):
-        row = matrix[u]
-        for i, leaf in enumerate(leaves):
-            score = scores.get(leaf.code)
-            if score is not None:
-                row[i] = score.points_q
-    # The same points the computation aggregated: its leaf columns.
-    columns = [n for n, node in enumerate(result.framework.all_nodes) if node.is_leaf]
-    assert np.array_equal(matrix, result.node_points[:, columns])
-    return matrix
-
-
-def bench(fw: Framework, n_units: int) -> dict[str, Any]:
-    rng = random.Random(f"{SEED}-{n_units}")
-    units = make_units(n_units)
-    answers = make_answers(fw, units, rng)
-    n_compute, n_view, n_kernel = RUNS[n_units]
-
-    def cold() -> tuple[CycleResult, Scorer]:
-        scorer = Scorer(fw)  # what compute() makes itself when given none
-        return compute(fw, answers, units, scorer=scorer), scorer
-
-    t_compute, (result, warm) = best_of(n_compute, cold)
-    t_warm, _ = best_of(n_compute, lambda: compute(fw, answers, units, scorer=warm))
-
-    t_units, _ = best_of(n_view, lambda: fresh(result).units)
-    result.units  # materialised once; to_json then only builds the dicts  # noqa: B018
-    t_json, document = best_of(n_view, lambda: to_json(result))
-    t_dumps, text = best_of(n_view, lambda: json.dumps(document, ensure_ascii=False))
-
-    gc.collect()
-    tracemalloc.start()
-    compute(fw, answers, units)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-
-    matrix = leaf_points_matrix(result)
-    t_kernel, sums = best_of(n_kernel, lambda: matrix.sum(axis=1))
-
-    given = sum(len(row) for row in answers.values())
-    distinct = len({(leaf, value) for row in answers.values() for leaf, value in row.items()})
-    totals = [u.points for u in result.units]
-    return {
-        "units": n_units,
-        "answers": given,
-        "distinct": distinct,
-        "runs": (n_compute, n_view, n_kernel),
-        "compute": t_compute,
-        "warm": t_warm,
-        "materialise": t_units,
-        "to_json": t_json,
-        "dumps": t_dumps,
-        "json_mib": len(text.encode()) / 2**20,
-        "peak_mib": peak / 2**20,
-        "kernel": t_kernel,
-        "checksum": sum(totals),
-        "leaf_sum": int(sums.sum()),
-        "first": result.units[0],
-        "ranked": sum(1 for u in result.units if u.rank is not None),
-    }
-
-
-# -- output ----------------------------------------------------------------------------------
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.2f} ms" if seconds < 1 else f"{seconds:,.3f} s"
-
-
-def us(seconds: float) -> str:
-    return f"{seconds * 1e6:,.1f} µs"
+def seconds(value: float) -> str:
+    return f"{value * 1000:,.0f} ms" if value < 1 else f"{value:,.2f} s"
 
 
 def cpu_model() -> str:
@@ -301,69 +280,64 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def table(fw: Framework, rows: list[dict[str, Any]]) -> str:
-    rule_counts: dict[str, int] = {}
-    for leaf in fw.leaves:
-        assert leaf.rule is not None
-        rule_counts[leaf.rule.type] = rule_counts.get(leaf.rule.type, 0) + 1
+def report(rows: list[Row], loads: tuple[str, str]) -> str:
+    fw = load_framework((cached_cycle(SIZES[0]) / "framework.yaml").read_text(encoding="utf-8"))
+    kinds = sorted({leaf.rule.type for leaf in fw.leaves if leaf.rule})
     head = [
-        "parindex compute benchmark",
-        f"machine:   {os.cpu_count()} CPUs ({cpu_model()}), {platform.system()} "
-        f"{platform.machine()}",
-        f"software:  Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"numpy {np.__version__}",
-        f"framework: {fw.code} — {len(fw.all_nodes)} nodes, {len(fw.leaves)} leaves, one capped "
-        f"criterion, rounding {fw.rounding}, {len(fw.bands)} bands; rules:",
-        "           " + ", ".join(f"{k} {v}" for k, v in rule_counts.items()),
-        f"answers:   generated with seed {SEED}; one unit in five of type 'so'; times are the "
-        "best of N runs",
+        "parindex compute benchmark: process start to JSON written to a file",
+        f"machine:   {os.cpu_count()} CPUs ({cpu_model()}), {platform.system()}, Python "
+        f"{platform.python_version()}, numpy {np.__version__}; load average {loads[0]} before, "
+        f"{loads[1]} after",
+        f"framework: {fw.code}, {len(fw.all_nodes)} nodes, {len(fw.leaves)} leaves "
+        f"({', '.join(kinds)}), a capped criterion, applies_to, n/a, bonus and penalty areas",
+        "times:     the best wall time of N runs, with that run's CPU time and peak memory",
         "",
     ]
-
-    def timed(key: str, runs: int, fmt: Callable[[float], str] = ms) -> Cell:
-        return lambda r: f"{fmt(r[key])}  N={r['runs'][runs]}"
-
-    labels: list[tuple[str, Cell]] = [
-        ("units × leaves", lambda r: f"{r['units']:,} × {len(fw.leaves)}"),
-        ("answers given", lambda r: f"{r['answers']:,}"),
-        ("distinct (leaf, value) pairs scored", lambda r: f"{r['distinct']:,}"),
-        ("(1) compute(), fresh scorer", timed("compute", 0)),
-        ("    per unit", lambda r: us(r["compute"] / r["units"])),
-        ("    compute(), warm scorer cache", timed("warm", 0)),
-        ("(2) result.units (materialise all)", timed("materialise", 1)),
-        ("    report.to_json (units cached)", timed("to_json", 1)),
-        ("    json.dumps of that document", timed("dumps", 1)),
-        ("    JSON size", lambda r: f"{r['json_mib']:.1f} MiB"),
-        ("(3) compute() peak (tracemalloc)", lambda r: f"{r['peak_mib']:.1f} MiB"),
-        ("(4) numpy leaf-points .sum(axis=1)", timed("kernel", 2, us)),
-        ("    ratio compute / numpy", lambda r: f"{r['compute'] / r['kernel']:,.0f}×"),
-        ("check: Σ unit points", lambda r: f"{r['checksum']}"),
-        ("check: Σ leaf points (quanta)", lambda r: f"{r['leaf_sum']:,}"),
-        ("check: first listed unit", _first),
-        ("check: units ranked", lambda r: f"{r['ranked']:,}"),
+    labels: list[tuple[str, Callable[[Row], str]]] = [
+        ("answers", lambda r: f"{r.answers:,}"),
+        ("compute --format json", lambda r: f"{seconds(r.json[0])}  N={r.runs}"),
+        ("    CPU time", lambda r: seconds(r.json[1])),
+        ("    peak memory", lambda r: f"{r.json[2]:,.0f} MiB"),
+        ("    JSON written", lambda r: f"{r.json_mib:,.1f} MiB"),
+        ("    with PYTHONUNBUFFERED=1", lambda r: f"{seconds(r.unbuffered[0])}  N={r.runs}"),
+        ("compute --format csv", lambda r: seconds(r.csv[0])),
+        ("floor: numpy on parsed arrays", lambda r: seconds(r.floor[3])),
+        (
+            "    as a process: wall, memory",
+            lambda r: f"{seconds(r.floor[0])}, {r.floor[2]:,.0f} MiB",
+        ),
+        ("ratio compute / floor process", lambda r: f"{r.json[0] / r.floor[0]:.1f}×"),
+        ("ratio compute / floor arithmetic", lambda r: f"{r.json[0] / r.floor[3]:,.0f}×"),
+        ("check: floor figures = parindex's", lambda r: "yes" if r.agrees else "NO"),
     ]
     width = max(len(label) for label, _ in labels)
-    cells = [[fmt(r) for r in rows] for _, fmt in labels]
+    cells = [[shown(r) for r in rows] for _, shown in labels]
     col = max(len(c) for row in cells for c in row)
-    out = [*head]
-    titles = [f"{r['units']:,} units" for r in rows]
-    out.append(" " * width + "".join(f"   {t:>{col}}" for t in titles))
+    titles = [f"{r.units:,} units" for r in rows]
+    out = [*head, " " * width + "".join(f"   {t:>{col}}" for t in titles)]
     for (label, _), row in zip(labels, cells, strict=True):
         out.append(f"{label:<{width}}" + "".join(f"   {c:>{col}}" for c in row))
-    return "\n".join(out)
-
-
-def _first(r: dict[str, Any]) -> str:
-    u = r["first"]
-    band = u.band.code if u.band else "-"
-    return f"{u.unit.code} {u.unit.group} #{u.rank} {u.index} {band}"
+    verdicts = [
+        f"{r.units:,} units {seconds(r.json[0])} (≤ {TARGETS[r.units]:g} s: "
+        f"{'met' if r.json[0] <= TARGETS[r.units] else 'NOT met'})"
+        for r in rows
+        if r.units in TARGETS
+    ]
+    peak = rows[-1].json[2]
+    verdicts.append(
+        f"peak {peak:,.0f} MiB at {rows[-1].units:,} units (≤ {PEAK_TARGET_MIB} MiB: "
+        f"{'met' if peak <= PEAK_TARGET_MIB else 'NOT met'})"
+    )
+    return "\n".join([*out, "", "targets: " + "; ".join(verdicts)])
 
 
 def main() -> int:
     started = time.perf_counter()
-    fw = load_framework(framework_text(), "<bench framework>")
-    rows = [bench(fw, n) for n in SIZES]
-    print(table(fw, rows))
+    before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    with tempfile.TemporaryDirectory(prefix="parindex-bench-compute-") as scratch:
+        rows = [bench(n, Path(scratch)) for n in SIZES]
+    after = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(report(rows, (before, after)))
     print(f"\n(whole benchmark: {time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return 0
 

@@ -4,8 +4,8 @@ Runs against a throwaway database (a fresh SQLite file unless DATABASE_URL point
 
     .venv/bin/python bench/bench_live_totals.py [SIZES...]
 
-For a cycle of 150 units and one of 5,000 (by default), on the 100-leaf framework of
-``bench_compute.py`` with its generated answers, both bases stored, it times what a decision on
+For a cycle of 150 units and one of 5,000 (by default), on the ~100-leaf framework of
+``cycle_files.py`` with its generated answers, both bases stored, it times what a decision on
 one leaf of one unit costs the results: the appraised points written, then
 ``unit_results_refresh`` (the unit on both bases, its group ranked again, the rows written) in
 one transaction. It prints the median of several such refreshes, each on another unit, and the
@@ -52,7 +52,7 @@ import django  # noqa: E402
 
 django.setup()
 
-import bench_compute  # noqa: E402
+import cycle_files  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
@@ -72,10 +72,10 @@ from parindex.units.models import Unit  # noqa: E402
 
 def framework_text() -> str:
     """The compute benchmark's framework, with the register's unit types."""
-    text = bench_compute.framework_text()
-    return text.replace("[so, huyen]", "[department, district]").replace(
-        "applies_to: [so]", "applies_to: [department]"
-    )
+    text = cycle_files.framework_text()
+    for short, kind in TYPES.items():
+        text = text.replace(f"applies_to: [{short}]", f"applies_to: [{kind}]")
+    return text.replace("[so, huyen]", "[department, district]")
 
 
 def cycle_build(version: FrameworkVersion, n_units: int) -> Cycle:
@@ -84,11 +84,9 @@ def cycle_build(version: FrameworkVersion, n_units: int) -> Cycle:
     fw = core_framework(version)
     infos = [
         UnitInfo(u.code.replace("U", f"N{n_units}-"), u.name, TYPES[u.type or "so"], None)
-        for u in bench_compute.make_units(n_units)
+        for u in cycle_files.make_units(n_units)
     ]
-    answers = bench_compute.make_answers(
-        fw, infos, random.Random(f"{bench_compute.SEED}-{n_units}")
-    )
+    answers = cycle_files.make_answers(fw, infos, random.Random(f"{cycle_files.SEED}-{n_units}"))
     units = Unit.objects.bulk_create(
         [
             Unit(code=i.code, name=i.name or i.code, type=i.type, group=block_group(n, i))
