@@ -33,8 +33,10 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -552,46 +554,78 @@ def national_results_import(
     for row, existing, before, after in plan:
         unit = units.get(row.code)
         if unit is None:
-            unit = Unit.objects.create(code=row.code, name=row.name, type=UnitType.PROVINCE)
-            units[row.code] = unit
+            unit = units[row.code] = _new_province(row, actor, source_name)
             summary.created_provinces.append(row.name)
-            audit_record(
-                actor=actor,
-                action="unit.create",
-                target=unit,
-                before=None,
-                after={"code": unit.code, "name": unit.name, "type": unit.type},
-                reason=source_name,
-            )
-        if existing is None:
-            result = NationalResult.objects.create(unit=unit, year=row.year, **after)
-            action, before_value = "national.result_add", None
-        else:
-            for name, value in after.items():
-                setattr(existing, name, value)
-            existing.save()
-            result, action, before_value = existing, "national.result_change", before
-        audit_record(
+        _store_audited(
+            existing,
+            partial(NationalResult.objects.create, unit=unit, year=row.year, **after),
+            before,
+            after,
+            actions=("national.result_add", "national.result_change"),
+            audit_after={"province": unit.code, "year": row.year, **after},
             actor=actor,
-            action=action,
-            target=result,
-            before=before_value,
-            after={"province": unit.code, "year": row.year, **after},
-            unit_id=unit.pk,
             reason=source_name,
+            unit_id=unit.pk,
         )
     return summary
 
 
-@transaction.atomic
-def national_years_import(
-    *, text: str, source_name: str, actor: User | None = None, confirm: str = ""
-) -> ImportSummary:
-    """Import a years file (national average, provinces ranked, bands) whole, or nothing;
-    changes to stored years need ``confirm`` as :func:`national_results_import`'s do."""
+def _new_province(row: _ResultRow, actor: User | None, source_name: str) -> Unit:
+    """A province a results file names and the register does not hold yet, created (audited)."""
+    unit = Unit.objects.create(code=row.code, name=row.name, type=UnitType.PROVINCE)
+    audit_record(
+        actor=actor,
+        action="unit.create",
+        target=unit,
+        before=None,
+        after={"code": unit.code, "name": unit.name, "type": unit.type},
+        reason=source_name,
+    )
+    return unit
+
+
+def _store_audited(
+    existing: Model | None,
+    create: Callable[[], Model],
+    before: dict[str, object],
+    after: dict[str, object],
+    *,
+    actions: tuple[str, str],
+    audit_after: dict[str, object],
+    actor: User | None,
+    reason: str,
+    unit_id: int | None = None,
+) -> None:
+    """A row of an import written: a new record (``create``) audited as ``actions[0]``, or the
+    ``after`` values set on ``existing`` audited as ``actions[1]`` with the ``before`` values
+    they replace."""
+    if existing is None:
+        record, action, before_value = create(), actions[0], None
+    else:
+        for name, value in after.items():
+            setattr(existing, name, value)
+        existing.save()
+        record, action, before_value = existing, actions[1], before
+    audit_record(
+        actor=actor,
+        action=action,
+        target=record,
+        before=before_value,
+        after=audit_after,
+        reason=reason,
+        unit_id=unit_id,
+    )
+
+
+_YearRow = tuple[int, int | None, Decimal | None, list[dict[str, str]], str, str]
+
+
+def _parse_years(text: str, source_name: str) -> tuple[list[_YearRow], dict[int, int]]:
+    """A years file's rows (year, provinces, average, bands, source, note) and the line of each
+    year; every problem raised at once (NationalImportError)."""
     header, rows = _read(text, source_name, YEAR_REQUIRED, YEAR_OPTIONAL, areas=False)
     problems: list[Problem] = []
-    parsed = []
+    parsed: list[_YearRow] = []
     seen: dict[int, int] = {}
     for line, cells in rows:
         row = _Row(source_name, line, header, cells, problems)
@@ -610,6 +644,16 @@ def national_years_import(
         parsed.append((year, provinces, average, bands, row.get("source"), row.get("note")))
     if problems:
         raise NationalImportError(problems)
+    return parsed, seen
+
+
+@transaction.atomic
+def national_years_import(
+    *, text: str, source_name: str, actor: User | None = None, confirm: str = ""
+) -> ImportSummary:
+    """Import a years file (national average, provinces ranked, bands) whole, or nothing;
+    changes to stored years need ``confirm`` as :func:`national_results_import`'s do."""
+    parsed, seen = _parse_years(text, source_name)
     summary = ImportSummary(rows=len(parsed))
     stored = {
         y.year: y
@@ -642,20 +686,14 @@ def national_years_import(
     if changes and confirm != preview.token:
         raise ConfirmationNeeded(preview)
     for year, existing, old, new in plan:
-        if existing is None:
-            record = NationalYear.objects.create(year=year, **new)
-            action, before_value = "national.year_add", None
-        else:
-            for name, value in new.items():
-                setattr(existing, name, value)
-            existing.save()
-            record, action, before_value = existing, "national.year_change", old
-        audit_record(
+        _store_audited(
+            existing,
+            partial(NationalYear.objects.create, year=year, **new),
+            old,
+            new,
+            actions=("national.year_add", "national.year_change"),
+            audit_after={"year": year, **new},
             actor=actor,
-            action=action,
-            target=record,
-            before=before_value,
-            after={"year": year, **new},
             reason=source_name,
         )
     return summary
