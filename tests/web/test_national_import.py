@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from parindex.national.models import NationalResult, NationalYear
 from parindex.national.services import (
@@ -102,9 +103,10 @@ def test_a_duplicate_and_a_clash_with_a_department(world: World) -> None:
         "year,province,index,rank,band,province_code\n"
         "2018,Sở Nội vụ,80,1,B,SNV\n2018,Tiền Giang,73.69,54,C,\n2018,Tien Giang,73.69,54,C,\n"
     )
-    with pytest.raises(NationalImportError) as caught:
+    with translation.override("en"), pytest.raises(NationalImportError) as caught:
         national_results_import(text=text, source_name="x.csv")
-    messages = [str(p) for p in caught.value.problems]
+    with translation.override("en"):
+        messages = [str(p) for p in caught.value.problems]
     assert any(m.startswith("x.csv:2, column province") and "not a province" in m for m in messages)
     assert any(m.startswith("x.csv:4, column province") and "line 3" in m for m in messages)
     assert not NationalResult.objects.exists()
@@ -119,9 +121,11 @@ def test_a_duplicate_and_a_clash_with_a_department(world: World) -> None:
     ],
 )
 def test_header_problems(db: None, header: str, problem: str) -> None:
-    with pytest.raises(NationalImportError) as caught:
-        national_results_import(text=header + "\n2018,Tiền Giang,73.69,54,C\n", source_name="h.csv")
-    assert any(str(p) == f"h.csv:1, {problem}" for p in caught.value.problems)
+    text = header + "\n2018,Tiền Giang,73.69,54,C\n"
+    with translation.override("en"), pytest.raises(NationalImportError) as caught:
+        national_results_import(text=text, source_name="h.csv")
+    with translation.override("en"):
+        assert any(str(p) == f"h.csv:1, {problem}" for p in caught.value.problems)
 
 
 def test_years_file(admin, visit) -> None:
