@@ -83,60 +83,14 @@ def province_position(request: HttpRequest, code: str) -> HttpResponse:
     out, into = selectors.successions(unit)
     history = selectors.predecessors(into)
     history_rows = selectors.predecessor_rows(history)
-    province, average, target = unit.name, _("National average"), _("Target")
-    index_rows, rank_rows = _series_rows(province, {r.year: r.result for r in rows if r.result})
-    labels = [_("%(name)s (predecessor)") % {"name": p.unit.name} for p in history]
-    for label, past in zip(labels, history, strict=True):
-        past_index, past_rank = _series_rows(label, past.results)
-        index_rows += past_index
-        rank_rows += past_rank
-    averages = {r.year: r.national for r in rows} | {r.year: r.national for r in history_rows}
-    for year, national in sorted(averages.items()):
-        if national is not None and national.average is not None:
-            index_rows.append({"year": year, "series": average, "index": float(national.average)})
-    for row in rows:
-        for t in row.targets:
-            if t.index is not None:
-                index_rows.append({"year": row.year, "series": target, "index": float(t.index)})
-            if t.rank is not None:
-                rank_rows.append({"year": row.year, "series": target, "rank": t.rank})
     shown = [r.national for r in rows] + [r.national for r in history_rows]
     latest_bands: list[dict[str, str]] = next(
         (n.bands for n in sorted(filter(None, shown), key=lambda n: -n.year) if n.bands), []
     )
-    thresholds = [{"band": b["code"], "min": float(b["min"])} for b in latest_bands]
+    index_rows, rank_rows, labels = _chart_rows(unit.name, rows, history, history_rows)
     provinces = max([n.provinces for n in shown if n and n.provinces] + [63])
-    index_chart = (
-        render_svg(
-            index_spec(
-                index_rows,
-                thresholds,
-                title=_("PAR Index of %(province)s by year") % {"province": province},
-                year_label=_("Year"),
-                index_label=_("Index"),
-                series_label=_("Series"),
-                series=[province, average, target],
-                predecessors=labels,
-            )
-        )
-        if index_rows
-        else ""
-    )
-    rank_chart = (
-        render_svg(
-            rank_spec(
-                rank_rows,
-                title=_("Rank of %(province)s among %(count)d provinces")
-                % {"province": province, "count": provinces},
-                year_label=_("Year"),
-                rank_label=_("Rank"),
-                series=[province, target],
-                predecessors=labels,
-                provinces=provinces,
-            )
-        )
-        if rank_rows
-        else ""
+    index_chart, rank_chart = _position_charts(
+        unit.name, (index_rows, rank_rows), labels, latest_bands, provinces
     )
     shown_results = [r.result for r in rows] + [x for r in history_rows for x in r.results]
     context = {
@@ -154,6 +108,77 @@ def province_position(request: HttpRequest, code: str) -> HttpResponse:
         "sources": selectors.sources_of(rows, history=history_rows),
     }
     return render(request, "national/position.html", context)
+
+
+def _chart_rows(
+    province: str,
+    rows: list[selectors.PositionRow],
+    history: list[selectors.Predecessor],
+    history_rows: list[selectors.PredecessorRow],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The charts' points: the province's index and rank by year, each predecessor's (as a
+    series of its own), the national average and the plan's targets; and the predecessors'
+    series labels."""
+    index_rows, rank_rows = _series_rows(province, {r.year: r.result for r in rows if r.result})
+    labels = [_("%(name)s (predecessor)") % {"name": p.unit.name} for p in history]
+    for label, past in zip(labels, history, strict=True):
+        past_index, past_rank = _series_rows(label, past.results)
+        index_rows += past_index
+        rank_rows += past_rank
+    average, target = _("National average"), _("Target")
+    averages = {r.year: r.national for r in rows} | {r.year: r.national for r in history_rows}
+    for year, national in sorted(averages.items()):
+        if national is not None and national.average is not None:
+            index_rows.append({"year": year, "series": average, "index": float(national.average)})
+    for row in rows:
+        for t in row.targets:
+            if t.index is not None:
+                index_rows.append({"year": row.year, "series": target, "index": float(t.index)})
+            if t.rank is not None:
+                rank_rows.append({"year": row.year, "series": target, "rank": t.rank})
+    return index_rows, rank_rows, labels
+
+
+def _position_charts(
+    province: str,
+    chart_rows: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    labels: list[str],
+    bands: list[dict[str, str]],
+    provinces: int,
+) -> tuple[str, str]:
+    """The index chart (with the latest band thresholds) and the rank chart (among
+    ``provinces``), as SVG; "" for a chart without points."""
+    index_rows, rank_rows = chart_rows
+    average, target = _("National average"), _("Target")
+    thresholds = [{"band": b["code"], "min": float(b["min"])} for b in bands]
+    index_chart = rank_chart = ""
+    if index_rows:
+        index_chart = render_svg(
+            index_spec(
+                index_rows,
+                thresholds,
+                title=_("PAR Index of %(province)s by year") % {"province": province},
+                year_label=_("Year"),
+                index_label=_("Index"),
+                series_label=_("Series"),
+                series=[province, average, target],
+                predecessors=labels,
+            )
+        )
+    if rank_rows:
+        rank_chart = render_svg(
+            rank_spec(
+                rank_rows,
+                title=_("Rank of %(province)s among %(count)d provinces")
+                % {"province": province, "count": provinces},
+                year_label=_("Year"),
+                rank_label=_("Rank"),
+                series=[province, target],
+                predecessors=labels,
+                provinces=provinces,
+            )
+        )
+    return index_chart, rank_chart
 
 
 PENDING = "national_import_pending"
