@@ -198,23 +198,28 @@ def area_statistics_spec(
             },
             "tooltip": tooltip,
         },
-        "layer": [
-            {
-                "mark": {"type": "rule", "strokeWidth": 2},
-                "encoding": {
-                    "y": {
-                        "field": "low",
-                        "type": "quantitative",
-                        "title": index_label,
-                        "scale": {"domain": [0, 100]},
-                    },
-                    "y2": {"field": "high"},
-                },
-            },
-            {
-                "mark": {"type": "point", "filled": True, "size": 50, "opacity": 1},
-                "encoding": {"y": {"field": "mean", "type": "quantitative"}},
-            },
-        ],
+        "layer": _range_and_mean(index_label),
         "config": _config(),
     }
+
+
+def _range_and_mean(index_label: str) -> list[dict[str, Any]]:
+    """A line from ``low`` to ``high`` on an index axis of 0-100, and ``mean`` a dot on it."""
+    return [
+        {
+            "mark": {"type": "rule", "strokeWidth": 2},
+            "encoding": {
+                "y": {
+                    "field": "low",
+                    "type": "quantitative",
+                    "title": index_label,
+                    "scale": {"domain": [0, 100]},
+                },
+                "y2": {"field": "high"},
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 50, "opacity": 1},
+            "encoding": {"y": {"field": "mean", "type": "quantitative"}},
+        },
+    ]

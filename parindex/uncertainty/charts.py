@@ -46,30 +46,38 @@ def rank_interval_spec(
                 "axis": {"labelLimit": 240},
             }
         },
-        "layer": [
-            {
-                "mark": {"type": "errorbar", "ticks": True, "color": "#57606a"},
-                "encoding": {"x": {"field": "low", **x}, "x2": {"field": "high"}},
-            },
-            {
-                "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
-                "encoding": {
-                    "x": {"field": "rank", **x},
-                    "color": band_colour(
-                        band_label, band_order, orient="bottom", direction="horizontal"
-                    ),
-                    "tooltip": [
-                        {"field": "unit"},
-                        {"field": "rank"},
-                        {"field": "low"},
-                        {"field": "high"},
-                        {"field": "band"},
-                    ],
-                },
-            },
-        ],
+        "layer": _interval_and_rank(x, band_label, band_order),
         "config": _config(),
     }
+
+
+def _interval_and_rank(
+    x: dict[str, Any], band_label: str, band_order: list[str]
+) -> list[dict[str, Any]]:
+    """Each unit's interval of ranks (``low`` to ``high``) as an error bar on the rank axis
+    ``x``, and its computed ``rank`` as a dot coloured by its band."""
+    return [
+        {
+            "mark": {"type": "errorbar", "ticks": True, "color": "#57606a"},
+            "encoding": {"x": {"field": "low", **x}, "x2": {"field": "high"}},
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
+            "encoding": {
+                "x": {"field": "rank", **x},
+                "color": band_colour(
+                    band_label, band_order, orient="bottom", direction="horizontal"
+                ),
+                "tooltip": [
+                    {"field": "unit"},
+                    {"field": "rank"},
+                    {"field": "low"},
+                    {"field": "high"},
+                    {"field": "band"},
+                ],
+            },
+        },
+    ]
 
 
 def rank_ticks(size: int) -> list[int]:
