@@ -20,14 +20,13 @@ forms into the core, then writes the survey leaves' answers and recomputes the c
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -41,6 +40,7 @@ from parindex.core.survey_aggregate import (
     read_responses,
 )
 from parindex.results.services import cycle_compute
+from parindex.shared.heartbeat import beating
 
 from . import services
 from .models import SurveyForm, SurveyJob
@@ -96,32 +96,10 @@ class _Progress:
             total=self.job.total,
         )
 
-    @contextmanager
-    def beating(self) -> Iterator[None]:
+    def beating(self) -> AbstractContextManager[None]:
         """A thread of the worker writes the heartbeat while the job runs."""
-        timeout = float(settings.PARINDEX_JOB_HEARTBEAT_TIMEOUT)
-        every = max(0.5, timeout / 8)
-        stop = threading.Event()
-
-        def loop() -> None:
-            try:
-                while not stop.wait(every):
-                    try:
-                        self.beat()
-                    except DatabaseError:  # the database is busy: the next beat will do
-                        logger.warning("survey job %s: heartbeat not written", self.job.pk)
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(
-            target=loop, name=f"survey-job-{self.job.pk}-heartbeat", daemon=True
-        )
-        thread.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            thread.join()
+        pk = self.job.pk
+        return beating(self.beat, name=f"survey-job-{pk}-heartbeat", label=f"survey job {pk}")
 
 
 def start(job: SurveyJob) -> None:

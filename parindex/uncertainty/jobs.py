@@ -11,19 +11,16 @@ computes), and stores the results; a run whose worker died is failed by
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from parindex.core.messages import reader_language
 from parindex.core.rank_uncertainty import AppraisalDraws, RankUncertainty, rank_uncertainty
+from parindex.shared.heartbeat import beating
 
 from . import services
 from .models import RankUncertaintyRun
@@ -119,28 +116,12 @@ def results_json(result: RankUncertainty, places: int) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _beating(job: RankUncertaintyRun) -> Iterator[None]:
+def _beating(job: RankUncertaintyRun) -> AbstractContextManager[None]:
     """A thread of the worker writes the heartbeat while the core computes."""
-    every = max(0.5, float(settings.PARINDEX_JOB_HEARTBEAT_TIMEOUT) / 8)
-    stop = threading.Event()
 
-    def loop() -> None:
-        try:
-            while not stop.wait(every):
-                try:
-                    RankUncertaintyRun.objects.filter(
-                        pk=job.pk, state=RankUncertaintyRun.State.RUNNING
-                    ).update(heartbeat_at=timezone.now())
-                except DatabaseError:  # the database is busy: the next beat will do
-                    logger.warning("rank uncertainty run %s: heartbeat not written", job.pk)
-        finally:
-            connections.close_all()
+    def beat() -> None:
+        RankUncertaintyRun.objects.filter(pk=job.pk, state=RankUncertaintyRun.State.RUNNING).update(
+            heartbeat_at=timezone.now()
+        )
 
-    thread = threading.Thread(target=loop, name=f"rank-uncertainty-{job.pk}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+    return beating(beat, name=f"rank-uncertainty-{job.pk}", label=f"rank uncertainty run {job.pk}")
