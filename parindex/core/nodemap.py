@@ -1,4 +1,5 @@
-"""The node mapping between two versions of one framework (docs/formats.md §5).
+"""The node mapping (*bảng đối chiếu mục*) between two versions of one framework
+(docs/formats.md §5).
 
 A framework family is one framework ``code`` across its versions. When a later version
 renumbers, merges or splits nodes, a mapping file says which nodes of the earlier version each

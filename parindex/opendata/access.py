@@ -1,4 +1,5 @@
-"""The one choke point of the open data: a cycle is reachable only once it is published.
+"""The one choke point of the open data (*dữ liệu mở*): a cycle is reachable only once it is
+published.
 
 The open data is the public's view, so the rule is the same for everyone: a cycle that is not
 published (in preparation, in progress, approved, cancelled) is a 404, whoever asks, even a
