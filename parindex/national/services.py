@@ -487,30 +487,25 @@ def _preview(
     return ImportPreview(source, sha256, token, changes, added, unchanged)
 
 
+# A stored result's fields an import writes, with the row's attribute holding each.
+_RESULT_FIELDS = {
+    "index": "index",
+    "rank": "rank",
+    "band": "band",
+    "index_provenance": "index_provenance",
+    "rank_provenance": "rank_provenance",
+    "area_indices": "areas",
+    "source": "source",
+    "note": "note",
+}
+
+
 def _result_values(row: _ResultRow) -> dict[str, object]:
-    return {
-        "index": row.index,
-        "rank": row.rank,
-        "band": row.band,
-        "index_provenance": row.index_provenance,
-        "rank_provenance": row.rank_provenance,
-        "area_indices": row.areas,
-        "source": row.source,
-        "note": row.note,
-    }
+    return {field: getattr(row, attribute) for field, attribute in _RESULT_FIELDS.items()}
 
 
 def _stored_result(result: NationalResult) -> dict[str, object]:
-    return {
-        "index": result.index,
-        "rank": result.rank,
-        "band": result.band,
-        "index_provenance": result.index_provenance,
-        "rank_provenance": result.rank_provenance,
-        "area_indices": result.area_indices,
-        "source": result.source,
-        "note": result.note,
-    }
+    return {field: getattr(result, field) for field in _RESULT_FIELDS}
 
 
 @transaction.atomic
