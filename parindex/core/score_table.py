@@ -162,7 +162,7 @@ class _Reading:
         if self.units is not None:
             known = list(self.units)
             found = self.lookup(self.unit_at, known)
-            if found is not None:
+            if found is not None and len(found):
                 # Codes in the order of their first row: the first of their runs of rows.
                 runs = np.concatenate(([0], np.flatnonzero(found[1:] != found[:-1]) + 1))
                 present, first_run = np.unique(found[runs], return_index=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pxkit import HEAD, errors_of
@@ -313,7 +314,8 @@ def cases(draw: st.DrawFn) -> Case:
     ]
     rows: list[list[str]] = []
     for code in codes:
-        items = st.lists(st.sampled_from(leaves), min_size=1, max_size=2 * len(leaves))
+        least = draw(st.sampled_from([0, 1, 1, 1]))  # a unit of the units file may have no row
+        items = st.lists(st.sampled_from(leaves), min_size=least, max_size=2 * len(leaves))
         for item in draw(items if noisy else items.map(lambda i: list(dict.fromkeys(i)))):
             rows.append(
                 [padded(draw, code) if noisy else code, item, draw(values(fw, item, noisy))]
@@ -459,3 +461,52 @@ def test_a_value_the_vector_rules_accept_scores_as_the_scalar_rule(
         except ValueRuleError as exc:
             raise AssertionError(f"{text!r} accepted, but the rule refuses it: {exc}") from None
         assert (expected.status, expected.points_q) == ("scored", int(points)), text
+
+
+# -- files at the edges ---------------------------------------------------------------------
+
+EDGE_FRAMEWORK = HEAD + (
+    "unit_types: [department]\nnodes:\n"
+    "  - {code: '1', title: t, max: 2, rule: {type: proportional, max_percent: 100}}\n"
+    "  - {code: '2', title: t, max: 1, rule: {type: yes_no}, applies_to: [department]}\n"
+)
+EDGES = {
+    "empty": "",
+    "a BOM only": "\ufeff",
+    "a header only": "unit,item,value",
+    "a header and its line feed": "unit,item,value\n",
+    "blank rows": "unit,item,value\n\n\n,,\n \t, ,\n",
+    "no final line feed": "unit,item,value\nU,1,1/2",
+    "CRLF": "unit,item,value\r\nU,1,1/2\r\nV,2,có\r\n",
+    "carriage returns alone": "unit,item,value\rU,1,1/2\r",
+    "a carriage return at the end": "unit,item,value\nU,1,1/2\r",
+    "a cell past the csv module's limit": "unit,item,value\nU,1," + "1" * 200_000 + "\n",
+    "31 digits": "unit,item,value\nU,1," + "1" * 31 + "/1\n",
+    "a row of Unicode spaces": "unit,item,value\n\u00a0,\u00a0,\u00a0\nU,1,1/2\n",
+    "a blank first line": "\nunit,item,value\nU,1,1/2\n",
+    "a NUL": "unit,item,value\nU,1,1/2\x00\n",
+    "quoted cells": 'unit,item,value\n"U","1","1 / 2"\n',
+    "a short row": "unit,item,value\nU,1\n",
+    "a wide row": "unit,item,value\nU,1,1/2,x\n",
+    "tabs around cells": "unit,item,value\n\tU\t,\t1 ,\t 25 %\t\n",
+    "values on a leaf that does not apply": "unit,item,value\nU,2,có\nW,2, \n",
+}
+
+
+@pytest.mark.parametrize("text", EDGES.values(), ids=EDGES.keys())
+@pytest.mark.parametrize("with_units", [False, True])
+def test_files_at_the_edges(text: str, with_units: bool) -> None:
+    units = [UnitInfo("U", type="commune"), UnitInfo("V", type="department"), UnitInfo("W")]
+    case = Case(
+        load_framework(EDGE_FRAMEWORK, "fw.yaml"), text, *(2 * [units if with_units else None])
+    )
+    try:
+        expected, expected_warnings = scalar(case)
+    except ParindexError:
+        wanted = described(errors_of(lambda: scalar(case)))
+        assert described(errors_of(lambda: vector(case, True))) == wanted
+        return
+    result, warnings = vector(case, True)
+    assert warnings == expected_warnings
+    document = json.dumps(to_json(expected), ensure_ascii=False, indent=1) + "\n"
+    assert b"".join(json_blocks(result)).decode("utf-8") == document
