@@ -17,6 +17,7 @@ from parindex.accounts.models import User
 from parindex.audit.services import audit_record
 from parindex.core.rank_uncertainty import MAX_DRAWS, MAX_RANKS
 from parindex.cycles.models import Cycle
+from parindex.shared.numbers import format_number
 
 from .models import RankUncertaintyRun
 
@@ -53,13 +54,13 @@ def run_request(
     if not MIN_DRAWS <= draws <= MAX_DRAWS:
         raise RunRefused(
             _("The number of draws lies between %(low)s and %(high)s.")
-            % {"low": MIN_DRAWS, "high": MAX_DRAWS}
+            % {"low": format_number(MIN_DRAWS), "high": format_number(MAX_DRAWS)}
         )
     units = cycle.units.count()
     if draws * units > MAX_RANKS:
         raise RunRefused(
             _("A cycle of %(units)s units takes at most %(draws)s draws.")
-            % {"units": units, "draws": MAX_RANKS // units}
+            % {"units": format_number(units), "draws": format_number(MAX_RANKS // units)}
         )
     if not 50 <= level <= 99:
         raise RunRefused(_("The interval level lies between 50 and 99 %."))
@@ -68,7 +69,10 @@ def run_request(
     if seed is None:
         seed = secrets.randbelow(SEED_LIMIT)
     elif not 0 <= seed < SEED_LIMIT:
-        raise RunRefused(_("A seed is a whole number from 0 to 9223372036854775807."))
+        raise RunRefused(
+            _("A seed is a whole number from 0 to %(limit)s.")
+            % {"limit": format_number(SEED_LIMIT - 1)}
+        )
     run = RankUncertaintyRun.objects.create(
         cycle=cycle,
         draws=draws,

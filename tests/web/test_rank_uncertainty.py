@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parindex.accounts.models import User
 from parindex.audit.models import AuditEvent
@@ -332,3 +332,15 @@ def test_the_pages_read_in_english(world: World, collected, visit) -> None:
 )
 def test_the_chart_marks_whole_ranks(size: int, ticks: list[int]) -> None:
     assert rank_ticks(size) == ticks
+
+
+def test_refusals_give_their_limits_in_the_readers_number_format(world: World, admin: User) -> None:
+    with translation.override("vi"), pytest.raises(uncertainty_services.RunRefused) as caught:
+        uncertainty_services.run_request(cycle=world.current, user=admin, draws=20_000, level=90)
+    assert str(caught.value) == "Số lượt mô phỏng phải từ 100 đến 10.000."
+    with translation.override("en"), pytest.raises(uncertainty_services.RunRefused) as caught:
+        uncertainty_services.run_request(
+            cycle=world.current, user=admin, draws=1_000, level=90, seed=2**63
+        )
+    assert str(caught.value) == "A seed is a whole number from 0 to 9,223,372,036,854,775,807."
+    assert not RankUncertaintyRun.objects.exists()
