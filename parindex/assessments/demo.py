@@ -197,8 +197,10 @@ def build(
     passwords: dict[str, str] | None,
     at: Callable[[float], datetime.datetime],
     log: Callable[[str], None] = print,
+    untouched: frozenset[str] = frozenset(),
 ) -> Cycle:
-    """Bring the cycle, open for self-assessment, to its stage (see the module's doc).
+    """Bring the cycle, open for self-assessment, to its stage (see the module's doc); the units
+    of ``untouched`` (codes) are left not started.
 
     ``passwords`` is the province demo's: the editor and head accounts of SNV and X01 made here
     are added to it (shown once). ``at(f)`` is the moment a fraction ``f`` of the way between
@@ -228,7 +230,11 @@ def build(
     attach_required(x01, fw, values, editor_x01, 0, at(0.7).date())
 
     submitted = drafts = 0
-    others = [(code, a) for code, a in sorted(by_code.items()) if code not in (DEPARTMENT, COMMUNE)]
+    others = [
+        (code, a)
+        for code, a in sorted(by_code.items())
+        if code not in (DEPARTMENT, COMMUNE) and code not in untouched
+    ]
     for n, (code, assessment) in enumerate(others, start=1):
         unit = assessment.unit
         if n % 10 == 0:
@@ -242,10 +248,10 @@ def build(
             share = random.Random(f"progress:{year}:{code}").uniform(0.1, 0.9)
             fill(assessment, values_for(fw, unit, year, share), editor, at(0.4))
             drafts += 1
-    untouched = len(others) - submitted - drafts
+    not_started = len(by_code) - 2 - submitted - drafts
     log(
         f"cycle {year}: in self-assessment; {submitted} units submitted, {drafts + 1} drafts "
         f"partly filled ({DEPARTMENT} among them), {COMMUNE} complete and ready to submit, "
-        f"{untouched} not started"
+        f"{not_started} not started"
     )
     return cycle

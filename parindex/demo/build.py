@@ -36,7 +36,7 @@ from parindex.results.services import cycle_compute
 from parindex.surveys import demo as surveys_demo
 from parindex.units.models import Succession, Unit, UnitType
 
-from . import stages
+from . import scale, stages
 
 DEMO_FRAMEWORK = "province-internal.yaml"
 DEPARTMENTS_GROUP = "Sở, ban, ngành"
@@ -274,19 +274,22 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
-def build_demo(*, log: Callable[[str], None] = print) -> DemoAccounts:
-    """Build the demo province into an empty database."""
+def build_demo(*, log: Callable[[str], None] = print, units: int | None = None) -> DemoAccounts:
+    """Build the demo province into an empty database; with ``units``, communes are added until
+    the published cycle holds that many units (``scale``)."""
     frameworks_dir = Path(settings.FRAMEWORKS_DIR)
     for path in sorted(frameworks_dir.glob("*.yaml")):
         framework_import(text=path.read_text(encoding="utf-8"), source_name=path.name)
         log(f"framework {path.name} imported")
     version = FrameworkVersion.objects.get(source_name=DEMO_FRAMEWORK)
-    units = build_units()
-    log(f"{Unit.objects.count()} units registered ({len(units)} in scope of the cycles)")
+    register = build_units()
+    if units is not None and units > len(register):
+        register += scale.add_communes(units - len(register), COMMUNES_GROUP)
+    log(f"{Unit.objects.count()} units registered ({len(register)} in scope of the cycles)")
     for year, state, types in CYCLES:
-        scope = [u for u in units if not types or u.type in types]
+        scope = [u for u in register if not types or u.type in types]
         build_cycle(year, state, version, scope, log=log)
-    accounts = build_accounts(units)
+    accounts = build_accounts(register)
     # Each feature app adds its demo step on its own line below.
     accounts_demo.build(log=log)
     evidence_demo.build(log=log)

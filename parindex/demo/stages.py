@@ -43,7 +43,7 @@ from parindex.results.models import Answer
 from parindex.units.models import Unit, UnitType
 from parindex.units.selectors import register_as_of
 
-from . import calendars
+from . import calendars, scale
 from .calendars import Clock
 
 # The units whose people's accounts are printed: a department and a commune.
@@ -279,6 +279,7 @@ def in_self_assessment(province: Province, log: Callable[[str], None]) -> Cycle:
         passwords=province.passwords,
         at=lambda f: clock.at(Stage.SELF_ASSESSMENT, f),
         log=log,
+        untouched=frozenset(u.code for u in units if scale.is_scale_unit(u.code)),
     )
 
 

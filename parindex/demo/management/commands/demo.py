@@ -20,6 +20,14 @@ class Command(BaseCommand):
             action="store_true",
             help="delete everything in the database first (all data, all accounts)",
         )
+        parser.add_argument(
+            "--units",
+            type=int,
+            default=None,
+            metavar="N",
+            help="add communes until the published cycle holds N units (e.g. 5000), to try the "
+            "pages and the load test at the size of a national index",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reset"]:
@@ -33,7 +41,7 @@ class Command(BaseCommand):
         # The demo's people are fictitious: its notifications stay in the app (the bell) and
         # their e-mails go nowhere, rather than flooding the console of `make run`.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            accounts = build_demo(log=self.stdout.write)
+            accounts = build_demo(log=self.stdout.write, units=options["units"])
         address = settings.SITE_URL.rstrip("/") + "/"
         self.stdout.write(self.style.SUCCESS(f"Demo province ready at {address}"))
         self.stdout.write(
