@@ -219,45 +219,66 @@ class _Reading:
     def score(self, leaves: Ints, starts: Ints, ends: Ints) -> tuple[Ints, Ints, Mask] | None:
         """Each row's points and maximum in quanta and whether it gives a value (scored or
         n/a); None if a value is refused."""
-        fw, n = self.fw, len(leaves)
+        n = len(leaves)
         points = np.zeros(n, dtype=np.int64)
         maxima = np.zeros(n, dtype=np.int64)
         given = np.zeros(n, dtype=np.bool_)
         filled = ends > starts
+        accepted = self.score_numbers(leaves, starts, ends, filled, (points, maxima, given))
+        rest = np.flatnonzero(filled & ~accepted)
+        if not self.score_others(
+            leaves[rest], starts[rest], ends[rest], rest, (points, maxima, given)
+        ):
+            return None
+        return points, maxima, given
+
+    def score_numbers(
+        self, leaves: Ints, starts: Ints, ends: Ints, filled: Mask, out: tuple[Ints, Ints, Mask]
+    ) -> Mask:
+        """The values of the numeric rules that the vector rules accept, scored into ``out``
+        (points, maxima, given); which rows they are."""
+        fw = self.fw
+        points, maxima, given = out
         numeric = np.array([isinstance(leaf.rule, NUMERIC_RULES) for leaf in fw.leaves])
         candidates = np.flatnonzero(filled & numeric[leaves])
         numbers = read_numbers(self.data, starts[candidates], ends[candidates])
-        accepted = np.zeros(len(candidates), dtype=np.bool_)
+        accepted = np.zeros(len(leaves), dtype=np.bool_)
         for column, rows in _groups(leaves[candidates], len(fw.leaves)):
             leaf = fw.leaves[column]
             result = score_numbers(fw, leaf, numbers.take(rows))
-            accepted[rows] = result.accepted
             cells = candidates[rows[result.accepted]]
+            accepted[cells] = True
             points[cells] = result.points[result.accepted]
             maxima[cells] = quanta(leaf.full_max, fw.places)
             given[cells] = True
-        left = filled.copy()  # to the scalar rules: what the vector rules did not accept
-        left[candidates[accepted]] = False
-        rest = np.flatnonzero(left)
-        codes, firsts = factorize(self.data, starts[rest], ends[rest], leaves[rest])
+        return accepted
+
+    def score_others(
+        self, leaves: Ints, starts: Ints, ends: Ints, rows: Ints, out: tuple[Ints, Ints, Mask]
+    ) -> bool:
+        """The other values (``rows``) scored by the scalar rules once per distinct (leaf,
+        value), into ``out``; False if one is refused."""
+        fw = self.fw
+        codes, firsts = factorize(self.data, starts, ends, leaves)
         code_points = np.zeros(len(firsts), dtype=np.int64)
         code_maxima = np.zeros(len(firsts), dtype=np.int64)
         code_given = np.zeros(len(firsts), dtype=np.bool_)
-        for code, first in enumerate(rest[firsts].tolist()):
+        for code, first in enumerate(firsts.tolist()):
             value = decode(self.data, int(starts[first]), int(ends[first]))
             try:
                 score = self.scorer(fw.leaves[leaves[first]], value)
             except ValueRuleError:
-                return None
+                return False
             if score.status != "missing":
                 code_points[code], code_maxima[code] = score.points_q, score.max_q
                 code_given[code] = True
-        points[rest], maxima[rest], given[rest] = (
+        points, maxima, given = out
+        points[rows], maxima[rows], given[rows] = (
             code_points[codes],
             code_maxima[codes],
             code_given[codes],
         )
-        return points, maxima, given
+        return True
 
     def applies(self, unit_names: list[str], unit: Ints, leaves: Ints) -> Mask:
         """Whether each row's leaf applies to its unit's type."""
