@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from parindex.core import Node
 from parindex.core.baseline import Baseline, Member, Position, RankMove, combine, rank_move
@@ -110,20 +110,39 @@ class Link:
 
 class Comparison:
     """The baseline cycle's figures and the register's links, read once for a page; each unit's
-    :class:`Change` computed on demand."""
+    :class:`Change` computed on demand. With ``unit_ids``, only the changes of those units are
+    asked for: the earlier results read are theirs and their predecessors' (a page of a
+    ranking of thousands reads a page's worth), the groups' sizes counted by the database."""
 
-    def __init__(self, cycle: Cycle, previous: Cycle, *, basis: str) -> None:
+    def __init__(
+        self, cycle: Cycle, previous: Cycle, *, basis: str, unit_ids: list[int] | None = None
+    ) -> None:
         self.cycle = cycle
         self.previous = previous
         self.places = core_framework(cycle.framework_version).places
-        self.earlier = _earlier_results(previous)
-        self.earlier_sizes = Counter(e.group for e in self.earlier.values() if e.rank is not None)
+        self.links = _links(cycle)
+        wanted = None if unit_ids is None else self._with_predecessors(unit_ids)
+        self.earlier = _earlier_results(previous, wanted)
+        self.earlier_sizes = _ranked_sizes(previous)
         self.sizes = Counter(
-            UnitResult.objects.filter(cycle=cycle, basis=basis, rank__isnull=False).values_list(
-                "group", flat=True
+            dict(
+                UnitResult.objects.filter(cycle=cycle, basis=basis, rank__isnull=False)
+                .values_list("group")
+                .annotate(size=Count("pk"))
+                .values_list("group", "size")
+                .order_by()
             )
         )
-        self.links = _links(cycle)
+
+    def _with_predecessors(self, unit_ids: list[int]) -> set[int]:
+        found = set(unit_ids)
+        frontier = list(unit_ids)
+        while frontier:
+            for link in self.links.get(frontier.pop(), []):
+                if link.predecessor_id not in found:
+                    found.add(link.predecessor_id)
+                    frontier.append(link.predecessor_id)
+        return found
 
     def sources_of(self, unit_id: int) -> list[tuple[Earlier, Decimal | None, bool]]:
         """The earlier results a unit's baseline is made of: (result, weight, own), the unit's
@@ -234,10 +253,14 @@ def _earlier_nodes(
     return found
 
 
-def _earlier_results(previous: Cycle) -> dict[int, Earlier]:
-    """The baseline cycle's results per unit: the final basis, else the self basis."""
+def _earlier_results(previous: Cycle, unit_ids: set[int] | None = None) -> dict[int, Earlier]:
+    """The baseline cycle's results per unit (of ``unit_ids`` only, when given): the final
+    basis, else the self basis."""
     found: dict[int, Earlier] = {}
-    rows = UnitResult.objects.filter(cycle=previous).values_list(
+    results = UnitResult.objects.filter(cycle=previous)
+    if unit_ids is not None:
+        results = results.filter(unit_id__in=sorted(unit_ids))
+    rows = results.values_list(
         "unit_id", "unit__code", "unit__name", "basis", "group", "index", "rank"
     )
     for unit_id, code, name, basis, group, index, rank in rows:
@@ -245,6 +268,23 @@ def _earlier_results(previous: Cycle) -> dict[int, Earlier]:
             continue
         found[unit_id] = Earlier(unit_id, code, name, group, index, rank)
     return found
+
+
+def _ranked_sizes(previous: Cycle) -> Counter[str]:
+    """How many units each group of the baseline cycle ranked, each unit on its final basis,
+    else its self basis (as ``_earlier_results`` reads them), counted by the database."""
+    final = UnitResult.objects.filter(cycle=previous, basis=Basis.FINAL)
+    own_only = Q(basis=Basis.SELF) & ~Exists(final.filter(unit_id=OuterRef("unit_id")))
+    return Counter(
+        dict(
+            UnitResult.objects.filter(cycle=previous, rank__isnull=False)
+            .filter(Q(basis=Basis.FINAL) | own_only)
+            .values_list("group")
+            .annotate(size=Count("pk"))
+            .values_list("group", "size")
+            .order_by()
+        )
+    )
 
 
 def _links(cycle: Cycle) -> dict[int, list[Link]]:

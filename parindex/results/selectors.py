@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Min, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 
 from parindex.core import Framework, Node
@@ -14,6 +18,7 @@ from parindex.frameworks.selectors import core_framework
 
 from .change import Change, Comparison
 from .models import Basis, UnitResult
+from .stored_figures import NodeFigure, node_index_sums
 
 
 @dataclass
@@ -31,6 +36,17 @@ class RankingRow:
 class RankingGroup:
     name: str
     rows: list[RankingRow] = field(default_factory=list)
+    page: Page[Any] | None = None  # the rows shown, when the ranking is paginated
+
+    @property
+    def size(self) -> int:
+        """How many units the group ranks (on every page)."""
+        return len(self.rows) if self.page is None else self.page.paginator.count
+
+
+# Rows of a group shown at once on the ranking page: a province's groups fit on one page; a
+# national index of thousands of communes is read a page at a time.
+RANKING_PAGE_ROWS = 100
 
 
 def areas(fw: Framework) -> list[Node]:
@@ -44,7 +60,9 @@ def _decimal(text: str | None) -> Decimal | None:
 
 def bases_of(cycle: Cycle) -> list[str]:
     """The bases the cycle has stored results on, final first."""
-    found = set(UnitResult.objects.filter(cycle=cycle).values_list("basis", flat=True).distinct())
+    found = set(
+        UnitResult.objects.filter(cycle=cycle).order_by().values_list("basis", flat=True).distinct()
+    )
     return [b for b in (Basis.FINAL, Basis.SELF) if b in found]
 
 
@@ -113,6 +131,83 @@ def ranking_on_basis(
     return list(groups.values()), stored, basis
 
 
+def _area_index(code: str) -> str:
+    return f"area_index_{code}"
+
+
+def ranking_page(
+    cycle: Cycle,
+    *,
+    unit_type: str | None = None,
+    previous: Cycle | None = None,
+    basis: str | None = None,
+    group: str | None = None,
+    page: str | int | None = None,
+    per_page: int | None = None,
+) -> tuple[list[RankingGroup], list[str], str]:
+    """As :func:`ranking_on_basis`, each group read a page of ``per_page`` rows (by default
+    ``RANKING_PAGE_ROWS``) at a time: page ``page`` of ``group``, the first page of the others.
+    Two queries (the groups' sizes on each basis, then every group's page) and a page's worth
+    of rows, whatever the number of units: the nodes and leaves stored with each result are not
+    read, only the areas' indices, which the database takes out of them."""
+    per_page = per_page or RANKING_PAGE_ROWS
+    fw = core_framework(cycle.framework_version)
+    area_codes = [a.code for a in areas(fw)]
+    results: QuerySet[UnitResult] = UnitResult.objects.filter(cycle=cycle)
+    if unit_type:
+        results = results.filter(unit__type=unit_type)
+    sizes: dict[str, list[tuple[int, str, int]]] = {}
+    for found_basis, name, first, size in (
+        results.values_list("basis", "group")
+        .annotate(first=Min("position"), size=Count("pk"))
+        .order_by()
+    ):
+        sizes.setdefault(found_basis, []).append((first, name, size))
+    stored: list[str] = [b for b in (Basis.FINAL, Basis.SELF) if b in sizes]
+    if unit_type and not stored:
+        stored = bases_of(cycle)
+    basis = _choose(stored, basis)
+    paginators: list[tuple[str, Paginator[int], int]] = []
+    for _first, name, size in sorted(sizes.get(basis, [])):
+        paginator = Paginator(range(size), per_page)
+        number = paginator.get_page(page if name == group else 1).number
+        paginators.append((name, paginator, number))
+    wanted = Q(pk__in=[])
+    for name, _paginator, number in paginators:
+        wanted |= Q(group=name, row__gt=(number - 1) * per_page, row__lte=number * per_page)
+    shown: dict[str, list[UnitResult]] = {}
+    if paginators:
+        for found in (
+            results.filter(basis=basis)
+            .select_related("unit")
+            .defer("nodes", "leaves", "missing")
+            .annotate(
+                row=Window(RowNumber(), partition_by=[F("group")], order_by=F("position").asc()),
+                **{_area_index(code): NodeFigure(code) for code in area_codes},
+            )
+            .filter(wanted)
+            .order_by("position")
+        ):
+            shown.setdefault(found.group, []).append(found)
+    unit_ids = [r.unit_id for rows in shown.values() for r in rows]
+    comparison = None
+    if previous is not None and unit_ids:
+        comparison = Comparison(cycle, previous, basis=basis, unit_ids=unit_ids)
+    groups: list[RankingGroup] = []
+    for name, paginator, number in paginators:
+        ranking_group = RankingGroup(name, page=Page(shown.get(name, []), number, paginator))
+        for result in shown.get(name, []):
+            row = RankingRow(
+                result,
+                [_decimal(getattr(result, _area_index(code))) for code in area_codes],
+            )
+            if comparison is not None:
+                row.change = comparison.change(result)
+            ranking_group.rows.append(row)
+        groups.append(ranking_group)
+    return groups, stored, basis
+
+
 @dataclass
 class ScorecardLine:
     node: Node
@@ -176,17 +271,15 @@ def _shown_value(node: Node, leaf: dict[str, str] | None) -> str:
 
 
 def group_area_means(result: UnitResult, area_codes: list[str]) -> list[Decimal | None]:
-    """Mean area index of the unit's ranking group, for the profile chart (display only)."""
-    sums: dict[str, Decimal] = {c: Decimal(0) for c in area_codes}
-    counts: dict[str, int] = {c: 0 for c in area_codes}
-    for nodes in UnitResult.objects.filter(
+    """Mean area index of the unit's ranking group, for the profile chart (display only). One
+    query, summed by the database: the group's stored nodes are not read."""
+    places = core_framework(result.cycle.framework_version).places
+    found = UnitResult.objects.filter(
         cycle=result.cycle, group=result.group, basis=result.basis
-    ).values_list("nodes", flat=True):
-        for code in area_codes:
-            index = nodes.get(code, {}).get("index")
-            if index is not None:
-                sums[code] += Decimal(index)
-                counts[code] += 1
-    return [
-        (sums[c] / counts[c]).quantize(Decimal("0.01")) if counts[c] else None for c in area_codes
-    ]
+    ).aggregate(**node_index_sums(area_codes))
+    means: list[Decimal | None] = []
+    for i in range(len(area_codes)):
+        total, count = found[f"sum_{i}"], found[f"n_{i}"]
+        mean = Decimal(total).scaleb(-places) / count if count else None
+        means.append(None if mean is None else mean.quantize(Decimal("0.01")))
+    return means

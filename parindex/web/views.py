@@ -4,6 +4,7 @@ with htmx, only the fragment that changed."""
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -56,8 +57,13 @@ def cycle_ranking(request: AnyRequest, cycle_id: int) -> HttpResponse:
     previous = change.baseline_cycle(cycle)  # published: whoever reads the cycle may read it
     allowed = visibility.ranking_bases_for(request.user, cycle)
     requested = request.GET.get("basis") if Basis.FINAL in allowed else Basis.SELF
-    groups, bases, basis = results.ranking_on_basis(
-        cycle, unit_type=unit_type, previous=previous, basis=requested
+    groups, bases, basis = results.ranking_page(
+        cycle,
+        unit_type=unit_type,
+        previous=previous,
+        basis=requested,
+        group=request.GET.get("group"),
+        page=request.GET.get("page"),
     )
     bases = [b for b in bases if b in allowed]
     if basis not in allowed:
@@ -98,6 +104,7 @@ def cycle_ranking(request: AnyRequest, cycle_id: int) -> HttpResponse:
         "bases": [(b, Basis(b).label) for b in bases],
         "chart": chart,
         "lang": lang(),
+        "query": urlencode({k: v for k, v in (("type", unit_type), ("basis", basis)) if v}),
     }
     template = "web/_ranking_results.html" if request.htmx else "web/ranking.html"
     return render(request, template, context)

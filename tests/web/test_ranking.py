@@ -9,19 +9,22 @@ import pytest
 from django.test import Client
 
 from parindex.cycles.models import Cycle
-from parindex.results.models import UnitResult
+from parindex.results import selectors as results_selectors
+from parindex.results.models import Basis, UnitResult
 
 from .factories import COMMUNES, DEPARTMENTS, WARDS, World, browse, communes_add, table_rows
 
 # Queries of one ranking page, whatever the number of units. Signed in: session, user, roles,
-# the cycle, the previous cycle, its figures, the sizes of this cycle's groups, the register's
-# successions, the results with their units, the unit types in scope (one query) for the
-# filter, the cycle's latest rank uncertainty run, and the layout's unread-notification count.
-RANKING_QUERIES_SIGNED_IN = 12
-# Anonymous, published 2023: the cycle, the lookup of a previous cycle (none), the results, the
-# unit types in scope, the audit head recorded at publication, the latest rank uncertainty run;
-# no session, roles or notifications.
-RANKING_QUERIES_ANONYMOUS = 6
+# the cycle, the previous cycle, the groups' sizes on each basis, every group's page of results
+# with their units, the register's successions, the previous cycle's figures of the units shown
+# and the sizes of its groups, the sizes of this cycle's groups, the unit types in scope (one
+# query) for the filter, the cycle's latest rank uncertainty run, and the layout's
+# unread-notification count.
+RANKING_QUERIES_SIGNED_IN = 14
+# Anonymous, published 2023: the cycle, the lookup of a previous cycle (none), the groups'
+# sizes, their pages of results, the unit types in scope, the audit head recorded at
+# publication, the latest rank uncertainty run; no session, roles or notifications.
+RANKING_QUERIES_ANONYMOUS = 7
 
 
 def url(cycle: Cycle, query: str = "") -> str:
@@ -199,6 +202,35 @@ def test_query_count_does_not_grow_with_units(
         client.get(url(world.current, "?type=commune"), HTTP_HX_REQUEST="true")
 
 
+def test_a_group_is_read_a_page_at_a_time(
+    world: World, visit, monkeypatch: pytest.MonkeyPatch, django_assert_max_num_queries
+) -> None:
+    """A group longer than a page shows a page of it, in rank order, with its size and links to
+    the other pages; the other groups stay whole; the queries are those of a short ranking."""
+    monkeypatch.setattr(results_selectors, "RANKING_PAGE_ROWS", 10)
+    communes_add(world, 25)
+    stored = list(
+        UnitResult.objects.filter(cycle=world.current, basis=Basis.FINAL, group=COMMUNES)
+        .order_by("position")
+        .values_list("unit__name", "rank")
+    )
+    communes = [name for name, _ in stored]
+    assert len(communes) == 26
+    client = visit("viewer")
+    html = client.get(url(world.current)).content.decode()
+    assert [n for n in ranked_names(html) if n in communes] == communes[:10]
+    assert {"Phường 1", "Sở Nội vụ", "Sở Tư pháp"} <= set(ranked_names(html))
+    assert "(26)" in html and "Trang 1 / 3" in html
+    with django_assert_max_num_queries(RANKING_QUERIES_SIGNED_IN):
+        last = client.get(url(world.current, f"?group={COMMUNES}&page=3")).content.decode()
+    assert [n for n in ranked_names(last) if n in communes] == communes[20:]
+    assert "Trang 3 / 3" in last and "Sở Nội vụ" in ranked_names(last)
+    ranks = [row.cells[0] for row in table_rows(last) if row.cells[1] in communes]
+    assert ranks == [str(rank) for _, rank in stored[20:]]
+    beyond = client.get(url(world.current, f"?group={COMMUNES}&page=99")).content.decode()
+    assert [n for n in ranked_names(beyond) if n in communes] == communes[20:]
+
+
 def test_query_count_anonymous(world: World, django_assert_num_queries) -> None:
     client = Client()
     client.get(url(world.published))
@@ -208,6 +240,6 @@ def test_query_count_anonymous(world: World, django_assert_num_queries) -> None:
     world.current.state = Cycle.State.PUBLISHED
     world.current.save()
     client.get(url(world.current))
-    # + the 2023 figures, the sizes of the 2024 groups and the register's successions
-    with django_assert_num_queries(RANKING_QUERIES_ANONYMOUS + 3):
+    # + the 2023 figures and group sizes, the sizes of the 2024 groups, the register's successions
+    with django_assert_num_queries(RANKING_QUERIES_ANONYMOUS + 4):
         assert len(ranked_names(client.get(url(world.current)).content.decode())) == 34
