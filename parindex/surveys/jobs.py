@@ -40,7 +40,7 @@ from parindex.core.survey_aggregate import (
     read_responses,
 )
 from parindex.results.services import cycle_compute
-from parindex.shared.heartbeat import beating
+from parindex.shared.jobs import beating
 
 from . import services
 from .models import SurveyForm, SurveyJob

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from parindex.shared.jobs import WorkerJob
+
 
 class Questionnaire(models.Model):
     """A questionnaire file (docs/formats.md §4.1) imported into a cycle, kept verbatim: the core
@@ -69,7 +71,7 @@ class PlanTarget(models.Model):
         return f"{self.unit_id} {self.group_code}: {self.target}"
 
 
-class SurveyJob(models.Model):
+class SurveyJob(WorkerJob):
     """A long action run by a task worker (a response file import, or aggregation and
     recompute), with the progress a page polls and a heartbeat: a running job whose worker
     stopped beating is marked failed (``interrupted``) and can be run again (``attempt``)."""
@@ -78,19 +80,10 @@ class SurveyJob(models.Model):
         IMPORT = "import", _("Response file import")
         AGGREGATE = "aggregate", _("Aggregation and recompute")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="jobs")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     step = models.CharField(max_length=20, blank=True)
-    done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)
     error_count = models.PositiveIntegerField(default=0)
     file_name = models.CharField(max_length=300, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
@@ -98,14 +91,6 @@ class SurveyJob(models.Model):
     forms_added = models.PositiveIntegerField(default=0)
     forms_present = models.PositiveIntegerField(default=0)
     attempt = models.PositiveIntegerField(default=1)
-    interrupted = models.BooleanField(default=False, help_text="its worker stopped")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -120,10 +105,6 @@ class SurveyJob(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(100, self.done * 100 // self.total) if self.total else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
 
     @property
     def retryable(self) -> bool:

@@ -4,7 +4,6 @@ survey leaf answers. Every figure comes from ``parindex.core``."""
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
@@ -14,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
 from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +31,7 @@ from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer
 from parindex.shared.fields import model_field
+from parindex.shared.jobs import stale_running
 from parindex.units.models import Unit
 
 from .models import (
@@ -412,18 +411,11 @@ def job_finish(*, job: SurveyJob, total: int | None = None, **fields: object) ->
         raise JobSuperseded
 
 
-def job_heartbeat_timeout() -> datetime.timedelta:
-    return datetime.timedelta(seconds=settings.PARINDEX_JOB_HEARTBEAT_TIMEOUT)
-
-
 def jobs_sweep_stale(*, questionnaire: Questionnaire | None = None) -> int:
     """Mark failed the running jobs whose worker stopped (no heartbeat for
     ``PARINDEX_JOB_HEARTBEAT_TIMEOUT`` seconds). Their work was in transactions that never
     committed, so nothing of it was kept; they can be run again. Returns how many."""
-    cutoff = timezone.now() - job_heartbeat_timeout()
-    stale = SurveyJob.objects.filter(state=SurveyJob.State.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    )
+    stale = stale_running(SurveyJob.objects.all())
     if questionnaire is not None:
         stale = stale.filter(questionnaire=questionnaire)
     if not stale.exists():  # the usual case: no write at all

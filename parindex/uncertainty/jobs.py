@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from parindex.core.messages import reader_language
 from parindex.core.rank_uncertainty import AppraisalDraws, RankUncertainty, rank_uncertainty
-from parindex.shared.heartbeat import beating
+from parindex.shared.jobs import beating
 
 from . import services
 from .models import RankUncertaintyRun

@@ -3,22 +3,17 @@ ranking (``parindex.core.rank_uncertainty``), each with its settings, progress a
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parindex.shared.jobs import WorkerJob
 
-class RankUncertaintyRun(models.Model):
+
+class RankUncertaintyRun(WorkerJob):
     """One run over a cycle's final basis: ``draws`` draws from ``seed``, a ``level`` %
     interval per unit, the appraisal model on when ``keep_percent`` is set. Run by a task
     worker with a progress record and a heartbeat, like the survey's jobs; ``results`` holds
     what the core returned, per unit, with decimals as text."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     cycle = models.ForeignKey(
         "cycles.Cycle", on_delete=models.CASCADE, related_name="rank_uncertainty_runs"
@@ -29,20 +24,9 @@ class RankUncertaintyRun(models.Model):
     keep_percent = models.PositiveSmallIntegerField(
         _("appraised figure kept (%)"), null=True, blank=True
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    done = models.PositiveIntegerField(default=0)
     inputs_sha256 = models.CharField(_("SHA-256 of the inputs"), max_length=64, blank=True)
     forms = models.PositiveIntegerField(_("survey forms"), default=0)
     results = models.JSONField(default=dict)
-    errors = models.JSONField(default=list)
-    interrupted = models.BooleanField(default=False, help_text="its worker stopped")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -57,7 +41,3 @@ class RankUncertaintyRun(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(100, self.done * 100 // self.draws) if self.draws else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)

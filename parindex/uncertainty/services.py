@@ -3,13 +3,10 @@ worker stopped. The figures come from ``parindex.core.rank_uncertainty`` (see ``
 
 from __future__ import annotations
 
-import datetime
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +14,7 @@ from parindex.accounts.models import User
 from parindex.audit.services import audit_record
 from parindex.core.rank_uncertainty import MAX_DRAWS, MAX_RANKS
 from parindex.cycles.models import Cycle
+from parindex.shared.jobs import stale_running
 from parindex.shared.numbers import format_number
 
 from .models import RankUncertaintyRun
@@ -124,10 +122,7 @@ def run_fail(*, run: RankUncertaintyRun, errors: list[str]) -> None:
 def runs_sweep_stale(*, cycle: Cycle | None = None) -> int:
     """Fail the running runs whose worker gave no sign of life for
     ``PARINDEX_JOB_HEARTBEAT_TIMEOUT`` seconds (nothing of them was stored); returns how many."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.PARINDEX_JOB_HEARTBEAT_TIMEOUT)
-    stale = RankUncertaintyRun.objects.filter(state=RankUncertaintyRun.State.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    )
+    stale = stale_running(RankUncertaintyRun.objects.all())
     if cycle is not None:
         stale = stale.filter(cycle=cycle)
     if not stale.exists():
