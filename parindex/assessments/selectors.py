@@ -23,6 +23,7 @@ from parindex.core import (
 )
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
+from parindex.cycles.selectors import previous_in_family
 from parindex.evidence.models import Evidence
 from parindex.frameworks.selectors import core_framework
 from parindex.results.models import Answer, Basis, UnitResult
@@ -150,23 +151,13 @@ def score_row(fw: Framework, leaf: Node, value: str) -> tuple[LeafScore | None, 
         return None, exc.text(get_language() or "vi")
 
 
-def previous_cycle(cycle: Cycle) -> Cycle | None:
-    """The latest earlier cycle of the same framework code."""
-    return (
-        Cycle.objects.select_related("framework_version")
-        .filter(framework_version__code=cycle.framework_version.code, year__lt=cycle.year)
-        .order_by("-year")
-        .first()
-    )
-
-
 def previous_answers(
     assessment: Assessment, fw: Framework, codes: list[str]
 ) -> tuple[Cycle | None, dict[str, Previous]]:
     """The unit's previous-cycle value and points for each leaf code that the previous cycle's
     framework version also has: its stored result when computed, else its answer scored by the
     core on that version."""
-    before = previous_cycle(assessment.cycle)
+    before = previous_in_family(assessment.cycle)
     if before is None:
         return None, {}
     old_fw = core_framework(before.framework_version)

@@ -29,6 +29,7 @@ from parindex.core import Node
 from parindex.core.baseline import Baseline, Member, Position, RankMove, combine, rank_move
 from parindex.core.nodemap import mapped_index
 from parindex.cycles.models import Cycle
+from parindex.cycles.selectors import previous_in_family
 from parindex.frameworks.selectors import core_framework, node_map_between
 from parindex.units.models import Succession
 
@@ -38,12 +39,7 @@ from .models import Basis, UnitResult
 def baseline_cycle(cycle: Cycle) -> Cycle | None:
     """The cycle just before ``cycle`` in its framework family, when it is published: the only
     cycle a change may be computed against (cancelled cycles do not count)."""
-    earlier = (
-        Cycle.objects.select_related("framework_version")
-        .filter(framework_version__code=cycle.framework_version.code, year__lt=cycle.year)
-        .order_by("-year", "-pk")
-        .first()
-    )
+    earlier = previous_in_family(cycle)
     return earlier if earlier is not None and earlier.is_published else None
 
 
