@@ -30,7 +30,7 @@ from parindex.results.models import UnitResult
 
 # The function cycle_compute stores each unit's figures with: what is compared is what a
 # computation would store.
-from parindex.results.services import _stored_fields, cycle_result
+from parindex.results.services import StoredFields, cycle_result
 
 from .database import MIGRATE_TABLES, current_facts
 
@@ -46,6 +46,7 @@ COMPARED = (
     "nodes",
     "leaves",
     "missing",
+    "areas",
 )
 
 
@@ -119,9 +120,9 @@ def check_results(report: CheckReport) -> None:
         for basis in bases:
             where = f"cycle {cycle.year} #{cycle.pk} ({basis})"
             computed = cycle_result(cycle=cycle, basis=basis)
-            places = computed.framework.places
+            fields = StoredFields(computed.framework)
             expected = {
-                unit.unit.code: {"position": position, **_stored_fields(unit, places)}
+                unit.unit.code: {"position": position, **fields.of(unit)}
                 for position, unit in enumerate(computed.units)
             }
             stored = {

@@ -94,6 +94,11 @@ class UnitResult(models.Model):
     nodes = models.JSONField(help_text="node code -> {points, max, index} as decimal strings")
     leaves = models.JSONField(help_text="leaf code -> {value, status, points, vi, en}")
     missing = models.JSONField(default=list)
+    # The areas' indices out of ``nodes``, small enough to be stored in the row itself: pages
+    # about thousands of units (ranking, group means) read them without reading ``nodes``.
+    areas = models.JSONField(
+        default=dict, help_text="area code -> index as a decimal string (the top-level nodes)"
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from parindex.frameworks.selectors import core_framework
 
 from .change import Change, Comparison
 from .models import Basis, UnitResult
-from .stored_figures import NodeFigure, node_index_sums
+from .stored_figures import AreaIndex, area_index_sums
 
 
 @dataclass
@@ -149,7 +149,7 @@ def ranking_page(
     ``RANKING_PAGE_ROWS``) at a time: page ``page`` of ``group``, the first page of the others.
     Two queries (the groups' sizes on each basis, then every group's page) and a page's worth
     of rows, whatever the number of units: the nodes and leaves stored with each result are not
-    read, only the areas' indices, which the database takes out of them."""
+    read, only the areas' indices, which the database takes out of ``areas``."""
     per_page = per_page or RANKING_PAGE_ROWS
     fw = core_framework(cycle.framework_version)
     area_codes = [a.code for a in areas(fw)]
@@ -180,10 +180,10 @@ def ranking_page(
         for found in (
             results.filter(basis=basis)
             .select_related("unit")
-            .defer("nodes", "leaves", "missing")
+            .defer("nodes", "leaves", "missing", "areas")
             .annotate(
                 row=Window(RowNumber(), partition_by=[F("group")], order_by=F("position").asc()),
-                **{_area_index(code): NodeFigure(code) for code in area_codes},
+                **{_area_index(code): AreaIndex(code) for code in area_codes},
             )
             .filter(wanted)
             .order_by("position")
@@ -272,11 +272,12 @@ def _shown_value(node: Node, leaf: dict[str, str] | None) -> str:
 
 def group_area_means(result: UnitResult, area_codes: list[str]) -> list[Decimal | None]:
     """Mean area index of the unit's ranking group, for the profile chart (display only). One
-    query, summed by the database: the group's stored nodes are not read."""
+    query, summed by the database out of each result's ``areas``: the group's nodes are not
+    read."""
     places = core_framework(result.cycle.framework_version).places
     found = UnitResult.objects.filter(
         cycle=result.cycle, group=result.group, basis=result.basis
-    ).aggregate(**node_index_sums(area_codes))
+    ).aggregate(**area_index_sums(area_codes))
     means: list[Decimal | None] = []
     for i in range(len(area_codes)):
         total, count = found[f"sum_{i}"], found[f"n_{i}"]

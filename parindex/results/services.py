@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from parindex.core import CycleResult, Scorer, UnitInfo, compute
+from parindex.core import CycleResult, Framework, LeafScore, Scorer, UnitInfo, compute
 from parindex.core.compute import APPRAISED_LABEL, recompute_unit
 from parindex.core.compute import UnitResult as CoreUnitResult
+from parindex.core.numbers import format_quanta, from_quanta
 from parindex.core.report import unit_json
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
@@ -104,52 +105,167 @@ def _cycle_compute(
     *, cycle: Cycle, basis: Basis, progress: Callable[[int, int], None] | None
 ) -> CycleResult:
     result = cycle_result(cycle=cycle, basis=basis)
-    by_code = {unit.code: unit for unit in cycle.units.all()}
-    places = result.framework.places
+    by_code = dict(cycle.units.values_list("code", "pk"))
+    stored = StoredFields(result.framework)
     rows = []
-    total = len(result.units)
-    for position, unit_result in enumerate(result.units):
+    total = len(result.order)
+    for position, row in enumerate(result.order):
         rows.append(
             UnitResult(
                 cycle=cycle,
-                unit=by_code[unit_result.unit.code],
+                unit_id=by_code[result.unit_infos[row].code],
                 basis=basis,
                 position=position,
-                **_stored_fields(unit_result, places),
+                **stored.of_row(result, row),
             )
         )
         if progress is not None and (position + 1) % 50 == 0:
             progress(position + 1, total)
     UnitResult.objects.filter(cycle=cycle, basis=basis).delete()
-    UnitResult.objects.bulk_create(rows, batch_size=500)
+    results_insert(rows)
     if progress is not None:
         progress(total, total)
     return result
 
 
-def _stored_fields(unit_result: CoreUnitResult, places: int) -> dict[str, object]:
-    """A unit's result as ``UnitResult`` stores it (all but cycle, unit, basis and position)."""
-    data = unit_json(unit_result, places)
-    return {
-        "group": unit_result.unit.group or "",
-        "points": unit_result.points,
-        "max": unit_result.max,
-        "index": unit_result.index,
-        "rank": unit_result.rank,
-        "band": unit_result.band.code if unit_result.band else "",
-        "nodes": data["nodes"],
-        "missing": data["missing"],
-        "leaves": {
-            code: {
-                "value": score.value,
-                "status": score.status,
-                "points": _places_of(score.points, places),
-                "vi": score.explanation.vi,
-                "en": score.explanation.en or score.explanation.vi,
-            }
-            for code, score in unit_result.leaves.items()
-        },
-    }
+# The columns a result is written with, in one COPY on PostgreSQL.
+_COPIED = (
+    "cycle_id",
+    "unit_id",
+    "basis",
+    "group",
+    "points",
+    "max",
+    "index",
+    "rank",
+    "band",
+    "position",
+    "nodes",
+    "leaves",
+    "missing",
+    "areas",
+    "computed_at",
+)
+_JSON = frozenset({"nodes", "leaves", "missing", "areas"})
+
+
+def results_insert(rows: list[UnitResult]) -> None:
+    """Insert results in bulk: on PostgreSQL with one COPY (Django's ``bulk_create`` sends each
+    column as an array whose text, a JSON document per row, psycopg escapes character by
+    character: 27 s for 5,000 units instead of about 2 s), elsewhere with ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        UnitResult.objects.bulk_create(rows, batch_size=500)
+        return
+    now = timezone.now()
+    table = connection.ops.quote_name(UnitResult._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COPIED)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            row.computed_at = now
+            copy.write_row(
+                [
+                    json.dumps(getattr(row, c), ensure_ascii=False, separators=(",", ":"))
+                    if c in _JSON
+                    else getattr(row, c)
+                    for c in _COPIED
+                ]
+            )
+
+
+class StoredFields:
+    """Units' results as ``UnitResult`` stores them (all but cycle, unit, basis and position).
+
+    A leaf's record ({value, status, points, vi, en}) is made once per leaf, value, status and
+    points, and shared: a leaf's explanation follows from them alone (the core's ``score_leaf``
+    explains a value; a missing value and points set by the appraisers, whose value is None,
+    are explained by their status and points), so the thousands of units declaring the same
+    value do not write it out again."""
+
+    def __init__(self, fw: Framework) -> None:
+        self.fw = fw
+        self.places = fw.places
+        self.area_codes = [node.code for node in fw.nodes if node.kind == "normal"]
+        self.node_codes = [node.code for node in fw.all_nodes]
+        self.leaf_codes = [leaf.code for leaf in fw.leaves]
+        self.records: dict[tuple[str, str | None, str, int], dict[str, str | None]] = {}
+        self.texts: dict[int, str] = {}
+
+    def text(self, quanta: int) -> str:
+        """A figure as ``unit_json`` writes it, made once per value."""
+        found = self.texts.get(quanta)
+        if found is None:
+            found = self.texts[quanta] = format_quanta(quanta, self.places)
+        return found
+
+    def leaf(self, code: str, score: LeafScore) -> dict[str, str | None]:
+        key = (code, score.value, score.status, score.points_q)
+        found = self.records.get(key)
+        if found is None:
+            found = self.records[key] = self._record(score)
+        return found
+
+    def _record(self, score: LeafScore) -> dict[str, str | None]:
+        explanation = score.explanation
+        return {
+            "value": score.value,
+            "status": score.status,
+            "points": _places_of(score.points, self.places),
+            "vi": explanation.vi,
+            "en": explanation.en or explanation.vi,
+        }
+
+    def of_row(self, result: CycleResult, row: int) -> dict[str, object]:
+        """What :meth:`of` gives for the unit at ``row`` of the computation's arrays, read from
+        the arrays: no per-unit result is built, each figure's text is made once per value."""
+        places, text = self.places, self.text
+        points, maxima = result.node_points[row].tolist(), result.node_max[row].tolist()
+        indices, applies = result.node_index[row].tolist(), result.node_applies[row].tolist()
+        nodes: dict[str, dict[str, str | None]] = {}
+        for n, code in enumerate(self.node_codes):
+            if applies[n]:
+                index_q = indices[n]
+                nodes[code] = {
+                    "points": text(points[n]),
+                    "max": text(maxima[n]),
+                    "index": None if index_q < 0 else text(index_q),
+                }
+        index_q = int(result.total_index[row])
+        index = None if index_q < 0 else from_quanta(index_q, places)
+        band = self.fw.band_for(index)
+        missing = result.missing_mask[row].tolist()
+        return {
+            "group": result.unit_infos[row].group or "",
+            "points": from_quanta(int(result.total[row]), places),
+            "max": from_quanta(int(result.total_max[row]), places),
+            "index": index,
+            "rank": result.ranks[row],
+            "band": band.code if band else "",
+            "nodes": nodes,
+            "missing": [code for code, gone in zip(self.leaf_codes, missing, strict=True) if gone],
+            "leaves": {
+                code: self.leaf(code, score) for code, score in result.leaf_scores[row].items()
+            },
+            "areas": {code: nodes[code]["index"] for code in self.area_codes if code in nodes},
+        }
+
+    def of(self, unit_result: CoreUnitResult) -> dict[str, object]:
+        data = unit_json(unit_result, self.places)
+        nodes = data["nodes"]
+        return {
+            "group": unit_result.unit.group or "",
+            "points": unit_result.points,
+            "max": unit_result.max,
+            "index": unit_result.index,
+            "rank": unit_result.rank,
+            "band": unit_result.band.code if unit_result.band else "",
+            "nodes": nodes,
+            "missing": data["missing"],
+            "leaves": {code: self.leaf(code, score) for code, score in unit_result.leaves.items()},
+            "areas": {code: nodes[code]["index"] for code in self.area_codes if code in nodes},
+        }
 
 
 # -- one unit at a time -------------------------------------------------------------------------
@@ -220,7 +336,7 @@ def unit_results_refresh(*, cycle: Cycle, unit: Unit) -> None:
             pk, _unit_id, _code, _basis, _index, old_rank, old_position = by_code[code]
             if code == unit.code:
                 UnitResult.objects.filter(pk=pk).update(
-                    position=position, computed_at=now, **_stored_fields(again.unit, fw.places)
+                    position=position, computed_at=now, **StoredFields(fw).of(again.unit)
                 )
             elif (rank, position) != (old_rank, old_position):
                 moved.append(UnitResult(pk=pk, rank=rank, position=position))

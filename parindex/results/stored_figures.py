@@ -1,8 +1,9 @@
-"""Figures of stored results read by the database, so that a page about thousands of units never
-loads their ``nodes`` (every node's points, maximum and index as decimal strings).
+"""The areas' indices of stored results read by the database (``UnitResult.areas``), so that a
+page about thousands of units reads neither their ``nodes`` nor, for a group's means, the
+results themselves.
 
 Django's key lookups on a JSON field take a key made of digits ("1", an area's code) for an
-array index, so the path to a node's figure is written here for each database.
+array index, so the path to an area's index is written here for each database.
 """
 
 from __future__ import annotations
@@ -15,39 +16,38 @@ from django.db.models.functions import Cast, Replace
 from django.db.models.sql.compiler import SQLCompiler
 
 
-class NodeFigure(Func):
-    """The text of ``nodes[code][name]`` of a result (None when the node or figure is absent)."""
+class AreaIndex(Func):
+    """The text of ``areas[code]`` of a result (None when the area does not apply)."""
 
     output_field = TextField()
 
-    def __init__(self, code: str, name: str = "index") -> None:
-        if '"' in code or "\\" in code or '"' in name or "\\" in name:
-            raise ValueError(f"a node code or figure name cannot hold quotes: {code!r} {name!r}")
-        super().__init__(F("nodes"))
+    def __init__(self, code: str) -> None:
+        if '"' in code or "\\" in code:
+            raise ValueError(f"an area code cannot hold quotes: {code!r}")
+        super().__init__(F("areas"))
         self.code = code
-        self.name = name
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
     ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"(({sql} -> %s) ->> %s)", (*params, self.code, self.name)
+        return f"({sql} ->> %s)", (*params, self.code)
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
     ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"json_extract({sql}, %s)", (*params, f'$."{self.code}".{self.name}')
+        return f"json_extract({sql}, %s)", (*params, f'$."{self.code}"')
 
 
-def node_index_sums(codes: list[str]) -> dict[str, Any]:
-    """Aggregates giving, per node code, the sum of the stored indices as a whole number of
+def area_index_sums(codes: list[str]) -> dict[str, Any]:
+    """Aggregates giving, per area code, the sum of the stored indices as a whole number of
     their last decimal place (they are written with the framework's places, so removing the
     point is exact on every database) and how many results have one: ``sum_<i>``, ``n_<i>``
     for the i-th code."""
     found: dict[str, Any] = {}
     for i, code in enumerate(codes):
-        digits = Replace(NodeFigure(code), Value("."), Value(""))
+        digits = Replace(AreaIndex(code), Value("."), Value(""))
         found[f"sum_{i}"] = Sum(Cast(digits, BigIntegerField()))
-        found[f"n_{i}"] = Count(NodeFigure(code))
+        found[f"n_{i}"] = Count(AreaIndex(code))
     return found

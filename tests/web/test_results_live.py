@@ -38,7 +38,18 @@ from . import appraisals_fixtures as fx
 from .appraisals_fixtures import AREA_2_LEAF, CHOICE_LEAF, DEDUCTION_LEAF, RATIO_LEAF, Appraisal
 from .factories import COMMUNES, DEPARTMENTS, World, answers_create, browse, value_for
 
-STORED = ("group", "points", "max", "index", "rank", "band", "position", "nodes", "missing")
+STORED = (
+    "group",
+    "points",
+    "max",
+    "index",
+    "rank",
+    "band",
+    "position",
+    "nodes",
+    "missing",
+    "areas",
+)
 STORED_ALL = (*STORED, "leaves")
 QUALITIES = (0.2, 0.55, 0.8, 1.0)
 SHARES = (Decimal(0), Decimal("0.3"), Decimal("0.5"), Decimal(1))
