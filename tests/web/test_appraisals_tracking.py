@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from parindex.accounts.models import Role
 from parindex.appraisals.leaves import area_of
+from parindex.appraisals.views import administrator
 from parindex.assessments.services import cycle_open
 from parindex.audit.models import AuditEvent
 from parindex.notifications.models import Notification
@@ -147,3 +148,38 @@ def test_query_count_is_the_same_at_two_sizes(
     with django_assert_num_queries(len(small)):
         response = client.get(ap.url("tracking"))
     assert len(board_units(response.content.decode())) == 29
+
+
+def test_units_and_people_are_read_a_page_at_a_time(
+    appraisal: Appraisal, monkeypatch, django_assert_num_queries
+) -> None:
+    """Beyond a page, the board shows a page of units (in code order, the filters kept in the
+    links to the other pages) and a page of the people who never logged in; the units no
+    reminder reaches are named up to a page's worth, with their number."""
+    ap = appraisal
+    fx.replied(ap)
+    monkeypatch.setattr(administrator, "TRACKING_PAGE_ROWS", 10)
+    for n in range(25):
+        unit = Unit.objects.create(code=f"XT{n:02d}", name=f"Xã Thử {n}", type=UnitType.COMMUNE)
+        ap.cycle.units.add(unit)
+        if n < 12:
+            person(f"editor.xt{n}", Role.UNIT_EDITOR, unit)
+    cycle_open(cycle=ap.cycle, windows=fx.windows_open(timezone.now()), actor=ap.admin)
+    client = browse(ap.admin)
+    every = sorted([*(f"XT{n:02d}" for n in range(25)), "SNV", "STP", "P01", "X01"])
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(ap.url("tracking")).content.decode()
+    assert list(board_units(first)) == every[:10]
+    assert "Trang 1 / 3" in first and "page=2" in first
+    with django_assert_num_queries(len(queries)):
+        last = client.get(ap.url("tracking"), {"page": "3"}).content.decode()
+    assert list(board_units(last)) == every[20:]
+    started = client.get(ap.url("tracking"), {"started": "no"}).content.decode()
+    assert "started=no&amp;page=2" in started
+    never = re.findall(r'<tr data-user="([^"]+)"', first)
+    assert len(never) == 10 and "people=2" in first
+    second = client.get(ap.url("tracking"), {"people": "2"}).content.decode()
+    later = re.findall(r'<tr data-user="([^"]+)"', second)
+    assert later and not set(later) & set(never)
+    unreached = re.findall(r'data-unit-unreached="([^"]+)"', first)
+    assert len(unreached) == 10 and "(tổng cộng" in first

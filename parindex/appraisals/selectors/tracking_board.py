@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, CharField, Count, Q, Value, When
 
 from parindex.accounts.models import ROLE_LABELS, UNIT_SCOPED_ROLES, Role, RoleAssignment, User
 from parindex.appraisals.leaves import appraisable, area_of
@@ -104,11 +104,13 @@ def tracking(cycle: Cycle, filters: dict[str, str] | None = None) -> Tracking:
     assessments = list(
         Assessment.objects.filter(cycle=cycle).select_related("unit").order_by("unit__code")
     )
-    answered: dict[int, set[str]] = defaultdict(set)
-    for unit_id, code in (
-        Answer.objects.filter(cycle=cycle).exclude(value="").values_list("unit_id", "leaf_code")
-    ):
-        answered[unit_id].add(code)
+    per_type: dict[str | None, dict[str, list[str]]] = {}
+    for unit_type in {a.unit.type for a in assessments}:
+        leaves: dict[str, list[str]] = defaultdict(list)
+        for leaf in appraisable(fw, unit_type):
+            leaves[areas_of[leaf.code]].append(leaf.code)
+        per_type[unit_type] = leaves
+    answered = _answered(cycle, per_type)
     disputes: dict[int, int] = defaultdict(int)
     open_leaves: dict[int, int] = defaultdict(int)
     ids = [a.pk for a in assessments]
@@ -120,18 +122,12 @@ def tracking(cycle: Cycle, filters: dict[str, str] | None = None) -> Tracking:
             open_leaves[la.assessment_id] += 1
         if leaf_status(la, replies.get((la.assessment_id, la.leaf_code))) == "disputed":
             disputes[la.assessment_id] += 1
-    per_type: dict[str | None, dict[str, list[str]]] = {}
     rows = []
     for assessment in assessments:
         unit_type = assessment.unit.type
-        if unit_type not in per_type:
-            leaves: dict[str, list[str]] = defaultdict(list)
-            for leaf in appraisable(fw, unit_type):
-                leaves[areas_of[leaf.code]].append(leaf.code)
-            per_type[unit_type] = leaves
-        done = answered.get(assessment.unit_id, set())
+        done = answered.get(assessment.unit_id, {})
         progress = [
-            AreaProgress(code, len(done.intersection(codes)), len(codes))
+            AreaProgress(code, done.get(code, 0), len(codes))
             for code in area_codes
             if (codes := per_type[unit_type].get(code))
         ]
@@ -147,6 +143,37 @@ def tracking(cycle: Cycle, filters: dict[str, str] | None = None) -> Tracking:
     rows = [row for row in rows if _keep(row, filters)]
     shown_codes = [c for c in area_codes if any(a.code == c for r in rows for a in r.areas)]
     return Tracking(shown_codes, rows, cycle_people(cycle))
+
+
+def _answered(
+    cycle: Cycle, per_type: dict[str | None, dict[str, list[str]]]
+) -> dict[int, dict[str | None, int]]:
+    """Unit id → area code → how many of the unit's appraisable leaves of the area have a
+    value (None: its other answers), counted by the database in one query: the cycle's
+    answers themselves are not read."""
+    whens = [
+        When(
+            Q(unit__type=unit_type) if unit_type is not None else Q(unit__type__isnull=True),
+            leaf_code__in=codes,
+            then=Value(area),
+        )
+        for unit_type, areas in per_type.items()
+        for area, codes in areas.items()
+    ]
+    found: dict[int, dict[str | None, int]] = defaultdict(dict)
+    if not whens:
+        return found
+    for unit_id, area, count in (
+        Answer.objects.filter(cycle=cycle)
+        .exclude(value="")
+        .annotate(area=Case(*whens, default=Value(None), output_field=CharField()))
+        .values_list("unit_id", "area")
+        .annotate(count=Count("pk"))
+        .values_list("unit_id", "area", "count")
+        .order_by()
+    ):
+        found[unit_id][area] = count
+    return found
 
 
 def _keep(row: TrackingRow, filters: dict[str, str]) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -310,6 +311,9 @@ def unassign(request: AuthedRequest, cycle_id: int, assignment_id: int) -> HttpR
 
 
 TRACKING_STATES = [s.value for s in State]
+# Units and people shown at once on the tracking board: a province fits on one page, a national
+# index of thousands of communes is read a page at a time.
+TRACKING_PAGE_ROWS = 100
 
 
 @require_GET
@@ -326,6 +330,12 @@ def tracking(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     context = {
         "cycle": cycle,
         "board": board,
+        "page": Paginator(board.rows, TRACKING_PAGE_ROWS).get_page(request.GET.get("page")),
+        "people": Paginator(board.never_logged_in, TRACKING_PAGE_ROWS).get_page(
+            request.GET.get("people")
+        ),
+        "unreached": board.people.units_unreached[:TRACKING_PAGE_ROWS],
+        "query": urlencode(filters),
         "filters": filters,
         "filter_names": [
             (name, label, filters.get(name, ""))
