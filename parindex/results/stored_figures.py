@@ -1,6 +1,6 @@
-"""The areas' indices of stored results read by the database (``UnitResult.areas``), so that a
-page about thousands of units reads neither their ``nodes`` nor, for a group's means, the
-results themselves.
+"""Figures of stored results read by the database: the areas' indices (``UnitResult.areas``),
+so that a page about thousands of units reads neither their ``nodes`` nor, for a group's
+means, the results themselves; and how many units a snapshot holds, without reading it.
 
 Django's key lookups on a JSON field take a key made of digits ("1", an area's code) for an
 array index, so the path to an area's index is written here for each database.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BigIntegerField, Count, F, Func, Sum, TextField, Value
+from django.db.models import BigIntegerField, Count, F, Func, IntegerField, Sum, TextField, Value
 from django.db.models.functions import Cast, Replace
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -51,3 +51,21 @@ def area_index_sums(codes: list[str]) -> dict[str, Any]:
         found[f"sum_{i}"] = Sum(Cast(digits, BigIntegerField()))
         found[f"n_{i}"] = Count(AreaIndex(code))
     return found
+
+
+class JSONArrayLength(Func):
+    """The length of a JSON array field (a snapshot's ``results``), read by the database."""
+
+    output_field = IntegerField()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"jsonb_array_length({sql})", tuple(params)
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"json_array_length({sql})", tuple(params)

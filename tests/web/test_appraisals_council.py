@@ -10,22 +10,29 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parindex.appraisals import services
+from parindex.appraisals.selectors import council_page as council_selectors
+from parindex.appraisals.views import council_page as council_views
 from parindex.assessments.models import Assessment, Stage, StageWindow
+from parindex.assessments.services import cycle_open
 from parindex.audit.models import AuditEvent
 from parindex.core.workflow import State
 from parindex.cycles.models import Cycle
+from parindex.frameworks.selectors import core_framework
 from parindex.notifications.models import Notification
 from parindex.results.models import Answer, AppraisedValue, ResultSnapshot
-from parindex.results.services import inputs_sha256
+from parindex.results.services import cycle_compute, inputs_sha256
+from parindex.units.models import Unit, UnitType
 
 from . import appraisals_fixtures as fx
 from .appraisals_fixtures import CHOICE_LEAF, RATIO_LEAF, Appraisal
 from .confirming import confirmed_post
-from .factories import browse, table_rows
+from .factories import answers_create, browse, table_rows
 
 appraisal = fx.appraisal
 # The decision publishing the results: its number and date are required.
@@ -226,3 +233,45 @@ def test_the_administrator_may_publish_but_not_approve(appraisal: Appraisal) -> 
     services.cycle_approve(cycle=ap.cycle, actor=ap.council)
     services.cycle_publish(cycle=ap.cycle, actor=ap.admin, **DECISION)
     assert Cycle.objects.get(pk=ap.cycle.pk).is_published
+
+
+def test_stored_totals_and_adjustments_are_those_computed_now(appraisal: Appraisal) -> None:
+    """The page reads both bases' stored results: the same totals, ranks and largest
+    adjustments as computing the cycle now with the core."""
+    ap = appraisal
+    fx.replied(ap)
+    fw = core_framework(ap.cycle.framework_version)
+    assessments = {a.unit.code: a for a in Assessment.objects.filter(cycle=ap.cycle)}
+    rows, changes = council_selectors._computed(ap.cycle, fw, assessments)
+    shown = council_selectors.council(ap.cycle, largest=100)
+    assert shown.rows == rows
+    key = lambda c: (c.unit_code, c.leaf.code, c.self_points, c.final_points)  # noqa: E731
+    assert sorted(map(key, shown.adjustments)) == sorted(map(key, changes))
+    assert changes
+
+
+def test_the_council_page_at_two_sizes(
+    appraisal: Appraisal, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries
+) -> None:
+    """The same number of queries with 25 more units; the totals a page at a time."""
+    ap = appraisal
+    fx.replied(ap)
+    monkeypatch.setattr(council_views, "COUNCIL_PAGE_ROWS", 3)
+    client = browse(ap.council)
+    client.get(ap.url("council"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(ap.url("council"))
+    units = [
+        Unit.objects.create(code=f"XT{n:02d}", name=f"Xã Thử {n}", type=UnitType.COMMUNE)
+        for n in range(25)
+    ]
+    ap.cycle.units.add(*units)
+    answers_create(ap.cycle, ap.world.fw, units, {u.code: 0.7 for u in units})
+    cycle_open(cycle=ap.cycle, windows=fx.windows_open(timezone.now()), actor=ap.admin)
+    cycle_compute(cycle=ap.cycle)
+    with django_assert_num_queries(len(small)):
+        html = client.get(ap.url("council")).content.decode()
+    assert len([r for r in table_rows(html) if "data-unit" in r.attrs]) == 3
+    assert "Trang 1 / 10" in html
+    last = client.get(ap.url("council"), {"page": "10"}).content.decode()
+    assert len([r for r in table_rows(last) if "data-unit" in r.attrs]) == 2

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,6 +50,10 @@ from parindex.units.models import Unit
 
 from .common import confirmation_token, form_problems, refusal_status, unconfirmed
 
+# Units whose totals are shown at once: a province fits on one page, a national index of
+# thousands of communes is read a page at a time.
+COUNCIL_PAGE_ROWS = 100
+
 
 def _council_context(request: AuthedRequest, cycle: Cycle, **extra: Any) -> dict[str, Any]:
     data = selectors.council(cycle)
@@ -60,6 +65,7 @@ def _council_context(request: AuthedRequest, cycle: Cycle, **extra: Any) -> dict
     context = {
         "cycle": cycle,
         "council": data,
+        "rows": Paginator(data.rows, COUNCIL_PAGE_ROWS).get_page(request.GET.get("page")),
         "is_council": access.is_council(request.user),
         "can_publish": access.is_council(request.user) or is_par_admin(request.user),
         "council_open": stage_is_open(cycle, Stage.COUNCIL),
