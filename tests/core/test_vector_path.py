@@ -40,8 +40,8 @@ from parindex.core.report_stream import csv_blocks, json_blocks
 from parindex.core.score_table import compute_table, read_score_table
 from parindex.core.vector_rules import NUMERIC_RULES, read_numbers, score_numbers
 
-FILES = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
-CELLS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+FILES = settings(max_examples=90, deadline=None, suppress_health_check=list(HealthCheck))
+CELLS = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 TYPES = ("department", "commune")
 SOURCE = "scores.csv"
 TITLES = (
