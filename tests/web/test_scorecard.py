@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from parindex.core import UnitInfo, compute, load_framework
@@ -15,7 +17,7 @@ from parindex.results.models import Basis, UnitResult
 from parindex.results.services import cycle_answers
 from parindex.units.models import Unit
 
-from .factories import MISSING_LEAF, Row, World, table_rows
+from .factories import MISSING_LEAF, Row, World, browse, communes_add, table_rows
 
 
 def url(cycle: Cycle, unit: Unit | str) -> str:
@@ -174,3 +176,22 @@ def test_stored_results_equal_core_compute(world: World) -> None:
             "nodes": result.nodes,
             "missing": result.missing,
         } == expected[result.unit.code]
+
+
+def test_query_count_does_not_grow_with_units(
+    world: World, viewer, django_assert_max_num_queries
+) -> None:
+    """A scorecard costs the same queries whatever the size of its unit's group: the group's
+    means are summed by the database, the change since the previous cycle reads the unit's own
+    earlier results."""
+    client = browse(viewer)
+    client.get(url(world.current, world.commune))  # the chart cache and the framework parse
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url(world.current, world.commune))
+    assert response.status_code == 200
+    count = len(small)  # now: the connection keeps the last 9,000 queries only
+    communes_add(world, 30)
+    client.get(url(world.current, world.commune))
+    with django_assert_max_num_queries(count):
+        html = client.get(url(world.current, world.commune)).content.decode()
+    assert scorecard_rows(html)
