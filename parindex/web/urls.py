@@ -21,8 +21,6 @@ urlpatterns = [
     ),
     path("frameworks/", views.framework_list, name="framework_list"),
     path("frameworks/import/", views.framework_upload, name="framework_import"),
-    path(
-        "frameworks/mappings/import/", mappings.node_mapping_upload, name="node_mapping_import"
-    ),
+    path("frameworks/mappings/import/", mappings.node_mapping_upload, name="node_mapping_import"),
     path("frameworks/<int:version_id>/", views.framework_detail, name="framework_detail"),
 ]
