@@ -68,11 +68,14 @@ lint: install
 	$(BIN)/lint-imports
 
 # pyarrow (the baseline of bench_survey.py) is installed here only: 170 MB nothing else needs.
+# bench_load.py runs gunicorn and a throwaway PostgreSQL (its server binaries, as for
+# scripts/with-postgres); its demo of 5,000 units is built once and kept under var/bench/.
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/bench_compute.py
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_live_totals.py
 	$(BIN)/python bench/bench_uncertainty.py
+	$(BIN)/python bench/bench_load.py
 
 # Recompile the translations after editing a catalogue, parindex/locale/vi/LC_MESSAGES/django.po
 # or parindex/<app>/locale/vi/LC_MESSAGES/django.po (every one under parindex/).
