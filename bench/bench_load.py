@@ -464,7 +464,7 @@ class Client:
             headers["HX-Request"] = "true"
         for attempt in (1, 2):
             if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
             try:
                 self.connection.request(method, path, body=data, headers=headers)
                 response = self.connection.getresponse()
@@ -475,6 +475,10 @@ class Client:
                 self.connection = None  # the server closed an idle keep-alive connection
                 if attempt == 2:
                     raise
+            except Exception:
+                self.connection.close()  # a timeout: the next request opens a new connection
+                self.connection = None
+                raise
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -729,7 +733,7 @@ def main() -> int:
         table(report_rows(bare, bare_s))
         print(f"  mixed: {args.mix} ({mixed_s:.0f} s):")
         table(report_rows(mixed, mixed_s))
-        for name, count in sorted({**bare.errors, **mixed.errors}.items()):
+        for name, count in sorted({**first.errors, **bare.errors, **mixed.errors}.items()):
             print(f"    error {name}: {count}")
         bare_rate = len(bare.latencies["bare"]) / bare_s
         mixed_rate = sum(len(v) for v in mixed.latencies.values()) / mixed_s
