@@ -68,6 +68,9 @@ def _strings(node: ast.expr) -> Iterator[str]:
     elif isinstance(node, ast.IfExp):
         yield from _strings(node.body)
         yield from _strings(node.orelse)
+    elif isinstance(node, ast.Tuple):  # ``actions=("x.add", "x.change")``: one per case
+        for item in node.elts:
+            yield from _strings(item)
 
 
 def _assigned(function: ast.AST, name: str) -> Iterator[ast.expr]:
@@ -86,14 +89,15 @@ def _assigned(function: ast.AST, name: str) -> Iterator[ast.expr]:
 
 
 def _calls_with_action(tree: ast.AST) -> Iterator[tuple[ast.Call, ast.expr, ast.AST]]:
-    """(call, its ``action=`` value, the innermost function around it, else the module)."""
+    """(call, its ``action=`` (or ``actions=``) value, the innermost function around it, else
+    the module)."""
 
     def visit(node: ast.AST, function: ast.AST) -> Iterator[tuple[ast.Call, ast.expr, ast.AST]]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             function = node
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
-                if keyword.arg == "action":
+                if keyword.arg in ("action", "actions"):
                     yield node, keyword.value, function
         for child in ast.iter_child_nodes(node):
             yield from visit(child, function)
