@@ -18,6 +18,7 @@ from parindex.core.compute import APPRAISED_LABEL, recompute_unit
 from parindex.core.compute import UnitResult as CoreUnitResult
 from parindex.core.numbers import format_quanta, from_quanta
 from parindex.core.report import unit_json
+from parindex.core.text import Text
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 
@@ -179,11 +180,12 @@ def results_insert(rows: list[UnitResult]) -> None:
 class StoredFields:
     """Units' results as ``UnitResult`` stores them (all but cycle, unit, basis and position).
 
-    A leaf's record ({value, status, points, vi, en}) is made once per leaf, value, status and
-    points, and shared: a leaf's explanation follows from them alone (the core's ``score_leaf``
-    explains a value; a missing value and points set by the appraisers, whose value is None,
-    are explained by their status and points), so the thousands of units declaring the same
-    value do not write it out again."""
+    A leaf's record ({value, status, points, vi, en}) is made once per leaf, value, status,
+    points and ready-made explanation, and shared, so the thousands of units declaring the same
+    value do not write it out again. A rule's explanation follows from the value alone (the
+    core's ``score_leaf``, built lazily); points set by the appraisers keep the declared value
+    but come explained already ("Điểm thẩm định: 0,5"), so that text is part of the key: the
+    same value and points reached by the rule are explained by the rule."""
 
     def __init__(self, fw: Framework) -> None:
         self.fw = fw
@@ -191,7 +193,9 @@ class StoredFields:
         self.area_codes = [node.code for node in fw.nodes if node.kind == "normal"]
         self.node_codes = [node.code for node in fw.all_nodes]
         self.leaf_codes = [leaf.code for leaf in fw.leaves]
-        self.records: dict[tuple[str, str | None, str, int], dict[str, str | None]] = {}
+        self.records: dict[
+            tuple[str, str | None, str, int, Text | None], dict[str, str | None]
+        ] = {}
         self.texts: dict[int, str] = {}
 
     def text(self, quanta: int) -> str:
@@ -202,7 +206,8 @@ class StoredFields:
         return found
 
     def leaf(self, code: str, score: LeafScore) -> dict[str, str | None]:
-        key = (code, score.value, score.status, score.points_q)
+        ready = score.explained if isinstance(score.explained, Text) else None
+        key = (code, score.value, score.status, score.points_q, ready)
         found = self.records.get(key)
         if found is None:
             found = self.records[key] = self._record(score)
