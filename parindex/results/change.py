@@ -124,7 +124,7 @@ class Comparison:
             dict(
                 UnitResult.objects.filter(cycle=cycle, basis=basis, rank__isnull=False)
                 .values_list("group")
-                .annotate(size=Count("pk"))
+                .annotate(size=Count("*"))
                 .values_list("group", "size")
                 .order_by()
             )
@@ -276,7 +276,7 @@ def _ranked_sizes(previous: Cycle) -> Counter[str]:
             UnitResult.objects.filter(cycle=previous, rank__isnull=False)
             .filter(Q(basis=Basis.FINAL) | own_only)
             .values_list("group")
-            .annotate(size=Count("pk"))
+            .annotate(size=Count("*"))
             .values_list("group", "size")
             .order_by()
         )

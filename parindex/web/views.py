@@ -89,7 +89,7 @@ def cycle_ranking(request: AnyRequest, cycle_id: int) -> HttpResponse:
             band_order=[*band_labels.values(), "—"],
         )
     )
-    in_scope = set(cycle.units.values_list("type", flat=True).distinct())
+    in_scope = set(cycle.units.order_by().values_list("type", flat=True).distinct())
     types_present = [(value, label) for value, label in UnitType.choices if value in in_scope]
     context = {
         "cycle": cycle,
