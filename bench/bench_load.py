@@ -708,7 +708,7 @@ def main() -> int:
     )
     with postgres() as database_url, tempfile.TemporaryDirectory() as tmp:
         print("  " + demo_database(database_url, args.units, args.rebuild))
-        cache = {"PARINDEX_BENCH_CACHE": str(Path(tmp) / "cache")} if args.cache == "file" else {}
+        cache = {"PARINDEX_CACHE_DIR": str(Path(tmp) / "cache")} if args.cache == "file" else {}
         env = app_env(database_url, **cache)
         manage(env, "collectstatic", "--noinput")
         plan = run_child(env, "setup", str(args.clients))

@@ -210,7 +210,19 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own memory by default; PARINDEX_CACHE_DIR names a folder for a file cache that
+# the workers of one machine share (rendered charts, request counters): docs/deployment.md.
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+if os.environ.get("PARINDEX_CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["PARINDEX_CACHE_DIR"],
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # API requests per token, and per client address without one ("<requests>/<seconds>").
 PARINDEX_API_RATE = os.environ.get("PARINDEX_API_RATE", "120/60")
