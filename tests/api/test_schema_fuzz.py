@@ -11,9 +11,13 @@ examples per operation keeps the run bounded (under a minute).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -51,7 +55,23 @@ def real_parameters(api: ApiWorld) -> dict[str, list[object]]:
     }
 
 
+@pytest.fixture
+def connection_kept_across_requests() -> Iterator[None]:
+    """The WSGI handler closes the database connection at the start and end of each request
+    (``close_old_connections``); inside the test's transaction that closes the connection the
+    test's data lives on (PostgreSQL; SQLite's in-memory database ignores it). Django's own test
+    client disconnects the same receivers while it sends a request."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept_across_requests")
 def test_no_generated_request_breaks_the_api_or_its_schema(api: ApiWorld) -> None:
     schema = schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", get_wsgi_application())
     tokens = [
