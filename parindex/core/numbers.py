@@ -98,13 +98,30 @@ def format_decimal(value: Decimal) -> str:
     return text
 
 
+_MILLION = 10**6
+
+
 def format_fraction(value: Fraction, places: int = 2) -> str:
     """A fraction shown to a person: exact when it is a decimal of at most 6 places (2.205),
-    else ≈ rounded to ``places`` (≈0.33); negatives carry a true minus sign."""
-    if value < 0:
+    else ≈ rounded half-up to ``places`` (≈0.33); negatives carry a true minus sign.
+
+    Integer arithmetic on the reduced numerator and denominator: a cycle's explanations format
+    hundreds of thousands of figures, and each ``Fraction`` product costs a gcd."""
+    numerator, denominator = value.numerator, value.denominator
+    if numerator < 0:
         return "−" + format_fraction(-value, places)
-    for exact_places in range(7):
-        scaled = value * 10**exact_places
-        if scaled.denominator == 1:
-            return format_decimal(from_quanta(scaled.numerator, exact_places))
-    return "≈" + format_decimal(from_quanta(round_half_up(value, places), places))
+    if _MILLION % denominator == 0:  # a decimal of at most 6 places
+        exact_places = next(k for k in range(7) if 10**k % denominator == 0)
+        return _decimal_text(numerator * (10**exact_places // denominator), exact_places)
+    factor = 10**places
+    rounded = (2 * numerator * factor + denominator) // (2 * denominator)
+    return "≈" + _decimal_text(rounded, places)
+
+
+def _decimal_text(count: int, places: int) -> str:
+    """``count`` quanta of ``10**-places`` (count ≥ 0) as ``format_decimal`` writes them."""
+    if places == 0:
+        return str(count)
+    whole, part = divmod(count, 10**places)
+    digits = f"{part:0{places}d}".rstrip("0")
+    return f"{whole}.{digits}" if digits else str(whole)
