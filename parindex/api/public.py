@@ -23,6 +23,7 @@ from parindex.frameworks.feeds import feed_sources
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import core_framework
 from parindex.results import selectors as results
+from parindex.results.explained import leaves_explained
 from parindex.results.models import Basis, UnitResult
 from parindex.units.models import Succession, Unit
 from parindex.units.selectors import valid_on
@@ -245,7 +246,7 @@ def unit_result(result: UnitResult) -> dict[str, object]:
         "rank": result.rank,
         "band": result.band,
         "nodes": result.nodes,
-        "leaves": result.leaves,
+        "leaves": leaves_explained(core_framework(result.cycle.framework_version), result.leaves),
         "missing": result.missing,
     }
 

@@ -92,7 +92,9 @@ class UnitResult(models.Model):
     band = models.CharField(_("band"), max_length=20, blank=True)
     position = models.PositiveIntegerField(help_text="listing order of the computation")
     nodes = models.JSONField(help_text="node code -> {points, max, index} as decimal strings")
-    leaves = models.JSONField(help_text="leaf code -> {value, status, points, vi, en}")
+    leaves = models.JSONField(
+        help_text="leaf code -> {value, status, points}, and {vi, en} for appraised points"
+    )
     missing = models.JSONField(default=list)
     # The areas' indices out of ``nodes``, small enough to be stored in the row itself: pages
     # about thousands of units (ranking, group means) read them without reading ``nodes``.

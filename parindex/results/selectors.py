@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 
 from .change import Change, Comparison
+from .explained import leaf_explained
 from .models import Basis, UnitResult
 from .stored_figures import AreaIndex, area_index_sums
 
@@ -219,7 +221,7 @@ class ScorecardLine:
     points: str | None
     max: str | None
     index: str | None
-    leaf: dict[str, str] | None
+    leaf: dict[str, str | None] | None
     missing: bool
     self_points: str | None = None  # on the self basis, beside a final result
     appraised_points: str | None = None  # the appraisers' figure of a leaf, before explanation
@@ -253,26 +255,28 @@ def scorecard_lines(
         if figures is None:
             continue
         own = compare.nodes.get(node.code) if compare is not None else None
+        record = result.leaves.get(node.code)
         lines.append(
             ScorecardLine(
                 node=node,
                 points=figures["points"],
                 max=figures["max"],
                 index=figures["index"],
-                leaf=result.leaves.get(node.code),
+                leaf=None if record is None else leaf_explained(fw, node.code, record),
                 missing=node.code in missing,
                 self_points=own["points"] if own else None,
                 appraised_points=(appraised or {}).get(node.code),
-                value=_shown_value(node, result.leaves.get(node.code)),
+                value=_shown_value(node, record),
             )
         )
     return lines
 
 
-def _shown_value(node: Node, leaf: dict[str, str] | None) -> str:
-    if not leaf or leaf.get("value") is None:
+def _shown_value(node: Node, leaf: Mapping[str, str | None] | None) -> str:
+    value = leaf.get("value") if leaf else None
+    if value is None:
         return ""
-    return value_label(node, leaf["value"], get_language() or "vi")
+    return value_label(node, value, get_language() or "vi")
 
 
 def group_area_means(result: UnitResult, area_codes: list[str]) -> list[Decimal | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -18,7 +18,6 @@ from parindex.core.compute import APPRAISED_LABEL, recompute_unit
 from parindex.core.compute import UnitResult as CoreUnitResult
 from parindex.core.numbers import format_quanta, from_quanta
 from parindex.core.report import unit_json
-from parindex.core.text import Text
 from parindex.cycles.models import Cycle
 from parindex.frameworks.selectors import core_framework
 
@@ -68,10 +67,15 @@ def _unit_infos(cycle: Cycle) -> list[UnitInfo]:
 
 def cycle_result(*, cycle: Cycle, basis: str = Basis.FINAL) -> CycleResult:
     """Compute every unit in scope on ``basis`` with the core, storing nothing."""
+    return stored_result(cycle=cycle, basis=basis)[0]
+
+
+def stored_result(*, cycle: Cycle, basis: str = Basis.FINAL) -> tuple[CycleResult, StoredFields]:
+    """:func:`cycle_result`, and the fields each unit's result is stored with."""
     fw = core_framework(cycle.framework_version)
     infos = _unit_infos(cycle)
     inputs = cycle_inputs(cycle, basis)
-    return compute(
+    result = compute(
         fw,
         inputs.answers,
         infos,
@@ -79,6 +83,7 @@ def cycle_result(*, cycle: Cycle, basis: str = Basis.FINAL) -> CycleResult:
         overrides=inputs.overrides,
         override_label=APPRAISED_LABEL,
     )
+    return result, StoredFields(fw, inputs.overrides)
 
 
 def _places_of(value: Decimal, places: int) -> str:
@@ -106,9 +111,8 @@ def cycle_compute(
 def _cycle_compute(
     *, cycle: Cycle, basis: Basis, progress: Callable[[int, int], None] | None
 ) -> CycleResult:
-    result = cycle_result(cycle=cycle, basis=basis)
+    result, stored = stored_result(cycle=cycle, basis=basis)
     by_code = dict(cycle.units.values_list("code", "pk"))
-    stored = StoredFields(result.framework)
     rows = []
     total = len(result.order)
     for position, row in enumerate(result.order):
@@ -180,22 +184,26 @@ def results_insert(rows: list[UnitResult]) -> None:
 class StoredFields:
     """Units' results as ``UnitResult`` stores them (all but cycle, unit, basis and position).
 
-    A leaf's record ({value, status, points, vi, en}) is made once per leaf, value, status,
-    points and ready-made explanation, and shared, so the thousands of units declaring the same
-    value do not write it out again. A rule's explanation follows from the value alone (the
-    core's ``score_leaf``, built lazily); points set by the appraisers keep the declared value
-    but come explained already ("Điểm thẩm định: 0,5"), so that text is part of the key: the
-    same value and points reached by the rule are explained by the rule."""
+    A leaf is stored as {value, status, points}: its explanation follows from the value by the
+    framework version's rule, which never changes, and is made when the leaf is read
+    (:func:`parindex.results.explained.leaf_explained`), a hundred leaves on a scorecard rather
+    than every distinct value of a whole cycle each time it is stored (150,000 in a cycle of
+    5,000 units: most of a recompute's time, and most of the stored text). A leaf whose points
+    the appraisers set (``overrides``: unit code → leaf code → points) keeps its explanation
+    ("Điểm thẩm định: 0,5"), which no rule gives. Each record is made once per leaf, value,
+    status, points and appraisal and shared, so the thousands of units declaring the same value
+    do not write it out again."""
 
-    def __init__(self, fw: Framework) -> None:
+    def __init__(
+        self, fw: Framework, overrides: Mapping[str, Mapping[str, Decimal]] | None = None
+    ) -> None:
         self.fw = fw
+        self.overrides = overrides or {}
         self.places = fw.places
         self.area_codes = [node.code for node in fw.nodes if node.kind == "normal"]
         self.node_codes = [node.code for node in fw.all_nodes]
         self.leaf_codes = [leaf.code for leaf in fw.leaves]
-        self.records: dict[
-            tuple[str, str | None, str, int, Text | None], dict[str, str | None]
-        ] = {}
+        self.records: dict[tuple[str, str | None, str, int, bool], dict[str, str | None]] = {}
         self.texts: dict[int, str] = {}
 
     def text(self, quanta: int) -> str:
@@ -205,23 +213,23 @@ class StoredFields:
             found = self.texts[quanta] = format_quanta(quanta, self.places)
         return found
 
-    def leaf(self, code: str, score: LeafScore) -> dict[str, str | None]:
-        ready = score.explained if isinstance(score.explained, Text) else None
-        key = (code, score.value, score.status, score.points_q, ready)
+    def leaf(self, code: str, score: LeafScore, appraised: bool) -> dict[str, str | None]:
+        key = (code, score.value, score.status, score.points_q, appraised)
         found = self.records.get(key)
         if found is None:
-            found = self.records[key] = self._record(score)
+            found = self.records[key] = self._record(score, appraised)
         return found
 
-    def _record(self, score: LeafScore) -> dict[str, str | None]:
-        explanation = score.explanation
-        return {
+    def _record(self, score: LeafScore, appraised: bool) -> dict[str, str | None]:
+        record = {
             "value": score.value,
             "status": score.status,
             "points": _places_of(score.points, self.places),
-            "vi": explanation.vi,
-            "en": explanation.en or explanation.vi,
         }
+        if appraised:
+            explanation = score.explanation
+            record.update(vi=explanation.vi, en=explanation.en or explanation.vi)
+        return record
 
     def of_row(self, result: CycleResult, row: int) -> dict[str, object]:
         """What :meth:`of` gives for the unit at ``row`` of the computation's arrays, read from
@@ -242,6 +250,7 @@ class StoredFields:
         index = None if index_q < 0 else from_quanta(index_q, places)
         band = self.fw.band_for(index)
         missing = result.missing_mask[row].tolist()
+        appraised = self.overrides.get(result.unit_infos[row].code, {})
         return {
             "group": result.unit_infos[row].group or "",
             "points": from_quanta(int(result.total[row]), places),
@@ -252,7 +261,8 @@ class StoredFields:
             "nodes": nodes,
             "missing": [code for code, gone in zip(self.leaf_codes, missing, strict=True) if gone],
             "leaves": {
-                code: self.leaf(code, score) for code, score in result.leaf_scores[row].items()
+                code: self.leaf(code, score, code in appraised)
+                for code, score in result.leaf_scores[row].items()
             },
             "areas": {code: nodes[code]["index"] for code in self.area_codes if code in nodes},
         }
@@ -260,6 +270,7 @@ class StoredFields:
     def of(self, unit_result: CoreUnitResult) -> dict[str, object]:
         data = unit_json(unit_result, self.places)
         nodes = data["nodes"]
+        appraised = self.overrides.get(unit_result.unit.code, {})
         return {
             "group": unit_result.unit.group or "",
             "points": unit_result.points,
@@ -269,7 +280,10 @@ class StoredFields:
             "band": unit_result.band.code if unit_result.band else "",
             "nodes": nodes,
             "missing": data["missing"],
-            "leaves": {code: self.leaf(code, score) for code, score in unit_result.leaves.items()},
+            "leaves": {
+                code: self.leaf(code, score, code in appraised)
+                for code, score in unit_result.leaves.items()
+            },
             "areas": {code: nodes[code]["index"] for code in self.area_codes if code in nodes},
         }
 
@@ -348,7 +362,9 @@ def unit_results_refresh(*, cycle: Cycle, unit: Unit) -> None:
             pk, _unit_id, _code, _basis, _index, old_rank, old_position = by_code[code]
             if code == unit.code:
                 UnitResult.objects.filter(pk=pk).update(
-                    position=position, computed_at=now, **StoredFields(fw).of(again.unit)
+                    position=position,
+                    computed_at=now,
+                    **StoredFields(fw, {unit.code: overrides}).of(again.unit),
                 )
             elif (rank, position) != (old_rank, old_position):
                 moved.append((pk, rank, position))

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from parindex.core import UnitInfo, compute, load_framework
+from parindex.core import UnitInfo, compute, load_framework, score_leaf
 from parindex.core.display import value_label
 from parindex.core.report import unit_json
 from parindex.cycles.models import Cycle
@@ -103,7 +103,8 @@ def test_each_leaf_explained(world: World, visit) -> None:
     for code, leaf in result.leaves.items():
         shown = value_label(world.fw.by_code[code], leaf["value"], "vi")
         assert f"Giá trị: {shown}" in rows[code].cells[1], code
-        assert escape(leaf["vi"]) in html, code
+        explained = score_leaf(world.fw, world.fw.by_code[code], leaf["value"]).explanation
+        assert escape(explained.vi) in html, code
 
 
 def test_missing_answer_is_marked(world: World, visit) -> None:
@@ -138,9 +139,10 @@ def test_english_explanations(world: World, visit) -> None:
     client.cookies["django_language"] = "en"
     result = world.result(world.current, world.unit_b)
     html = client.get(url(world.current, world.unit_b)).content.decode()
-    leaf = next(iter(result.leaves.values()))
-    assert escape(leaf["en"]) in html
-    assert escape(leaf["vi"]) not in html
+    code, leaf = next(iter(result.leaves.items()))
+    explained = score_leaf(world.fw, world.fw.by_code[code], leaf["value"]).explanation
+    assert escape(explained.en) in html
+    assert escape(explained.vi) not in html
 
 
 def test_stored_results_equal_core_compute(world: World) -> None:
