@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
@@ -294,8 +294,16 @@ def check_value(fw: Framework, leaf: Node, value: str) -> str:
 
 @dataclass
 class Saved:
+    """A value written, and its audit event, recorded by ``audit()``.
+
+    The audit chain's head is one row that every writer of the platform locks until its
+    transaction commits: a save records its event last, after the results are refreshed, so
+    the head is held for the insert and the commit only, not while the unit is recomputed and
+    its group ranked."""
+
     answer: Answer
     changed: bool
+    audit: Callable[[], object] = lambda: None
 
 
 def _answer_write(
@@ -367,18 +375,22 @@ def _answer_write(
             actor,
             now,
         )
-    audit_record(
-        actor=actor,
-        action="answer.value",
-        target=answer,
-        before={"value": before_value, "points": points_of(fw, leaf, before_value)},
-        after={"value": text, "points": points_of(fw, leaf, text)},
-        reason=reason,
-        cycle_id=assessment.cycle_id,
-        unit_id=assessment.unit_id,
-        leaf_code=leaf.code,
+    written = answer
+    return Saved(
+        answer,
+        True,
+        lambda: audit_record(
+            actor=actor,
+            action="answer.value",
+            target=written,
+            before={"value": before_value, "points": points_of(fw, leaf, before_value)},
+            after={"value": text, "points": points_of(fw, leaf, text)},
+            reason=reason,
+            cycle_id=assessment.cycle_id,
+            unit_id=assessment.unit_id,
+            leaf_code=leaf.code,
+        ),
     )
-    return Saved(answer, True)
 
 
 @transaction.atomic
@@ -417,6 +429,7 @@ def answer_save(
     )
     if saved.changed:
         unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
+        saved.audit()
     return saved.answer
 
 
@@ -502,6 +515,7 @@ def answers_import(
             conflicts=conflicts,
         )
     outcome = ImportOutcome()
+    audits = []
     for leaf_code, value, version in values:
         leaf = self_leaf(fw, locked.unit.type, leaf_code)
         saved = _answer_write(
@@ -516,10 +530,13 @@ def answers_import(
         )
         if saved.changed:
             outcome.applied.append(leaf_code)
+            audits.append(saved.audit)
         else:
             outcome.unchanged += 1
     if outcome.applied:
         unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
+    for audit in audits:
+        audit()
     return outcome
 
 
@@ -750,6 +767,8 @@ def assessment_submit(
     locked.save(
         update_fields=["state", "submitted_at", "submitted_by", "cover_evidence", "version"]
     )
+    # The results before the event: the audit head is held from the event to the commit.
+    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     audit_record(
         actor=actor,
         action="assessment.submit",
@@ -763,7 +782,6 @@ def assessment_submit(
         cycle_id=locked.cycle_id,
         unit_id=locked.unit_id,
     )
-    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     notify(
         recipients=par_admins(),
         verb="assessment_submitted",
@@ -882,6 +900,8 @@ def assessment_withdraw(
     locked.withdrawals += 1
     locked.version += 1
     locked.save(update_fields=["state", "submitted_at", "submitted_by", "withdrawals", "version"])
+    # The results before the event: the audit head is held from the event to the commit.
+    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     audit_record(
         actor=actor,
         action="assessment.withdraw",
@@ -895,7 +915,6 @@ def assessment_withdraw(
         cycle_id=locked.cycle_id,
         unit_id=locked.unit_id,
     )
-    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     notify(
         recipients=par_admins(),
         verb="assessment_withdrawn",

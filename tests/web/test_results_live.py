@@ -26,6 +26,7 @@ from parindex.appraisals import services
 from parindex.appraisals.services import AppraisalError
 from parindex.assessments.models import Assessment
 from parindex.assessments.services import answer_save, answers_import, cycle_open
+from parindex.audit.models import AuditEvent
 from parindex.core import Node
 from parindex.cycles.models import Cycle
 from parindex.results import services as results_services
@@ -349,3 +350,51 @@ def test_one_decision_costs_the_same_queries_with_10_and_40_units(
     with rolled_back():
         large = decision_queries(world, admin, 40)
     assert small == large
+
+
+def _tables_in_order(queries: list[dict[str, str]]) -> list[str]:
+    return [
+        table
+        for query in queries
+        for table in ("audit_audithead", "results_unitresult")
+        if table in query["sql"]
+    ]
+
+
+@pytest.mark.parametrize("path", ["page", "excel"])
+def test_a_save_takes_the_audit_head_after_refreshing_the_results(
+    live: Appraisal, path: str
+) -> None:
+    """Every writer of the platform waits for the audit chain's head until the holder commits:
+    a save records its event after the unit is recomputed and its group ranked, so the head is
+    held for the event's insert and the commit, not the whole refresh."""
+    ap = live
+    ward = Assessment.objects.select_related("unit").get(cycle=ap.cycle, unit=ap.world.ward)
+    leaves = self_leaves(ap, ward.unit.type)[:2]
+    versions = dict(
+        Answer.objects.filter(cycle=ap.cycle, unit=ward.unit).values_list("leaf_code", "version")
+    )
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        if path == "page":
+            answer_save(
+                assessment=ward,
+                leaf_code=leaves[0].code,
+                value=value_for(leaves[0], 0.2),
+                version=versions.get(leaves[0].code, 0),
+                actor=ap.admin,
+            )
+        else:
+            answers_import(
+                assessment=ward,
+                values=[
+                    (leaf.code, value_for(leaf, 0.2), versions.get(leaf.code, 0)) for leaf in leaves
+                ],
+                actor=ap.admin,
+                reason="Excel import",
+            )
+    tables = _tables_in_order(queries.captured_queries)
+    assert "results_unitresult" in tables and "audit_audithead" in tables
+    first_head = tables.index("audit_audithead")
+    assert "results_unitresult" not in tables[first_head:], tables
+    events = AuditEvent.objects.filter(action="answer.value", unit_id=ward.unit_id)
+    assert events.count() == len(leaves) if path == "excel" else events.count() >= 1

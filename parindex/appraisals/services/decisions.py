@@ -110,6 +110,8 @@ def leaf_appraise(
     la.save()
     final_sync(locked, la)
     declared = declared_value(locked, leaf.code)
+    # The results before the event: the audit head is held from the event to the commit.
+    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     audit_record(
         actor=actor,
         action=f"appraisal.{decision.value}",
@@ -125,7 +127,6 @@ def leaf_appraise(
         unit_id=locked.unit_id,
         leaf_code=leaf.code,
     )
-    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     return la
 
 

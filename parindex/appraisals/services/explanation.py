@@ -437,6 +437,8 @@ def leaf_settle(
         created_at=now,
     )
     final_value, final_points = in_force(la)
+    # The results before the event: the audit head is held from the event to the commit.
+    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     audit_record(
         actor=actor,
         action="appraisal.settle",
@@ -453,7 +455,6 @@ def leaf_settle(
         unit_id=locked.unit_id,
         leaf_code=leaf.code,
     )
-    unit_results_refresh(cycle=locked.cycle, unit=locked.unit)
     return la
 
 
