@@ -316,36 +316,14 @@ class _Scored:
 
     def apply_overrides(self, overrides: Mapping[str, Mapping[str, Decimal]], label: Text) -> None:
         """Replace the points of the overridden leaves (the answer's value is kept to show)."""
-        fw = self.framework
-        for unit_code, unit_overrides in overrides.items():
-            position = self.position_of.get(unit_code)
-            if position is None:
-                self.problems.add(
-                    InputError(msg("compute.override_unit_not_listed"), unit=unit_code)
-                )
-                continue
-            for leaf_code, value in unit_overrides.items():
-                column = self.leaf_position.get(leaf_code)
-                if column is None:
-                    self.problems.add(
-                        InputError(msg("compute.override_not_leaf"), unit=unit_code, node=leaf_code)
-                    )
-                    continue
-                score_or_error = _override_score(
-                    fw.leaves[column], value, self.infos[position].type, fw.places, label
-                )
-                if isinstance(score_or_error, Message):
-                    self.problems.add(
-                        InputError(score_or_error, unit=unit_code, node=leaf_code, value=str(value))
-                    )
-                    continue
-                previous = self.leaf_scores[position].get(leaf_code)
-                score = (
-                    score_or_error
-                    if previous is None
-                    else replace(score_or_error, value=previous.value)
-                )
-                self._set(position, column, leaf_code, score)
+        found = override_scores(
+            self.framework, self.infos, self.position_of, overrides, label, self.problems
+        )
+        for position, column, score in found:
+            previous = self.leaf_scores[position].get(score.code)
+            if previous is not None:
+                score = replace(score, value=previous.value)
+            self._set(position, column, score.code, score)
 
     def matrices(self, leaf_max: Matrix, *, last_entry_wins: bool) -> tuple[Matrix, Mask]:
         """The units × leaves points and which cells were scored; the scored cells' maxima are
@@ -434,6 +412,43 @@ def recompute_unit(
     listed = tuple(rank_group(unit.group, indices))
     rank = next(rank for code, rank in listed if code == unit.code)
     return UnitRecompute(replace(alone.unit(0), rank=rank), listed)
+
+
+def override_scores(
+    fw: Framework,
+    infos: Sequence[UnitInfo],
+    position_of: Mapping[str, int],
+    overrides: Mapping[str, Mapping[str, Decimal]],
+    label: Text,
+    problems: Collector,
+) -> list[tuple[int, int, LeafScore]]:
+    """Each override as (unit position, leaf column, its score); a refused one goes to
+    ``problems`` (a unit not listed, a code that is not a leaf, points out of range or step,
+    a leaf that does not apply to the unit's type)."""
+    leaf_position = {leaf.code: i for i, leaf in enumerate(fw.leaves)}
+    found: list[tuple[int, int, LeafScore]] = []
+    for unit_code, unit_overrides in overrides.items():
+        position = position_of.get(unit_code)
+        if position is None:
+            problems.add(InputError(msg("compute.override_unit_not_listed"), unit=unit_code))
+            continue
+        for leaf_code, value in unit_overrides.items():
+            column = leaf_position.get(leaf_code)
+            if column is None:
+                problems.add(
+                    InputError(msg("compute.override_not_leaf"), unit=unit_code, node=leaf_code)
+                )
+                continue
+            score_or_error = _override_score(
+                fw.leaves[column], value, infos[position].type, fw.places, label
+            )
+            if isinstance(score_or_error, Message):
+                problems.add(
+                    InputError(score_or_error, unit=unit_code, node=leaf_code, value=str(value))
+                )
+                continue
+            found.append((position, column, score_or_error))
+    return found
 
 
 def _override_score(

@@ -15,7 +15,8 @@ scalar reader's by construction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
@@ -23,19 +24,24 @@ import numpy.typing as npt
 
 from .columns import Columns, decode, factorize, from_rows, pack, packed, split_plain
 from .compute import (
+    OVERRIDE_LABEL,
     CycleResult,
     LeafMatrices,
     UnitInfo,
     check_units,
+    compute,
     cycle_result,
     leaf_maxima,
+    override_scores,
 )
-from .errors import Notice, ValueRuleError
+from .errors import Collector, Notice, ValueRuleError
 from .framework import Framework
 from .messages import msg
 from .numbers import quanta
-from .scoring import LeafScore, Scorer
+from .rules import is_na_word, normalize_value
+from .scoring import LeafScore, Scorer, Status
 from .tables import SCORES_COLUMNS, Scores, _columns, _rows, read_scores
+from .text import Text
 from .vector_rules import NUMERIC_RULES, read_numbers, score_numbers
 
 Ints = npt.NDArray[np.int64]
@@ -371,10 +377,14 @@ def compute_table(
     units: Sequence[UnitInfo] | None = None,
     *,
     scorer: Scorer | None = None,
+    overrides: Mapping[str, Mapping[str, Decimal]] | None = None,
+    override_label: Text = OVERRIDE_LABEL,
 ) -> CycleResult:
     """What ``compute`` gives for the file's answers (same figures, same warnings, same
-    errors), from the table. Each unit's leaf scores (``UnitResult.leaves``, with their
-    explanations) are scored again from the values when first asked for."""
+    errors, ``overrides`` as ``compute`` reads them), from the table. Each unit's leaf scores
+    (``UnitResult.leaves``, with their explanations) are scored again from the values when
+    first asked for; :meth:`TableLeafScores.cells` gives their values, statuses and points
+    without scoring."""
     fw = framework
     infos, position_of = check_units(dict.fromkeys(table.units), units)
     rows = np.array([position_of[code] for code in table.units], dtype=np.int64)[table.unit]
@@ -397,7 +407,16 @@ def compute_table(
     leaf_points[at] = table.points[kept]
     leaf_max[at] = table.maxima[kept]
     answered[at] = True
-    scores = _LeafScores(fw, scorer or Scorer(fw), table, rows, kept, len(infos))
+    problems = Collector()
+    found = override_scores(fw, infos, position_of, overrides or {}, override_label, problems)
+    problems.raise_if_any()
+    overridden: dict[int, dict[str, LeafScore]] = {}
+    for position, column, score in found:  # an override replaces the answer of its cell
+        leaf_points[position, column] = score.points_q
+        leaf_max[position, column] = score.max_q
+        answered[position, column] = True
+        overridden.setdefault(position, {})[score.code] = score
+    scores = TableLeafScores(fw, scorer or Scorer(fw), table, rows, kept, len(infos), overridden)
     return cycle_result(
         fw,
         infos,
@@ -407,9 +426,10 @@ def compute_table(
     )
 
 
-class _LeafScores(Sequence[dict[str, LeafScore]]):
+class TableLeafScores(Sequence[dict[str, LeafScore]]):
     """Each unit's leaf scores, scored from the table's values when a unit is first asked for
-    (a cycle written out as JSON never needs them)."""
+    (a cycle written out as JSON never needs them), the overridden ones as ``compute`` gives
+    them (the answer's value kept to show)."""
 
     def __init__(
         self,
@@ -419,6 +439,7 @@ class _LeafScores(Sequence[dict[str, LeafScore]]):
         rows: Ints,
         kept: Ints,
         n_units: int,
+        overridden: Mapping[int, Mapping[str, LeafScore]],
     ) -> None:
         self.framework = framework
         self.scorer = scorer
@@ -426,6 +447,7 @@ class _LeafScores(Sequence[dict[str, LeafScore]]):
         self.rows = rows
         self.kept = kept
         self.n_units = n_units
+        self.overridden = overridden
 
     @cached_property
     def _bounds(self) -> tuple[Ints, Ints]:
@@ -445,4 +467,83 @@ class _LeafScores(Sequence[dict[str, LeafScore]]):
         for cell in order[bounds[position] : bounds[position + 1]].tolist():
             leaf = leaves[self.table.leaf[cell]]
             found[leaf.code] = self.scorer(leaf, self.table.values.text(cell))
+        for code, score in self.overridden.get(position, {}).items():
+            previous = found.get(code)
+            found[code] = score if previous is None else replace(score, value=previous.value)
         return found
+
+    def cells(self, position: int) -> dict[str, Cell]:
+        """The unit's leaves as ``self[position]`` scores them (value as kept, status, points
+        in quanta, and the override's score where one replaced the answer), read from the
+        table without scoring: a whole cycle stored needs these, not the explanations."""
+        if not 0 <= position < self.n_units:
+            raise IndexError(position)
+        order, bounds = self._bounds
+        cells = order[bounds[position] : bounds[position + 1]]
+        leaves = self.framework.leaves
+        values = self.table.values
+        found: dict[str, Cell] = {}
+        for cell, column, points in zip(
+            cells.tolist(),
+            self.table.leaf[cells].tolist(),
+            self.table.points[cells].tolist(),
+            strict=True,
+        ):
+            leaf = leaves[column]
+            value = normalize_value(values.text(cell))
+            status: Status = "na" if leaf.allow_na and is_na_word(value) else "scored"
+            found[leaf.code] = Cell(value, status, points, None)
+        for code, score in self.overridden.get(position, {}).items():
+            previous = found.get(code)
+            kept = None if previous is None else previous.value
+            found[code] = Cell(kept, score.status, score.points_q, score)
+        return found
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A leaf of a unit as stored: its value as the scorer keeps it, status and points in
+    quanta; ``override`` is the score of points set directly (with its explanation)."""
+
+    value: str | None
+    status: Status
+    points_q: int
+    override: LeafScore | None
+
+
+def compute_answers(
+    framework: Framework,
+    answers: Mapping[str, Mapping[str, str | None]],
+    units: Sequence[UnitInfo],
+    *,
+    scorer: Scorer | None = None,
+    overrides: Mapping[str, Mapping[str, Decimal]] | None = None,
+    override_label: Text = OVERRIDE_LABEL,
+) -> CycleResult:
+    """What ``compute`` gives for ``answers`` (unit code → leaf code → value as written), by
+    the table's columns: the numeric rules' values scored by vector passes, the others once
+    per distinct (leaf, value). Answers the columns show any problem with (a unit not listed,
+    a code that is not a leaf, a value a rule refuses) are computed by ``compute``, which
+    raises its own errors; the warnings are ``compute``'s (about answers, not a file)."""
+    fw = framework
+    scorer = scorer or Scorer(fw)
+    rows = [
+        (0, [unit, item, value])
+        for unit, unit_answers in answers.items()
+        for item, value in unit_answers.items()
+        if value is not None
+    ]
+    columns = from_rows(list(SCORES_COLUMNS), rows)
+    positions = {name: n for n, name in enumerate(SCORES_COLUMNS)}
+    by_code = {info.code: info for info in units}
+    table = _Reading(fw, columns, positions, "", by_code, scorer).table()
+    if table is None:
+        return compute(
+            fw, answers, units, scorer=scorer, overrides=overrides, override_label=override_label
+        )
+    for notice in table.warnings:  # about the answers, not a file
+        notice.source = notice.line = None
+    result = compute_table(
+        fw, table, units, scorer=scorer, overrides=overrides, override_label=override_label
+    )
+    return replace(result, warnings=table.warnings + result.warnings)

@@ -37,7 +37,7 @@ from parindex.core import (
 from parindex.core.errors import Notice, ValueRuleError
 from parindex.core.report import to_csv, to_json, to_table
 from parindex.core.report_stream import csv_blocks, json_blocks
-from parindex.core.score_table import compute_table, read_score_table
+from parindex.core.score_table import compute_answers, compute_table, read_score_table
 from parindex.core.vector_rules import NUMERIC_RULES, read_numbers, score_numbers
 
 FILES = settings(max_examples=90, deadline=None, suppress_health_check=list(HealthCheck))
@@ -425,6 +425,104 @@ def test_the_vector_path_reads_and_computes_as_the_scalar_path(case: Case, as_by
     assert b"".join(csv_blocks(result)).decode("utf-8") == to_csv(expected)
     assert to_table(result, "vi") == to_table(expected, "vi")
     assert leaf_scores(result) == leaf_scores(expected)
+
+
+# -- answers held in memory, with points set directly -------------------------------------------
+
+
+@dataclass
+class AnswersCase:
+    framework: Framework
+    answers: dict[str, dict[str, str | None]]
+    units: list[UnitInfo]
+    overrides: dict[str, dict[str, Decimal]]
+
+
+@st.composite
+def answers_cases(draw: st.DrawFn) -> AnswersCase:
+    """What the web computes a cycle from: each unit's answers (as stored, sometimes None or
+    empty; with ``noisy``, words a rule refuses and codes that are not leaves) and the points
+    the appraisers set (sometimes out of range, off the step, on a unit not listed or a code
+    that is not a leaf)."""
+    fw = draw(frameworks())
+    leaves = [leaf.code for leaf in fw.leaves]
+    noisy = draw(st.sampled_from([False, False, False, True]))
+    units = [
+        UnitInfo(
+            f"U{i}",
+            None,
+            draw(st.sampled_from([None, *TYPES])),
+            draw(st.sampled_from([None, "g"])),
+        )
+        for i in range(draw(st.integers(1, 9)))
+    ]
+    answers: dict[str, dict[str, str | None]] = {}
+    for unit in units:
+        items = draw(st.lists(st.sampled_from(leaves), max_size=2 * len(leaves), unique=True))
+        if items:
+            answers[unit.code] = {
+                item: draw(st.one_of(st.none(), st.just(""), values(fw, item, noisy)))
+                if draw(st.integers(0, 9)) == 0
+                else draw(values(fw, item, noisy))
+                for item in items
+            }
+    if noisy and draw(st.booleans()):
+        answers.setdefault(units[0].code, {})[draw(st.sampled_from(["9.9", "x"]))] = "1"
+    overrides: dict[str, dict[str, Decimal]] = {}
+    least = draw(st.sampled_from([0, 1, 1]))
+    for unit in draw(st.lists(st.sampled_from(units), min_size=least, max_size=4)):
+        leaf = fw.node(draw(st.sampled_from(leaves)))
+        assert leaf.max is not None
+        step = fw.rounding
+        top = int(leaf.max / step)
+        points = Decimal(draw(st.integers(0, top + (1 if noisy else 0)))) * step
+        if noisy and draw(st.integers(0, 4)) == 0:
+            points += step / 2
+        overrides.setdefault(unit.code, {})[leaf.code] = points
+    if noisy and draw(st.integers(0, 3)) == 0:
+        overrides[draw(st.sampled_from(["U9", units[0].code]))] = {
+            draw(st.sampled_from([leaves[0], "9.9"])): Decimal(0)
+        }
+    return AnswersCase(fw, answers, units, overrides)
+
+
+def in_memory(case: AnswersCase, by_columns: bool) -> CycleResult:
+    run = compute_answers if by_columns else compute
+    return run(
+        case.framework,
+        case.answers,
+        case.units,
+        scorer=Scorer(case.framework),
+        overrides=case.overrides,
+    )
+
+
+@FILES
+@given(answers_cases())
+def test_answers_by_columns_compute_as_the_scalar_path(case: AnswersCase) -> None:
+    try:
+        expected = in_memory(case, by_columns=False)
+    except ParindexError:
+        wanted = described(errors_of(lambda: in_memory(case, by_columns=False)))
+        assert described(errors_of(lambda: in_memory(case, by_columns=True))) == wanted
+        return
+    result = in_memory(case, by_columns=True)
+    assert notices(result.warnings) == notices(expected.warnings)
+    document = json.dumps(to_json(expected), ensure_ascii=False, indent=1) + "\n"
+    assert b"".join(json_blocks(result)).decode("utf-8") == document
+    assert leaf_scores(result) == leaf_scores(expected)
+    cells = getattr(result.leaf_scores, "cells", None)
+    if cells is None:  # the columns showed a problem: computed by the scalar path
+        return
+    for position in range(len(case.units)):
+        assert {
+            code: (c.value, c.status, c.points_q, c.override is not None)
+            for code, c in cells(position).items()
+        } == {
+            code: (s.value, s.status, s.points_q, code in case.overrides.get(unit_code, {}))
+            for unit_code in [case.units[position].code]
+            for code, s in expected.leaf_scores[position].items()
+        }
 
 
 # -- one column of values -------------------------------------------------------------------
