@@ -335,6 +335,73 @@ class _ResultRow:
     note: str
 
 
+def _province(row: _Row) -> tuple[str, str]:
+    """The province's name (NFC, spaces collapsed) and code (given, or made from the name)."""
+    name = " ".join(unicodedata.normalize("NFC", row.get("province")).split())
+    if not name:
+        row.error("province", "", _("The province is required."))
+    if len(name) > NAME_MAX_CHARS:
+        row.error(
+            "province",
+            None,
+            _("The name is longer than %(max)d characters.") % {"max": NAME_MAX_CHARS},
+        )
+    code = row.get("province_code").upper() or province_code(name)
+    if row.get("province_code") and not CODE.fullmatch(code):
+        row.error(
+            "province_code",
+            row.get("province_code"),
+            _("Use capital letters, digits and '-' only."),
+        )
+    elif len(code) > CODE_MAX_CHARS and len(name) <= NAME_MAX_CHARS:
+        row.error(
+            "province_code" if row.get("province_code") else "province",
+            None,
+            _("The province code is longer than %(max)d characters.") % {"max": CODE_MAX_CHARS},
+        )
+    return name, code
+
+
+def _rank(row: _Row) -> int | None:
+    """The rank, never above the number of provinces ranked when that is given."""
+    rank = row.integer("rank", 1, 200)
+    of = row.integer("of", 1, 200)
+    if rank is not None and of is not None and rank > of:
+        row.error(
+            "rank",
+            row.get("rank"),
+            _("The rank is larger than the number of provinces ranked (%(of)d).") % {"of": of},
+        )
+    return rank
+
+
+def _areas(row: _Row, header: list[str]) -> dict[str, str]:
+    """The areas' indices of the ``area_<code>`` columns that hold one."""
+    areas = {}
+    for column in header:
+        match = AREA_COLUMN.fullmatch(column)
+        if match:
+            value = row.decimal(column)
+            if value is not None:
+                areas[match.group(1)] = f"{value}"
+    return areas
+
+
+def _codes_of_other_units(parsed: list[_ResultRow], source: str) -> list[Problem]:
+    """A province code that the register gives to a unit of another type."""
+    clashes = Unit.objects.filter(code__in={r.code for r in parsed}).exclude(type=UnitType.PROVINCE)
+    return [
+        Problem(
+            source,
+            next(r.line for r in parsed if r.code == unit.code),
+            "province",
+            unit.code,
+            _("This code belongs to a unit that is not a province."),
+        )
+        for unit in clashes
+    ]
+
+
 def _parse_results(text: str, source: str) -> list[_ResultRow]:
     header, rows = _read(text, source, RESULT_REQUIRED, RESULT_OPTIONAL, areas=True)
     problems: list[Problem] = []
@@ -344,47 +411,13 @@ def _parse_results(text: str, source: str) -> list[_ResultRow]:
         row = _Row(source, line, header, cells, problems)
         before = len(problems)
         year = row.year()
-        name = " ".join(unicodedata.normalize("NFC", row.get("province")).split())
-        if not name:
-            row.error("province", "", _("The province is required."))
-        if len(name) > NAME_MAX_CHARS:
-            row.error(
-                "province",
-                None,
-                _("The name is longer than %(max)d characters.") % {"max": NAME_MAX_CHARS},
-            )
-        code = row.get("province_code").upper() or province_code(name)
-        if row.get("province_code") and not CODE.fullmatch(code):
-            row.error(
-                "province_code",
-                row.get("province_code"),
-                _("Use capital letters, digits and '-' only."),
-            )
-        elif len(code) > CODE_MAX_CHARS and len(name) <= NAME_MAX_CHARS:
-            row.error(
-                "province_code" if row.get("province_code") else "province",
-                None,
-                _("The province code is longer than %(max)d characters.") % {"max": CODE_MAX_CHARS},
-            )
+        name, code = _province(row)
         index = row.decimal("index")
-        rank = row.integer("rank", 1, 200)
-        of = row.integer("of", 1, 200)
-        if rank is not None and of is not None and rank > of:
-            row.error(
-                "rank",
-                row.get("rank"),
-                _("The rank is larger than the number of provinces ranked (%(of)d).") % {"of": of},
-            )
+        rank = _rank(row)
         band = row.get("band")
         if len(band) > 40:
             row.error("band", band, _("At most 40 characters."))
-        areas = {}
-        for column in header:
-            match = AREA_COLUMN.fullmatch(column)
-            if match:
-                value = row.decimal(column)
-                if value is not None:
-                    areas[match.group(1)] = f"{value}"
+        areas = _areas(row, header)
         index_provenance = row.provenance("index_provenance", "index")
         rank_provenance = row.provenance("rank_provenance", "rank")
         if (
@@ -423,18 +456,7 @@ def _parse_results(text: str, source: str) -> list[_ResultRow]:
                 row.get("note"),
             )
         )
-    clashes = Unit.objects.filter(code__in={r.code for r in parsed}).exclude(type=UnitType.PROVINCE)
-    for unit in clashes:
-        row_line = next(r.line for r in parsed if r.code == unit.code)
-        problems.append(
-            Problem(
-                source,
-                row_line,
-                "province",
-                unit.code,
-                _("This code belongs to a unit that is not a province."),
-            )
-        )
+    problems += _codes_of_other_units(parsed, source)
     if problems:
         raise NationalImportError(sorted(problems, key=lambda p: p.line or 0))
     return parsed
